@@ -1,0 +1,5 @@
+//! Pure analysis over a snapshot: container identity, masking of secret values.
+
+pub mod container;
+pub mod containers;
+pub mod mask;

@@ -1,0 +1,104 @@
+//! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
+
+mod containers;
+mod inspect;
+mod output;
+mod sockets;
+mod tree;
+
+use crate::collect;
+use crate::model::Snapshot;
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+pub use output::Out;
+
+/// Linux /proc forensics: processes, fds, sockets, environ secrets and container roots.
+#[derive(Debug, Parser)]
+#[command(name = "procscope", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Read this directory instead of /proc (a copied /proc or a fixture).
+    #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: PathBuf,
+    /// Show secret values unmasked.
+    #[arg(long, global = true)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Process tree like `pstree -p`, marking namespace, container and uid changes.
+    Tree(tree::TreeArgs),
+    /// Everything about one process.
+    Inspect(inspect::InspectArgs),
+    /// Sockets of every network namespace, like `ss -tuanp`.
+    Sockets(sockets::SocketsArgs),
+    /// Containers and pods found, with their processes.
+    Containers,
+    /// The whole snapshot as one JSON document.
+    Snapshot(SnapshotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Take a snapshot from the configured source.
+pub fn load(g: &Global) -> Result<Snapshot> {
+    let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+    Ok(snap)
+}
+
+/// Apply the masking policy: unless revealing, secret values are replaced by their mask.
+pub fn prepare(mut snap: Snapshot, g: &Global) -> Snapshot {
+    if g.reveal {
+        snap.meta.masked = false;
+    } else {
+        crate::analysis::mask::mask_all_environ(&mut snap);
+    }
+    snap
+}
+
+/// Run a subcommand, writing to `out`.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
+    let g = &cli.global;
+    let Some(cmd) = &cli.command else {
+        anyhow::bail!("no subcommand given (see --help)");
+    };
+    let snap = prepare(load(g)?, g);
+    let mut o = Out::new(out, g.json);
+    match cmd {
+        Command::Tree(a) => tree::run(&snap, a, &mut o),
+        Command::Inspect(a) => inspect::run(&snap, a, &mut o),
+        Command::Sockets(a) => sockets::run(&snap, a, &mut o),
+        Command::Containers => containers::run(&snap, &mut o),
+        Command::Snapshot(a) => match &a.output {
+            Some(path) => {
+                let f = std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?;
+                let mut w = std::io::BufWriter::new(f);
+                serde_json::to_writer(&mut w, &snap)?;
+                w.flush()?;
+                Ok(())
+            }
+            None => o.json(&snap),
+        },
+    }
+}

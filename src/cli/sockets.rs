@@ -1,0 +1,71 @@
+//! `procscope sockets`: every socket of every network namespace with its owners, like `ss -tuanp`.
+
+use super::Out;
+use crate::model::{Snapshot, Socket};
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct SocketsArgs {
+    /// Only listening sockets (TCP/unix LISTEN, bound UDP).
+    #[arg(short, long)]
+    pub listening: bool,
+    /// Include unix, raw and packet sockets (default: tcp and udp only, like `ss -tu`).
+    #[arg(short = 'x', long)]
+    pub all: bool,
+}
+
+fn endpoint(addr: &str, port: Option<u16>) -> String {
+    match port {
+        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
+        Some(p) => format!("{addr}:{p}"),
+        None => addr.to_string(),
+    }
+}
+
+/// Owners as `comm(pid)`, escaped.
+pub fn owners(snap: &Snapshot, s: &Socket) -> String {
+    s.pids
+        .iter()
+        .map(|pid| match snap.process(*pid) {
+            Some(p) => format!("{}({})", p.comm.safe(), pid),
+            None => format!("?({pid})"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
+    use crate::model::Proto::*;
+    let sel: Vec<&Socket> = snap
+        .sockets
+        .iter()
+        .filter(|s| a.all || a.listening || matches!(s.proto, Tcp | Tcp6 | Udp | Udp6))
+        .filter(|s| !a.listening || s.is_listening())
+        .collect();
+    if o.json {
+        return o.json(&sel);
+    }
+    let rows: Vec<Vec<String>> = sel
+        .iter()
+        .map(|s| {
+            vec![
+                s.proto.as_str().to_string(),
+                s.state.clone(),
+                endpoint(&s.local_addr.safe(), s.local_port),
+                s.remote_addr
+                    .as_deref()
+                    .map_or("*".into(), |r| endpoint(r, s.remote_port)),
+                s.netns.to_string(),
+                s.inode.to_string(),
+                owners(snap, s),
+            ]
+        })
+        .collect();
+    o.table(
+        &[
+            "Proto", "State", "Local", "Peer", "Netns", "Inode", "Process",
+        ],
+        &rows,
+    )
+}

@@ -1,0 +1,224 @@
+//! Builds a [`Snapshot`] from a [`ProcRoot`]: processes read in parallel, sockets once per
+//! network namespace, then container identity and namespace marks derived.
+
+pub mod parse;
+pub mod process;
+pub mod sockets;
+
+use crate::analysis::container;
+use crate::model::{Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
+use crate::source::{ProcRoot, SourceError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+pub use process::ReadOptions;
+
+/// What a scan reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub read: ReadOptions,
+    /// Worker threads (0 = one per core).
+    pub workers: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            read: ReadOptions {
+                stat_fds: true,
+                threads: true,
+            },
+            workers: 0,
+        }
+    }
+}
+
+/// Scan the proc root at `path`.
+pub fn snapshot_at(path: &Path, opt: &Options) -> Result<Snapshot, SourceError> {
+    let root = ProcRoot::open(path)?;
+    snapshot(&root, opt)
+}
+
+/// Scan `root` into a snapshot.
+pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError> {
+    let started = Instant::now();
+    let taken_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let pids = root.pids().map_err(|e| SourceError::List {
+        path: root.path().to_path_buf(),
+        source: e,
+    })?;
+    let mut read = opt.read;
+    read.stat_fds &= root.is_live();
+    let (mut processes, vanished) = read_all(root, &pids, read, opt.workers);
+
+    // why: names come from the host's files; for a copied tree they would name the wrong users.
+    let names = |file: &str| {
+        if root.is_live() {
+            root.host_file(file)
+                .map(|b| parse::passwd(&b))
+                .unwrap_or_default()
+        } else {
+            HashMap::new()
+        }
+    };
+    let (users, groups) = (names("/etc/passwd"), names("/etc/group"));
+    let meta = meta(root, taken_at);
+    let reference = reference_namespaces(&processes, meta.self_pid);
+    for p in processes.iter_mut() {
+        p.uid.real_name = users.get(&p.uid.real).cloned();
+        p.uid.effective_name = users.get(&p.uid.effective).cloned();
+        p.gid.real_name = groups.get(&p.gid.real).cloned();
+        p.gid.effective_name = groups.get(&p.gid.effective).cloned();
+        if let Some(bt) = meta.boot_time {
+            p.started_at = Some(bt + p.start_time / meta.ticks_per_second.max(1));
+        }
+        p.container = container::identify(&p.cgroups);
+        p.namespaced = container::is_namespaced(p, &reference);
+    }
+    let (sockets, netns) = sockets::collect(root, &mut processes);
+    let stats = stats(&processes, vanished);
+    let mut meta = meta;
+    meta.scan_ms = started.elapsed().as_millis() as u64;
+    Ok(Snapshot {
+        schema: SCHEMA_VERSION,
+        meta,
+        processes,
+        sockets,
+        netns,
+        stats,
+    })
+}
+
+fn read_all(
+    root: &ProcRoot,
+    pids: &[u32],
+    opt: ReadOptions,
+    workers: usize,
+) -> (Vec<Process>, usize) {
+    let n = if workers == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        workers
+    };
+    let next = AtomicUsize::new(0);
+    let out = Mutex::new((Vec::with_capacity(pids.len()), 0usize));
+    std::thread::scope(|s| {
+        for _ in 0..n.max(1) {
+            s.spawn(|| {
+                let mut mine = Vec::new();
+                let mut gone = 0;
+                loop {
+                    // why: small chunks balance the load; a few processes hold most fds.
+                    let i = next.fetch_add(16, Ordering::Relaxed);
+                    if i >= pids.len() {
+                        break;
+                    }
+                    for &pid in &pids[i..(i + 16).min(pids.len())] {
+                        match process::read(root, pid, opt) {
+                            process::Read::Ok(p) => mine.push(*p),
+                            process::Read::Vanished => gone += 1,
+                        }
+                    }
+                }
+                let mut o = out.lock().unwrap_or_else(|e| e.into_inner());
+                o.0.append(&mut mine);
+                o.1 += gone;
+            });
+        }
+    });
+    let (mut procs, gone) = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    procs.sort_unstable_by_key(|p: &Process| p.pid);
+    (procs, gone)
+}
+
+/// The namespaces a process is compared against to be called namespaced: pid 1's when
+/// readable, else procscope's own, else the most common ones.
+fn reference_namespaces(procs: &[Process], self_pid: u32) -> container::Reference {
+    let find = |pid: u32| procs.iter().find(|p| p.pid == pid);
+    let pick = |kind: &str| -> Option<u64> {
+        if let Some(v) = find(1).and_then(|p| p.namespaces.get(kind)) {
+            return Some(*v);
+        }
+        if let Some(v) = find(self_pid).and_then(|p| p.namespaces.get(kind)) {
+            return Some(*v);
+        }
+        let mut counts: HashMap<u64, usize> = HashMap::new();
+        for p in procs {
+            if let Some(v) = p.namespaces.get(kind) {
+                *counts.entry(*v).or_default() += 1;
+            }
+        }
+        counts.into_iter().max_by_key(|(_, c)| *c).map(|(v, _)| v)
+    };
+    container::Reference {
+        mnt: pick("mnt"),
+        pid: pick("pid"),
+    }
+}
+
+fn text(root: &ProcRoot, rel: &str) -> Option<String> {
+    let b = root.read(rel).ok()?;
+    let s = String::from_utf8_lossy(&b).trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+fn meta(root: &ProcRoot, taken_at: u64) -> Meta {
+    let boot_time = root.read("stat").ok().and_then(|b| {
+        String::from_utf8_lossy(&b)
+            .lines()
+            .find_map(|l| l.strip_prefix("btime ")?.trim().parse().ok())
+    });
+    let self_pid = if root.is_live() {
+        rustix::process::getpid().as_raw_nonzero().get() as u32
+    } else {
+        0
+    };
+    Meta {
+        procscope_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: root.path().display().to_string(),
+        live: root.is_live(),
+        taken_at,
+        hostname: text(root, "sys/kernel/hostname"),
+        kernel: text(root, "sys/kernel/osrelease"),
+        boot_id: text(root, "sys/kernel/random/boot_id"),
+        boot_time,
+        ticks_per_second: if root.is_live() {
+            procfs::ticks_per_second()
+        } else {
+            100
+        },
+        scan_ms: 0,
+        masked: true,
+        self_pid,
+    }
+}
+
+fn stats(procs: &[Process], vanished: usize) -> Stats {
+    let mut s = Stats {
+        processes: procs.len(),
+        vanished,
+        ..Stats::default()
+    };
+    for p in procs {
+        s.threads += p.threads.len();
+        s.fds += p.fds.as_ref().map_or(0, Vec::len);
+        s.unresolved_fds += p.fds_unresolved;
+        for why in p.unavailable.values() {
+            match why {
+                Unavailable::Denied => s.denied_fields += 1,
+                Unavailable::Gone => s.gone_fields += 1,
+                Unavailable::Missing => s.missing_fields += 1,
+                Unavailable::Unparsable(_) => s.unparsable_fields += 1,
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,292 @@
+//! Read one `/proc/PID` directory into a [`Process`], recording why each missing field is missing.
+
+use super::parse;
+use crate::model::{Bytes, Exe, Fd, FdKind, NS_KINDS, Process, Thread, Unavailable};
+use crate::source::{PidDir, ProcRoot};
+use rustix::fs::FileType;
+use std::io;
+
+/// What to read per process.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// stat each path fd's target to tell dirs, devices and fifos from files (live only).
+    pub stat_fds: bool,
+    pub threads: bool,
+}
+
+/// Outcome of reading one pid.
+pub enum Read {
+    Ok(Box<Process>),
+    /// The process exited between readdir and the read of its `stat`.
+    Vanished,
+}
+
+fn note(p: &mut Process, field: &str, why: Unavailable) {
+    p.unavailable.insert(field.to_string(), why);
+}
+
+/// Read what `PidDir` gives for `rel`, or record why not.
+fn get(d: &PidDir, p: &mut Process, field: &str, r: io::Result<Vec<u8>>) -> Option<Vec<u8>> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let why = zombie_aware(d, p, &e);
+            note(p, field, why);
+            None
+        }
+    }
+}
+
+/// why: a zombie has released its mm and files, so ENOENT/EACCES on exe, cwd and environ mean
+/// the process has exited, not that the reader lacks rights or the kernel lacks the file.
+fn zombie_aware(d: &PidDir, p: &Process, e: &io::Error) -> Unavailable {
+    let why = d.why(e);
+    if p.state == "Z" && why != Unavailable::Gone {
+        Unavailable::Gone
+    } else {
+        why
+    }
+}
+
+/// Read one process. Only a missing `stat` makes it vanish; every other failure is recorded.
+pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions) -> Read {
+    let Ok(d) = root.process(pid) else {
+        return Read::Vanished;
+    };
+    let stat = match d.read("stat") {
+        Ok(b) => b,
+        Err(_) => return Read::Vanished,
+    };
+    let mut p = Process {
+        pid,
+        ..Process::default()
+    };
+    match parse::stat(&stat) {
+        Ok(s) => {
+            p.kernel_thread = s.is_kernel_thread();
+            p.comm = s.comm;
+            p.state = s.state;
+            p.ppid = s.ppid;
+            p.start_time = s.start_time;
+        }
+        Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e)),
+    }
+    if let Some(b) = get(&d, &mut p, "status", d.read("status")) {
+        match parse::status(&b) {
+            Ok(s) => {
+                p.uid = s.uid.unwrap_or_default();
+                p.gid = s.gid.unwrap_or_default();
+                p.tracer_pid = s.tracer_pid;
+                p.cap_eff = s.cap_eff;
+                p.seccomp = s.seccomp;
+                p.nspid = s.nspid;
+            }
+            Err(e) => note(&mut p, "status", Unavailable::Unparsable(e)),
+        }
+    }
+    if let Some(b) = get(&d, &mut p, "cmdline", d.read("cmdline")) {
+        p.cmdline = parse::cmdline(&b);
+    }
+    if let Some(b) = get(&d, &mut p, "environ", d.read("environ")) {
+        p.environ = Some(parse::environ(&b));
+    }
+    if let Some(b) = get(&d, &mut p, "exe", d.read_link("exe")) {
+        p.exe = Some(exe(b));
+    }
+    if let Some(b) = get(&d, &mut p, "cwd", d.read_link("cwd")) {
+        p.cwd = Some(Bytes(b));
+    }
+    if let Some(b) = get(&d, &mut p, "root", d.read_link("root")) {
+        p.root = Some(Bytes(b));
+    }
+    if let Some(b) = get(&d, &mut p, "cgroup", d.read("cgroup")) {
+        match parse::cgroups(&b) {
+            Ok(c) => p.cgroups = c,
+            Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e)),
+        }
+    }
+    read_namespaces(&d, &mut p);
+    read_fds(&d, &mut p, opt.stat_fds);
+    if opt.threads {
+        read_threads(&d, &mut p);
+    }
+    Read::Ok(Box::new(p))
+}
+
+fn exe(mut b: Vec<u8>) -> Exe {
+    const DELETED: &[u8] = b" (deleted)";
+    let deleted = b.ends_with(DELETED);
+    if deleted {
+        b.truncate(b.len() - DELETED.len());
+    }
+    let memfd = b.starts_with(b"/memfd:");
+    Exe {
+        path: Bytes(b),
+        deleted,
+        memfd,
+    }
+}
+
+fn read_namespaces(d: &PidDir, p: &mut Process) {
+    for kind in NS_KINDS {
+        match d.read_link(&format!("ns/{kind}")) {
+            Ok(link) => match parse::ns_inode(&link) {
+                Some(ino) => {
+                    p.namespaces.insert(kind.to_string(), ino);
+                }
+                None => note(
+                    p,
+                    &format!("ns.{kind}"),
+                    Unavailable::Unparsable("ns link text".into()),
+                ),
+            },
+            Err(e) => {
+                let why = zombie_aware(d, p, &e);
+                note(p, &format!("ns.{kind}"), why);
+            }
+        }
+    }
+}
+
+/// Classify an fd from its link text, and for paths from a stat of its target when available.
+pub fn classify(target: &[u8], stat: Option<FileType>) -> (FdKind, Option<u64>) {
+    if let Some(ino) = parse::bracket_inode(target, b"socket:") {
+        return (FdKind::Socket, Some(ino));
+    }
+    if let Some(ino) = parse::bracket_inode(target, b"pipe:") {
+        return (FdKind::Pipe, Some(ino));
+    }
+    if target.starts_with(b"anon_inode:") {
+        return (FdKind::AnonInode, None);
+    }
+    if target.starts_with(b"/memfd:") {
+        return (FdKind::Memfd, None);
+    }
+    if !target.starts_with(b"/") {
+        return (FdKind::Other, None);
+    }
+    let kind = match stat {
+        Some(FileType::Directory) => FdKind::Dir,
+        Some(FileType::CharacterDevice) | Some(FileType::BlockDevice) => FdKind::Device,
+        Some(FileType::Fifo) => FdKind::Fifo,
+        Some(FileType::Socket) => FdKind::Socket,
+        Some(_) => FdKind::File,
+        None if target.starts_with(b"/dev/")
+            && !target.starts_with(b"/dev/shm/")
+            && !target.starts_with(b"/dev/mqueue/") =>
+        {
+            FdKind::Device
+        }
+        None => FdKind::File,
+    };
+    (kind, None)
+}
+
+fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool) {
+    let dir = match d.sub("fd") {
+        Ok(dir) => dir,
+        Err(e) => {
+            let why = zombie_aware(d, p, &e);
+            note(p, "fds", why);
+            return;
+        }
+    };
+    let entries = match dir.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            note(p, "fds", d.why(&e));
+            return;
+        }
+    };
+    let mut fds = Vec::with_capacity(entries.len());
+    for e in entries {
+        let Some(num) = std::str::from_utf8(&e.name)
+            .ok()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let name = num.to_string();
+        let Ok(target) = dir.read_link(&name) else {
+            // why: the fd exists but its link is unreadable (closed meanwhile, or denied).
+            p.fds_unresolved += 1;
+            continue;
+        };
+        let st = if stat_fds && target.starts_with(b"/") {
+            dir.stat_target(&name).ok()
+        } else {
+            None
+        };
+        let (kind, ino) = classify(&target, st.map(|s| s.file_type));
+        let inode = ino.or(st.map(|s| s.inode));
+        fds.push(Fd {
+            fd: num,
+            kind,
+            target: Bytes(target),
+            inode,
+            peers: Vec::new(),
+        });
+    }
+    fds.sort_unstable_by_key(|f| f.fd);
+    p.fds = Some(fds);
+}
+
+fn read_threads(d: &PidDir, p: &mut Process) {
+    let task = match d.sub("task") {
+        Ok(t) => t,
+        Err(e) => {
+            let why = zombie_aware(d, p, &e);
+            note(p, "threads", why);
+            return;
+        }
+    };
+    let Ok(entries) = task.entries() else {
+        note(p, "threads", Unavailable::Gone);
+        return;
+    };
+    let mut threads: Vec<Thread> = entries
+        .iter()
+        .filter_map(|e| std::str::from_utf8(&e.name).ok()?.parse::<u32>().ok())
+        .map(|tid| {
+            let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
+            if name.last() == Some(&b'\n') {
+                name.pop();
+            }
+            Thread {
+                tid,
+                name: Bytes(name),
+            }
+        })
+        .collect();
+    threads.sort_unstable_by_key(|t| t.tid);
+    p.threads = threads;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_by_link_text_and_stat() {
+        assert_eq!(classify(b"socket:[12]", None), (FdKind::Socket, Some(12)));
+        assert_eq!(classify(b"pipe:[7]", None), (FdKind::Pipe, Some(7)));
+        assert_eq!(classify(b"anon_inode:[eventfd]", None).0, FdKind::AnonInode);
+        assert_eq!(classify(b"/memfd:x (deleted)", None).0, FdKind::Memfd);
+        assert_eq!(classify(b"/dev/null", None).0, FdKind::Device);
+        assert_eq!(classify(b"/dev/shm/x", None).0, FdKind::File);
+        assert_eq!(classify(b"/tmp", Some(FileType::Directory)).0, FdKind::Dir);
+        assert_eq!(
+            classify(b"/dev/planted", Some(FileType::RegularFile)).0,
+            FdKind::File
+        );
+        assert_eq!(classify(b"net:[4026531840]", None).0, FdKind::Other);
+        assert_eq!(
+            exe(b"/bin/x (deleted)".to_vec()),
+            Exe {
+                path: "/bin/x".into(),
+                deleted: true,
+                memfd: false
+            }
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! procscope: a Linux `/proc` forensics inspector. Layers: `source` (all filesystem access),
+//! `model` (plain serde data), `collect` (source to snapshot), `analysis` (pure functions over a
+//! snapshot), `cli` (text and JSON commands) and `tui` (the interactive browser).
+
+pub mod analysis;
+pub mod cli;
+pub mod collect;
+pub mod model;
+pub mod source;
+pub mod tui;

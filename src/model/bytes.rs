@@ -1,0 +1,117 @@
+//! Raw bytes from the kernel (argv, environ, paths, comm) kept exactly, shown lossily when not UTF-8.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Bytes as read from `/proc`. JSON: a string when valid UTF-8, otherwise
+/// `{"lossy": "...", "hex": "..."}` so no byte is lost and consumers still get text.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Bytes {
+    /// The bytes as text, with invalid UTF-8 replaced by U+FFFD.
+    pub fn lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(b: &[u8]) -> Self {
+        Bytes(b.to_vec())
+    }
+}
+impl From<Vec<u8>> for Bytes {
+    fn from(b: Vec<u8>) -> Self {
+        Bytes(b)
+    }
+}
+impl From<&str> for Bytes {
+    fn from(s: &str) -> Self {
+        Bytes(s.as_bytes().to_vec())
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.lossy())
+    }
+}
+
+/// Lowercase hex of `b`.
+pub fn to_hex(b: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
+    }
+    s
+}
+
+fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => {
+                use serde::ser::SerializeStruct;
+                let mut st = s.serialize_struct("Bytes", 2)?;
+                st.serialize_field("lossy", &self.lossy())?;
+                st.serialize_field("hex", &to_hex(&self.0))?;
+                st.end()
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Repr {
+    Text(String),
+    Raw { hex: String },
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Repr::deserialize(d)? {
+            Repr::Text(t) => Ok(Bytes(t.into_bytes())),
+            Repr::Raw { hex } => from_hex(&hex)
+                .map(Bytes)
+                .ok_or_else(|| serde::de::Error::custom("bad hex in byte string")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_a_plain_string_and_raw_bytes_round_trip() {
+        let b = Bytes::from("héllo");
+        assert_eq!(serde_json::to_string(&b).unwrap(), "\"héllo\"");
+        let raw = Bytes(vec![b'a', 0xff, 0x00, b'\x1b']);
+        let j = serde_json::to_string(&raw).unwrap();
+        assert!(j.contains("\"hex\":\"61ff001b\""), "{j}");
+        let back: Bytes = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, raw);
+    }
+}

@@ -1,0 +1,109 @@
+//! The snapshot data model: plain serde data, no I/O and no UI. Its JSON form is the versioned schema.
+
+mod bytes;
+mod field;
+mod process;
+mod socket;
+mod text;
+pub mod time;
+mod tree;
+
+pub use bytes::Bytes;
+pub use field::Unavailable;
+pub use process::{Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread};
+pub use socket::{NetNs, Proto, Socket};
+pub use text::{escape, escape_bytes};
+pub use tree::{ProcessTree, WalkRow, branch_flags};
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot JSON schema; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Process id as the kernel reports it.
+pub type Pid = u32;
+
+/// One point-in-time picture of a system's processes, fds, namespaces and sockets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Schema version ([`SCHEMA_VERSION`]) of this document.
+    pub schema: u32,
+    /// Where and when the snapshot was taken.
+    pub meta: Meta,
+    /// Every process that could be read, sorted by pid.
+    pub processes: Vec<Process>,
+    /// Every socket of every network namespace seen, sorted by (netns, proto, inode).
+    pub sockets: Vec<Socket>,
+    /// The network namespaces seen and how their tables were read.
+    pub netns: Vec<NetNs>,
+    /// Counts of what the scan met.
+    pub stats: Stats,
+}
+
+/// Provenance of a snapshot.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// procscope version that wrote it.
+    pub procscope_version: String,
+    /// The proc root read (`/proc` or an alternate directory).
+    pub source: String,
+    /// Whether the source was the running kernel's procfs.
+    pub live: bool,
+    /// Unix time (seconds) when the scan started.
+    pub taken_at: u64,
+    /// Host name, kernel release and boot id where known.
+    pub hostname: Option<String>,
+    pub kernel: Option<String>,
+    pub boot_id: Option<String>,
+    /// Boot time (unix seconds) from `stat`'s `btime`, used to date process start times.
+    pub boot_time: Option<u64>,
+    /// Clock ticks per second for start times.
+    pub ticks_per_second: u64,
+    /// Wall-clock duration of the scan in milliseconds.
+    pub scan_ms: u64,
+    /// Whether secret values in this document are masked.
+    pub masked: bool,
+    /// The pid procscope itself ran as (0 when not live).
+    pub self_pid: Pid,
+}
+
+/// What the scan met: how many of each thing, and how much could not be read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub processes: usize,
+    pub threads: usize,
+    pub fds: usize,
+    /// Processes listed by readdir that were gone before they could be read.
+    pub vanished: usize,
+    /// Fields that could not be read, by reason, across all processes.
+    pub denied_fields: usize,
+    pub gone_fields: usize,
+    pub missing_fields: usize,
+    pub unparsable_fields: usize,
+    /// fds that exist but whose link could not be read.
+    pub unresolved_fds: usize,
+}
+
+impl Snapshot {
+    /// The process with this pid, if present (binary search over the sorted list).
+    pub fn process(&self, pid: Pid) -> Option<&Process> {
+        self.processes
+            .binary_search_by_key(&pid, |p| p.pid)
+            .ok()
+            .map(|i| &self.processes[i])
+    }
+
+    /// The socket with this inode in this network namespace.
+    pub fn socket(&self, netns: Option<u64>, inode: u64) -> Option<&Socket> {
+        self.sockets
+            .iter()
+            .find(|s| s.inode == inode && (netns.is_none() || Some(s.netns) == netns))
+    }
+
+    /// Children of `pid`, in pid order.
+    pub fn children(&self, pid: Pid) -> impl Iterator<Item = &Process> {
+        self.processes
+            .iter()
+            .filter(move |p| p.ppid == pid && p.pid != pid)
+    }
+}

@@ -1,0 +1,188 @@
+//! One process as read from `/proc/PID`: ids, links, environ, fds, namespaces, cgroups (proc(5)).
+
+use super::{Bytes, Pid, Unavailable};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Namespace kinds read from `/proc/PID/ns/*`, in display order.
+pub const NS_KINDS: [&str; 8] = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"];
+
+/// A process. Optional fields are `None` exactly when `unavailable` says why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Process {
+    pub pid: Pid,
+    pub ppid: Pid,
+    /// Start time in clock ticks since boot (`stat` field 22): with `pid`, the identity of a process.
+    pub start_time: u64,
+    /// Start time as unix seconds, when the boot time is known.
+    pub started_at: Option<u64>,
+    pub comm: Bytes,
+    /// One-letter state from `stat` (R, S, D, Z, T, t, X, I, ...).
+    pub state: String,
+    /// argv exactly as the kernel holds it (empty for kernel threads and zombies).
+    pub cmdline: Vec<Bytes>,
+    pub uid: Ids,
+    pub gid: Ids,
+    pub tracer_pid: Option<Pid>,
+    /// Effective capabilities, as the 16-hex-digit mask from `status`.
+    pub cap_eff: Option<String>,
+    /// Seccomp mode: 0 disabled, 1 strict, 2 filter.
+    pub seccomp: Option<u8>,
+    /// Pid in each nested pid namespace, outermost first (`NSpid`).
+    pub nspid: Vec<Pid>,
+    /// Kernel thread (child of kthreadd, no mm).
+    pub kernel_thread: bool,
+    pub exe: Option<Exe>,
+    pub cwd: Option<Bytes>,
+    /// Target text of the `root` link (`/` for the host root).
+    pub root: Option<Bytes>,
+    pub threads: Vec<Thread>,
+    /// environ in kernel order, duplicates and entries without `=` kept.
+    pub environ: Option<Vec<EnvEntry>>,
+    /// Open fds in numeric order (those whose link could be read).
+    pub fds: Option<Vec<Fd>>,
+    /// fds listed in `fd/` whose link could not be read.
+    pub fds_unresolved: usize,
+    /// Namespace inode by kind (`net` -> 4026531840), read from the `ns/*` links.
+    pub namespaces: BTreeMap<String, u64>,
+    pub cgroups: Vec<Cgroup>,
+    /// Container identity derived from the cgroups, if a runtime was recognised.
+    pub container: Option<Container>,
+    /// mnt or pid namespace differs from pid 1's, or root is not `/`.
+    pub namespaced: bool,
+    /// Field name -> why it could not be read.
+    pub unavailable: BTreeMap<String, Unavailable>,
+}
+
+impl Process {
+    /// Why `field` is absent, if it is.
+    pub fn why(&self, field: &str) -> Option<&Unavailable> {
+        self.unavailable.get(field)
+    }
+
+    /// The value of the first environ entry named `name`.
+    pub fn env(&self, name: &str) -> Option<&Bytes> {
+        self.environ
+            .as_ref()?
+            .iter()
+            .find(|e| e.name.as_bytes() == name.as_bytes())
+            .and_then(|e| e.value.as_ref())
+    }
+
+    /// Command line joined by spaces (lossy), or `[comm]` like ps when it is empty.
+    pub fn command_line(&self) -> String {
+        if self.cmdline.is_empty() {
+            format!("[{}]", self.comm.lossy())
+        } else {
+            let parts: Vec<_> = self.cmdline.iter().map(|a| a.lossy()).collect();
+            parts.join(" ")
+        }
+    }
+}
+
+/// Real, effective, saved and filesystem ids, with names for real and effective where known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ids {
+    pub real: u32,
+    pub effective: u32,
+    pub saved: u32,
+    pub fs: u32,
+    pub real_name: Option<String>,
+    pub effective_name: Option<String>,
+}
+
+/// The `exe` link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exe {
+    /// Link text without the ` (deleted)` suffix.
+    pub path: Bytes,
+    /// The binary was unlinked after exec (the link ends in ` (deleted)`).
+    pub deleted: bool,
+    /// The binary lives in a memfd (`/memfd:`): fileless execution.
+    pub memfd: bool,
+}
+
+/// A thread of a process (`task/TID`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thread {
+    pub tid: Pid,
+    pub name: Bytes,
+}
+
+/// One environ entry. `value` is `None` for an entry without `=`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvEntry {
+    pub name: Bytes,
+    pub value: Option<Bytes>,
+}
+
+/// What an fd refers to.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FdKind {
+    File,
+    Dir,
+    Pipe,
+    /// A named pipe on a filesystem.
+    Fifo,
+    Socket,
+    AnonInode,
+    Memfd,
+    Device,
+    #[default]
+    Other,
+}
+
+impl FdKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FdKind::File => "file",
+            FdKind::Dir => "dir",
+            FdKind::Pipe => "pipe",
+            FdKind::Fifo => "fifo",
+            FdKind::Socket => "socket",
+            FdKind::AnonInode => "anon_inode",
+            FdKind::Memfd => "memfd",
+            FdKind::Device => "device",
+            FdKind::Other => "other",
+        }
+    }
+}
+
+/// An open file descriptor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fd {
+    pub fd: i32,
+    pub kind: FdKind,
+    /// Link text (`/path`, `socket:[123]`, `pipe:[456]`, `anon_inode:[eventfd]`).
+    pub target: Bytes,
+    /// Inode for sockets and pipes (from the link text), or from stat for files.
+    pub inode: Option<u64>,
+    /// For pipes and sockets: other processes holding the same inode.
+    pub peers: Vec<Pid>,
+}
+
+/// One line of `/proc/PID/cgroup`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cgroup {
+    /// Hierarchy id (0 for the v2 unified hierarchy).
+    pub hierarchy: u32,
+    /// Controllers bound to it (empty for v2).
+    pub controllers: Vec<String>,
+    pub path: Bytes,
+}
+
+/// A recognised container runtime identity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Container {
+    /// docker, containerd, cri-o, podman, lxc, systemd-nspawn, or kubernetes (pod, runtime unknown).
+    pub runtime: String,
+    /// Container id (64 hex digits for OCI runtimes, a name for lxc and nspawn).
+    pub id: Option<String>,
+    /// Kubernetes pod uid, dashed form.
+    pub pod_uid: Option<String>,
+    /// Kubernetes QoS class: guaranteed, burstable or besteffort.
+    pub qos: Option<String>,
+}

@@ -1,0 +1,89 @@
+//! Sockets from the per-namespace tables `net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet}`.
+
+use super::{Bytes, Pid, Unavailable};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Socket protocol table a socket came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    Tcp,
+    Tcp6,
+    Udp,
+    Udp6,
+    Raw,
+    Raw6,
+    Unix,
+    Packet,
+}
+
+impl Proto {
+    pub const ALL: [Proto; 8] = [
+        Proto::Tcp,
+        Proto::Tcp6,
+        Proto::Udp,
+        Proto::Udp6,
+        Proto::Raw,
+        Proto::Raw6,
+        Proto::Unix,
+        Proto::Packet,
+    ];
+    /// The file name under `net/`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Tcp6 => "tcp6",
+            Proto::Udp => "udp",
+            Proto::Udp6 => "udp6",
+            Proto::Raw => "raw",
+            Proto::Raw6 => "raw6",
+            Proto::Unix => "unix",
+            Proto::Packet => "packet",
+        }
+    }
+}
+
+/// One socket. Addresses are text: IP for inet, path (`@name` for abstract) for unix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Socket {
+    pub proto: Proto,
+    pub local_addr: Bytes,
+    pub local_port: Option<u16>,
+    pub remote_addr: Option<String>,
+    pub remote_port: Option<u16>,
+    /// LISTEN, ESTABLISHED, ... (tcp); UNCONN/ESTABLISHED (udp); LISTEN/CONNECTED/... (unix).
+    pub state: String,
+    /// For unix sockets: stream, dgram or seqpacket.
+    pub sock_type: Option<String>,
+    pub inode: u64,
+    /// Network namespace inode whose tables list it.
+    pub netns: u64,
+    /// Owning uid from the table (inet only).
+    pub uid: Option<u32>,
+    /// Processes holding an fd to it.
+    pub pids: Vec<Pid>,
+}
+
+impl Socket {
+    /// A listening socket: TCP LISTEN, unix LISTEN, or a bound unconnected UDP socket.
+    pub fn is_listening(&self) -> bool {
+        match self.proto {
+            Proto::Tcp | Proto::Tcp6 | Proto::Unix => self.state == "LISTEN",
+            Proto::Udp | Proto::Udp6 => self.state == "UNCONN" && self.local_port != Some(0),
+            Proto::Raw | Proto::Raw6 | Proto::Packet => false,
+        }
+    }
+}
+
+/// A network namespace and how its tables were read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetNs {
+    pub inode: u64,
+    /// The member pid whose `net/*` files were read.
+    pub reader_pid: Option<Pid>,
+    /// Member pids.
+    pub pids: Vec<Pid>,
+    /// Table name -> why it could not be read.
+    pub unavailable: BTreeMap<String, Unavailable>,
+}

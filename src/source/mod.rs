@@ -1,0 +1,228 @@
+//! The I/O boundary: the only code that touches the filesystem. A proc root (live `/proc`,
+//! a copied tree or a test fixture) read through directory fds, never by joining path strings.
+
+pub mod rootfs;
+
+use crate::model::{Pid, Unavailable};
+use rustix::fd::{AsFd, OwnedFd};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
+use rustix::io::Errno;
+use std::io::{self, Read};
+use std::mem::MaybeUninit;
+use std::path::{Path, PathBuf};
+
+/// procfs's filesystem magic (statfs(2)).
+const PROC_SUPER_MAGIC: u64 = 0x9fa0;
+
+/// Largest file read from a proc root (environ and cmdline are bounded by ARG_MAX anyway).
+pub const READ_CAP: u64 = 16 << 20;
+
+/// Errors opening a proc root.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot open proc root {path}")]
+    Open { path: PathBuf, source: io::Error },
+    #[error("cannot list proc root {path}")]
+    List { path: PathBuf, source: io::Error },
+}
+
+/// A directory laid out like `/proc`.
+#[derive(Debug)]
+pub struct ProcRoot {
+    path: PathBuf,
+    dir: OwnedFd,
+    live: bool,
+}
+
+/// An open `/proc/PID` directory. Holding its fd pins this process: if the pid is reused,
+/// reads through it fail with ESRCH instead of reading the newcomer.
+#[derive(Debug)]
+pub struct PidDir {
+    pid: Pid,
+    dir: OwnedFd,
+}
+
+/// An entry of a directory listing: name and, when the filesystem reports it, its type.
+#[derive(Debug, Clone)]
+pub struct DirEntry {
+    pub name: Vec<u8>,
+    pub is_dir: bool,
+}
+
+/// What `stat` of an fd's target says, used to classify it.
+#[derive(Debug, Clone, Copy)]
+pub struct TargetStat {
+    pub file_type: FileType,
+    pub inode: u64,
+}
+
+fn open_dir<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::openat(
+        at,
+        rel,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
+    let fd = rustix::fs::openat(at, rel, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut buf = Vec::with_capacity(1024);
+    std::fs::File::from(fd)
+        .take(READ_CAP)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn list_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<DirEntry>> {
+    let fd = open_dir(at, rel)?;
+    list_fd(&fd)
+}
+
+fn list_fd(fd: &OwnedFd) -> io::Result<Vec<DirEntry>> {
+    let mut buf = [MaybeUninit::<u8>::uninit(); 8192];
+    let mut dir = RawDir::new(fd, &mut buf);
+    let mut out = Vec::new();
+    while let Some(entry) = dir.next() {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        out.push(DirEntry {
+            name: name.to_vec(),
+            is_dir: entry.file_type() == FileType::Directory,
+        });
+    }
+    Ok(out)
+}
+
+impl ProcRoot {
+    /// Open a proc root. Fails with a clear error when it is not a readable directory.
+    pub fn open(path: &Path) -> Result<Self, SourceError> {
+        let dir = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| SourceError::Open {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
+        let live = rustix::fs::fstatfs(&dir)
+            .map(|s| s.f_type as u64 == PROC_SUPER_MAGIC)
+            .unwrap_or(false);
+        // why: a directory we cannot list is unusable; say so now rather than show no processes.
+        list_fd(&dir).map_err(|e| SourceError::List {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Ok(ProcRoot {
+            path: path.to_path_buf(),
+            dir,
+            live,
+        })
+    }
+
+    /// The path this root was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether this is the running kernel's procfs (not a copy or fixture).
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+
+    /// Numeric entries of the root, ascending.
+    pub fn pids(&self) -> io::Result<Vec<Pid>> {
+        let fd = open_dir(&self.dir, ".")?;
+        let mut pids: Vec<Pid> = list_fd(&fd)?
+            .into_iter()
+            .filter_map(|e| std::str::from_utf8(&e.name).ok()?.parse().ok())
+            .collect();
+        pids.sort_unstable();
+        Ok(pids)
+    }
+
+    /// Read a file relative to the root (`stat`, `sys/kernel/random/boot_id`).
+    pub fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        read_at(&self.dir, rel)
+    }
+
+    /// Open `PID/`. Fails when the process is gone.
+    pub fn process(&self, pid: Pid) -> io::Result<PidDir> {
+        let dir = open_dir(&self.dir, &pid.to_string())?;
+        Ok(PidDir { pid, dir })
+    }
+
+    /// Read a host file outside the proc root (e.g. `/etc/passwd` for user names).
+    /// Only meaningful when the root is live.
+    pub fn host_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        std::fs::File::open(path)?
+            .take(READ_CAP)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+}
+
+impl PidDir {
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// Read `PID/<rel>` whole.
+    pub fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        read_at(&self.dir, rel)
+    }
+
+    /// Text of the link `PID/<rel>` (exe, cwd, root, ns/net, fd/3).
+    pub fn read_link(&self, rel: &str) -> io::Result<Vec<u8>> {
+        Ok(rustix::fs::readlinkat(&self.dir, rel, Vec::new())?.into_bytes())
+    }
+
+    /// Entries of `PID/<rel>/`.
+    pub fn list(&self, rel: &str) -> io::Result<Vec<DirEntry>> {
+        list_at(&self.dir, rel)
+    }
+
+    /// Open a subdirectory (`fd`, `task`) for repeated relative access.
+    pub fn sub(&self, rel: &str) -> io::Result<PidDir> {
+        Ok(PidDir {
+            pid: self.pid,
+            dir: open_dir(&self.dir, rel)?,
+        })
+    }
+
+    /// Entries of this directory itself.
+    pub fn entries(&self) -> io::Result<Vec<DirEntry>> {
+        list_fd(&self.dir)
+    }
+
+    /// stat the target of a link in this directory, following it (for `fd/N`).
+    pub fn stat_target(&self, rel: &str) -> io::Result<TargetStat> {
+        let st = rustix::fs::statat(&self.dir, rel, AtFlags::empty())?;
+        Ok(TargetStat {
+            file_type: FileType::from_raw_mode(st.st_mode),
+            inode: st.st_ino,
+        })
+    }
+
+    /// Map an I/O error on this process to why the field is unavailable. A missing file on a
+    /// process whose `stat` is also gone means the process exited.
+    pub fn why(&self, err: &io::Error) -> Unavailable {
+        match Errno::from_io_error(err) {
+            Some(Errno::ACCESS) | Some(Errno::PERM) => Unavailable::Denied,
+            Some(Errno::SRCH) => Unavailable::Gone,
+            Some(Errno::NOENT) => {
+                if rustix::fs::statat(&self.dir, "stat", AtFlags::empty()).is_err() {
+                    Unavailable::Gone
+                } else {
+                    Unavailable::Missing
+                }
+            }
+            _ => Unavailable::Unparsable(err.to_string()),
+        }
+    }
+}

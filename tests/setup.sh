@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine: busybox-static (the rootfs of
+# test containers), tmux (end-to-end TUI test), iproute2 and procps/psmisc/lsof (reference tools).
+set -euo pipefail
+need=()
+command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || need+=(busybox-static)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+command -v pstree >/dev/null 2>&1 || need+=(psmisc)
+command -v ps >/dev/null 2>&1 || need+=(procps)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    else
+        echo "tests/setup.sh: missing ${need[*]} (run as root to install)" >&2
+    fi
+fi
