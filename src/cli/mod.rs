@@ -98,7 +98,13 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
                 w.flush()?;
                 Ok(())
             }
-            None => o.json(&snap),
+            // why: the snapshot is a document for machines (and `jq`); compact JSON is a
+            // third smaller and faster to write than pretty-printed.
+            None => {
+                serde_json::to_writer(&mut *o.w, &snap)?;
+                writeln!(o.w)?;
+                Ok(())
+            }
         },
     }
 }
