@@ -2,4 +2,5 @@
 
 pub mod container;
 pub mod containers;
+pub mod interesting;
 pub mod mask;
