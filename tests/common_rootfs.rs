@@ -2,7 +2,7 @@
 //! busybox-static rootfs built in a temp dir) planted with the traps `procscope fs` must not
 //! fall into. Dropping it SIGKILLs the container's pid 1 and the unshare process, by pid.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::os::unix::net::UnixListener;
@@ -76,6 +76,9 @@ fn children(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+/// What both container processes run, as `/proc/PID/cmdline` shows it.
+const SLEEP_CMDLINE: &[u8] = b"/bin/busybox\x00sleep\x00600\x00";
+
 fn cmdline(pid: u32) -> Vec<u8> {
     std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default()
 }
@@ -85,7 +88,9 @@ impl Container {
         let dir = tempfile::tempdir().unwrap();
         let host = tempfile::tempdir().unwrap();
         let r = dir.path().join("rootfs");
-        for d in ["bin", "etc", "tmp", "proc", "dev/shm", "root", "home/eve", "var/tmp"] {
+        for d in [
+            "bin", "etc", "tmp", "proc", "dev/shm", "root", "home/eve", "var/tmp",
+        ] {
             std::fs::create_dir_all(r.join(d)).unwrap();
         }
         std::fs::copy("/bin/busybox", r.join("bin/busybox")).unwrap();
@@ -118,7 +123,11 @@ impl Container {
             0o644,
         );
         write(&r.join("root/.ash_history"), b"wget http://x/y\n", 0o600);
-        write(&r.join("home/eve/.bash_history"), b"cat /etc/shadow\n", 0o600);
+        write(
+            &r.join("home/eve/.bash_history"),
+            b"cat /etc/shadow\n",
+            0o600,
+        );
         // Things that must be listed but never opened.
         mknod(&r.join("tmp/fifo"), rustix::fs::FileType::Fifo, 0);
         mknod(
@@ -198,9 +207,9 @@ impl Container {
             if let Some(&pid1) = children(upid).first() {
                 c.pid1 = pid1;
                 let kids = children(pid1);
-                if cmdline(pid1) == b"/bin/busybox\0sleep\0600\0"
+                if cmdline(pid1) == SLEEP_CMDLINE
                     && let Some(&m) = kids.first()
-                    && cmdline(m) == b"/bin/busybox\0sleep\0600\0"
+                    && cmdline(m) == SLEEP_CMDLINE
                 {
                     c.member = m;
                     return c;

@@ -1,6 +1,8 @@
 //! `procscope fs` against a real container (root only): no host content is ever returned,
 //! nothing hangs, memory stays bounded, names are escaped and the interesting paths are found.
 
+#![allow(clippy::unwrap_used)]
+
 #[path = "common_rootfs.rs"]
 mod common_rootfs;
 
@@ -94,7 +96,10 @@ fn links_resolve_inside_the_root_and_never_reach_the_host() {
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v[0]["kind"], "symlink");
     assert!(v[0]["link_target"].as_str().unwrap().starts_with("../../"));
-    assert!(!seen.contains(&c.host_secret), "host content leaked:\n{seen}");
+    assert!(
+        !seen.contains(&c.host_secret),
+        "host content leaked:\n{seen}"
+    );
 }
 
 #[test]
@@ -117,14 +122,25 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
         let t = Instant::now();
         let (ok, _, err) = ps(&["fs", &pid, p, "--cat"]);
         assert!(!ok, "{p} was read");
-        assert!(err.contains(&format!("not a regular file ({kind})")), "{err}");
-        assert!(t.elapsed() < Duration::from_secs(5), "{p} took {:?}", t.elapsed());
+        assert!(
+            err.contains(&format!("not a regular file ({kind})")),
+            "{err}"
+        );
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{p} took {:?}",
+            t.elapsed()
+        );
     }
     let (ok, out, _) = ps(&["--json", "fs", &pid, "/tmp"]);
     assert!(ok);
     let v: Value = serde_json::from_slice(&out).unwrap();
     let kind = |n: &str| {
-        v.as_array().unwrap().iter().find(|e| e["name"] == n).unwrap()["kind"]
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == n)
+            .unwrap()["kind"]
             .as_str()
             .unwrap()
             .to_string()
@@ -158,15 +174,31 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
     let mut rest = Vec::new();
     stdout.read_to_end(&mut rest).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(rest.len() + 1, 1 << 20, "default cap is 1 MiB");
-    assert!(err.contains("showing the first 1048576 bytes of 10737418240"), "{err}");
+    assert!(
+        err.contains("showing the first 1048576 bytes of 10737418240"),
+        "{err}"
+    );
     assert!(hwm_kb < 64 * 1024, "peak RSS {hwm_kb} kB");
     assert!(t.elapsed() < Duration::from_secs(10));
     eprintln!("sparse cat: peak RSS {hwm_kb} kB, {:?}", t.elapsed());
     for mode in ["--hex", "--strings"] {
-        let (ok, out, _) = ps(&["fs", &pid, "/tmp/sparse", "--cat", mode, "--max-bytes", "64"]);
+        let (ok, out, _) = ps(&[
+            "fs",
+            &pid,
+            "/tmp/sparse",
+            "--cat",
+            mode,
+            "--max-bytes",
+            "64",
+        ]);
         assert!(ok);
         let lines = text(&out).lines().count();
         assert_eq!(lines, if mode == "--hex" { 4 } else { 0 }, "{mode}");
@@ -179,13 +211,25 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
     let pid = c.pid1.to_string();
     let (ok, out, _) = ps(&["fs", &pid, "/tmp"]);
     assert!(ok);
-    assert!(!out.contains(&0x1b) && !out.contains(&0x07), "raw control bytes in listing");
-    assert!(text(&out).contains("evil\\e[2J\\e]0;owned\\x07name"), "{}", text(&out));
+    assert!(
+        !out.contains(&0x1b) && !out.contains(&0x07),
+        "raw control bytes in listing"
+    );
+    assert!(
+        text(&out).contains("evil\\e[2J\\e]0;owned\\x07name"),
+        "{}",
+        text(&out)
+    );
     assert!(text(&out).contains("innocent -> /var/run/secrets/"));
     // JSON keeps the exact name.
     let (_, out, _) = ps(&["--json", "fs", &pid, "/tmp"]);
     let v: Value = serde_json::from_slice(&out).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|e| e["name"] == "evil\u{1b}[2J\u{1b}]0;owned\u{7}name"));
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "evil\u{1b}[2J\u{1b}]0;owned\u{7}name")
+    );
     // A pipe gets the file's bytes as they are.
     let (ok, out, _) = ps(&["fs", &pid, "/tmp/evil\x1b[2J\x1b]0;owned\x07name", "--cat"]);
     assert!(ok);
@@ -194,14 +238,32 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
     let (ok, out, err) = ps(&["--json", "fs", &pid, "--interesting"]);
     assert!(ok, "{err}");
     let hits: Value = serde_json::from_slice(&out).unwrap();
-    let hit = |p: &str| hits.as_array().unwrap().iter().find(|h| h["path"] == p).cloned();
+    let hit = |p: &str| {
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["path"] == p)
+            .cloned()
+    };
     let token = hit("/var/run/secrets/kubernetes.io/serviceaccount/token").expect("token");
     assert_eq!(token["sensitive"], true);
     assert_eq!(token["entry"]["size"], c.token.len() as u64);
     assert!(hit("/var/run/secrets/kubernetes.io/serviceaccount/namespace").is_some());
-    assert_eq!(hit("/etc/kubernetes/pki/apiserver.key").expect("key")["sensitive"], true);
-    assert_eq!(hit("/etc/kubernetes/pki").expect("pki dir")["entry"]["kind"], "dir");
-    for p in ["/etc/passwd", "/root/.ash_history", "/home/eve/.bash_history", "/tmp/dropper", "/dev/shm/.x"] {
+    assert_eq!(
+        hit("/etc/kubernetes/pki/apiserver.key").expect("key")["sensitive"],
+        true
+    );
+    assert_eq!(
+        hit("/etc/kubernetes/pki").expect("pki dir")["entry"]["kind"],
+        "dir"
+    );
+    for p in [
+        "/etc/passwd",
+        "/root/.ash_history",
+        "/home/eve/.bash_history",
+        "/tmp/dropper",
+        "/dev/shm/.x",
+    ] {
         assert!(hit(p).is_some(), "{p} not found in {hits:#}");
     }
     for p in ["/tmp/notes.txt", "/tmp/sparse", "/tmp/fifo", "/etc/shadow"] {
@@ -216,17 +278,30 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
         "/tmp/innocent",
         "/etc/kubernetes/pki/apiserver.key",
     ] {
-        for args in [vec!["fs", &pid, p, "--cat"], vec!["fs", &pid, p, "--cat", "--strings"], vec!["--json", "fs", &pid, p, "--cat"]] {
+        for args in [
+            vec!["fs", &pid, p, "--cat"],
+            vec!["fs", &pid, p, "--cat", "--strings"],
+            vec!["--json", "fs", &pid, p, "--cat"],
+        ] {
             let (ok, out, err) = ps(&args);
             assert!(ok, "{err}");
             let o = text(&out);
-            assert!(!o.contains(&c.token) && !o.contains(&c.key), "{args:?} revealed: {o}");
+            assert!(
+                !o.contains(&c.token) && !o.contains(&c.key),
+                "{args:?} revealed: {o}"
+            );
             assert!(o.contains('…'), "{o}");
         }
     }
     let (_, out, _) = ps(&["--reveal", "fs", &pid, "/tmp/innocent", "--cat"]);
     assert_eq!(text(&out), c.token);
-    let (_, out, _) = ps(&["--reveal", "fs", &pid, "/etc/kubernetes/pki/apiserver.key", "--cat"]);
+    let (_, out, _) = ps(&[
+        "--reveal",
+        "fs",
+        &pid,
+        "/etc/kubernetes/pki/apiserver.key",
+        "--cat",
+    ]);
     assert!(text(&out).contains(&c.key));
 }
 
@@ -236,6 +311,12 @@ fn any_member_pid_works_and_errors_are_one_line() {
     let pid = c.pid1.to_string();
     let member = c.member.to_string();
     let before = tree(&c.rootfs);
+    // why: relatime would update these atimes on a first read (atime <= mtime) were it not
+    // for O_NOATIME.
+    for f in ["/etc/passwd", "/root/.ash_history", "/tmp/notes.txt"] {
+        let (ok, out, _) = ps(&["fs", &pid, f, "--cat"]);
+        assert!(ok && !out.is_empty());
+    }
     let (_, a, _) = ps(&["--json", "fs", &pid, "/etc"]);
     let (_, b, _) = ps(&["--json", "fs", &member, "/etc"]);
     assert_eq!(a, b);
@@ -250,19 +331,33 @@ fn any_member_pid_works_and_errors_are_one_line() {
         .find(|g| g["pids"].as_array().unwrap().contains(&Value::from(c.pid1)))
         .expect("container group");
     assert_eq!(g["root_pid"], c.pid1);
-    assert!(g["pids"].as_array().unwrap().contains(&Value::from(c.member)));
+    assert!(
+        g["pids"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from(c.member))
+    );
 
     let one_line = |args: &[&str], want: &str| {
         let (ok, _, err) = ps(args);
         assert!(!ok, "{args:?} succeeded");
-        assert!(err.starts_with("procscope: ") && err.contains(want), "{args:?}: {err}");
+        assert!(
+            err.starts_with("procscope: ") && err.contains(want),
+            "{args:?}: {err}"
+        );
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     };
     one_line(&["fs", "999999999", "/"], "no process with pid 999999999");
     one_line(&["fs", &pid, "/nope"], "/nope: no such file or directory");
-    one_line(&["fs", &pid, "/etc/passwd/x"], "/etc/passwd/x: not a directory");
+    one_line(
+        &["fs", &pid, "/etc/passwd/x"],
+        "/etc/passwd/x: not a directory",
+    );
     one_line(&["fs", &pid, "/etc/passwd/"], "not a directory");
-    one_line(&["fs", &pid, "/nope\x1b[2J"], "/nope\\e[2J: no such file or directory");
+    one_line(
+        &["fs", &pid, "/nope\x1b[2J"],
+        "/nope\\e[2J: no such file or directory",
+    );
     // A process that cannot see the root is told so in one line.
     let out = std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
@@ -283,7 +378,9 @@ fn any_member_pid_works_and_errors_are_one_line() {
 
 /// Every path under `root` (not descending into the container's /proc) with its size, mtime
 /// and atime.
-fn tree(root: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, (u64, i64, i64)> {
+fn tree(
+    root: &std::path::Path,
+) -> std::collections::BTreeMap<std::path::PathBuf, (u64, i64, i64, i64)> {
     use std::os::unix::fs::MetadataExt;
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -294,9 +391,16 @@ fn tree(root: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf
             if m.is_dir() && e.file_name() != "proc" {
                 stack.push(e.path());
             }
-            out.insert(e.path(), (m.len(), m.mtime(), m.atime()));
+            // why: directories' atimes are touched by this very walk, and the kernel touches a
+            // symlink's atime whenever it is read or followed (no O_NOATIME for links); files
+            // are only stat'ed here, and procscope reads them with O_NOATIME.
+            let atime = if m.is_file() {
+                (m.atime(), m.atime_nsec())
+            } else {
+                (0, 0)
+            };
+            out.insert(e.path(), (m.len(), m.mtime(), atime.0, atime.1));
         }
     }
     out
 }
-

@@ -165,7 +165,12 @@ impl ProcRoot {
         let rel = format!("{pid}/root");
         let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
         if self.live {
-            Ok(rustix::fs::openat(&self.dir, rel.as_str(), flags, Mode::empty())?)
+            Ok(rustix::fs::openat(
+                &self.dir,
+                rel.as_str(),
+                flags,
+                Mode::empty(),
+            )?)
         } else {
             Ok(rustix::fs::openat2(
                 &self.dir,

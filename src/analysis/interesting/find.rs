@@ -110,7 +110,11 @@ pub fn find_interesting(fs: &RootFs, list: &InterestingList) -> Vec<InterestingH
                     .filter_map(|path| fs.stat(&path).ok().map(|e| (path, e)))
                     .collect()
             } else {
-                fs.resolve(&base).ok().map(|e| (base, e)).into_iter().collect()
+                fs.resolve(&base)
+                    .ok()
+                    .map(|e| (base, e))
+                    .into_iter()
+                    .collect()
             };
             for (path, entry) in found {
                 if let Some(&i) = index.get(&path) {

@@ -161,13 +161,19 @@ mod tests {
         let l = InterestingList::builtin().unwrap();
         let has = |p: &str| l.paths.iter().any(|x| x.path == p);
         assert!(has("/var/run/secrets/kubernetes.io/serviceaccount/token"));
-        assert!(has("/var/run/secrets/kubernetes.io/serviceaccount/namespace"));
+        assert!(has(
+            "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+        ));
         assert!(has("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"));
         assert!(has("/etc/shadow") && has("/etc/passwd") && has("/etc/kubernetes/pki"));
         assert!(has("~/.bash_history") && has("~/.aws/credentials") && has("~/.kube/config"));
         assert!(has("~/.docker/config.json") && has("~/.git-credentials") && has("~/.ssh/*"));
         assert!(l.paths.iter().any(|p| p.path == "/tmp" && p.executables));
-        assert!(l.paths.iter().any(|p| p.path == "/dev/shm" && p.executables));
+        assert!(
+            l.paths
+                .iter()
+                .any(|p| p.path == "/dev/shm" && p.executables)
+        );
         let token = l.paths.iter().find(|p| p.path.ends_with("account/token"));
         assert!(token.unwrap().sensitive);
     }
@@ -194,8 +200,14 @@ mod tests {
         assert!(glob_match(b"a*b*c", b"axxbyyc"));
         assert!(!glob_match(b"a*b*c", b"axxbyy"));
         assert!(glob_match(b"exact", b"exact"));
-        assert!(path_matches(b"/home/*/.ssh/id_*", b"/home/eve//.ssh/id_rsa"));
-        assert!(!path_matches(b"/home/*/.ssh/id_*", b"/home/eve/x/.ssh/id_rsa"));
+        assert!(path_matches(
+            b"/home/*/.ssh/id_*",
+            b"/home/eve//.ssh/id_rsa"
+        ));
+        assert!(!path_matches(
+            b"/home/*/.ssh/id_*",
+            b"/home/eve/x/.ssh/id_rsa"
+        ));
         assert!(!path_matches(b"/etc/shadow", b"/etc/shadow-"));
     }
 
@@ -206,15 +218,23 @@ mod tests {
         assert_eq!(homes, vec![b"/root".to_vec(), b"/srv/app/".to_vec()]);
         assert_eq!(
             expand_home("~/.bash_history", &homes),
-            vec![b"/root/.bash_history".to_vec(), b"/srv/app/.bash_history".to_vec()]
+            vec![
+                b"/root/.bash_history".to_vec(),
+                b"/srv/app/.bash_history".to_vec()
+            ]
         );
-        assert_eq!(expand_home("/etc/passwd", &homes), vec![b"/etc/passwd".to_vec()]);
+        assert_eq!(
+            expand_home("/etc/passwd", &homes),
+            vec![b"/etc/passwd".to_vec()]
+        );
     }
 
     #[test]
     fn secret_content_is_recognised() {
         assert!(looks_secret(b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"));
-        assert!(looks_secret(b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl\n"));
+        assert!(looks_secret(
+            b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl\n"
+        ));
         assert!(!looks_secret(b"-----BEGIN CERTIFICATE-----\nMIIE\n"));
         assert!(!looks_secret(b"root:x:0:0:root:/root:/bin/sh\n"));
         assert!(!looks_secret(b"eyJ but. not a. token"));

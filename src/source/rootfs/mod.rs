@@ -145,12 +145,8 @@ fn entry_of(fd: &OwnedFd, name: &[u8]) -> Result<FsEntry, Errno> {
         )),
         _ => None,
     };
-    let device = matches!(kind, FsKind::CharDevice | FsKind::BlockDevice).then(|| {
-        [
-            rustix::fs::major(st.st_rdev),
-            rustix::fs::minor(st.st_rdev),
-        ]
-    });
+    let device = matches!(kind, FsKind::CharDevice | FsKind::BlockDevice)
+        .then(|| [rustix::fs::major(st.st_rdev), rustix::fs::minor(st.st_rdev)]);
     Ok(FsEntry {
         name: Bytes::from(name),
         kind,
