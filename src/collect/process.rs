@@ -41,6 +41,11 @@ fn get(d: &PidDir, p: &mut Process, field: &str, r: io::Result<Vec<u8>>) -> Opti
 /// the process has exited, not that the reader lacks rights or the kernel lacks the file.
 fn zombie_aware(d: &PidDir, p: &Process, e: &io::Error) -> Unavailable {
     let why = d.why(e);
+    // why: a kernel thread has no mm: its environ read fails with ESRCH and its exe link is
+    // absent although the thread is alive. That is "missing", not "gone".
+    if p.kernel_thread && why == Unavailable::Gone && p.state != "Z" {
+        return Unavailable::Missing;
+    }
     if p.state == "Z" && why != Unavailable::Gone {
         Unavailable::Gone
     } else {
