@@ -211,6 +211,9 @@ fn judge(rs: &RuleSet, r: usize, secret: &[u8]) -> Option<(Severity, bool, f64)>
             return None;
         }
     }
+    if !rule.encoded_text && entropy::is_encoded_text(secret) {
+        return None;
+    }
     if rule.allow.value(secret) {
         return None;
     }
