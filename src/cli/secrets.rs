@@ -75,7 +75,9 @@ pub fn run(
         if o.json {
             let v: Vec<_> = rules
                 .describe()
-                .map(|(id, sev, d)| serde_json::json!({"id": id, "severity": sev, "description": d}))
+                .map(
+                    |(id, sev, d)| serde_json::json!({"id": id, "severity": sev, "description": d}),
+                )
                 .collect();
             return o.json(&v);
         }
@@ -137,16 +139,14 @@ pub fn run(
         .iter()
         .filter(|p| p.environ.is_none() && !p.kernel_thread)
         .count();
-    let mut summary = format!(
-        "{} finding(s) in {} process(es)",
-        found.len(),
-        procs.len()
-    );
+    let mut summary = format!("{} finding(s) in {} process(es)", found.len(), procs.len());
     if !counts.is_empty() {
         summary.push_str(&format!(" ({})", counts.join(", ")));
     }
     if unreadable > 0 {
-        summary.push_str(&format!("; environ unreadable for {unreadable} process(es)"));
+        summary.push_str(&format!(
+            "; environ unreadable for {unreadable} process(es)"
+        ));
     }
     if !reveal && !found.is_empty() {
         summary.push_str("; values masked (--reveal shows them)");

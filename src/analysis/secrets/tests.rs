@@ -74,19 +74,30 @@ fn placeholders_are_low() {
 
 #[test]
 fn cmdline_flags_and_leads() {
-    let f = found(&[], &["app", "--password=s3cretPass", "--token", "abcdef123456"]);
+    let f = found(
+        &[],
+        &["app", "--password=s3cretPass", "--token", "abcdef123456"],
+    );
     let names: Vec<_> = f.iter().map(|x| x.name.lossy().into_owned()).collect();
     assert_eq!(names, ["--password", "--token"], "{f:?}");
     assert_eq!(f[0].span, (11, 21));
     let f = found(
         &[],
-        &["kube-apiserver", "--tls-private-key-file=/etc/k8s/pki/apiserver.key"],
+        &[
+            "kube-apiserver",
+            "--tls-private-key-file=/etc/k8s/pki/apiserver.key",
+        ],
     );
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(f[0].lead && f[0].value == "/etc/k8s/pki/apiserver.key");
     let f = found(
         &[],
-        &["curl", "-H", "Authorization: Bearer abcDEF123456789xyz", "https://x"],
+        &[
+            "curl",
+            "-H",
+            "Authorization: Bearer abcDEF123456789xyz",
+            "https://x",
+        ],
     );
     assert_eq!(f[0].rule, "authorization-header");
     assert_eq!(f[0].name.lossy(), "-H");
