@@ -143,3 +143,31 @@ fn bad_user_regex_names_the_rule() {
     let e = RuleSet::load(Some(&p)).unwrap_err().to_string();
     assert!(e.contains("rule broken") && !e.contains('\n'), "{e}");
 }
+
+#[test]
+fn findings_carry_container_and_pod() {
+    let mut s = proc_with(&[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ2uQdG5f")], &[]);
+    s.processes[0].container = Some(crate::model::Container {
+        runtime: "containerd".into(),
+        id: Some("4f2a".repeat(16)),
+        pod_uid: Some("0b1c2d3e-1111-2222-3333-444455556666".into()),
+        qos: None,
+    });
+    let f = scan(&s, &rules());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].container.as_deref(), Some("4f2a".repeat(16).as_str()));
+    assert_eq!(
+        f[0].pod_uid.as_deref(),
+        Some("0b1c2d3e-1111-2222-3333-444455556666")
+    );
+    assert_eq!(f[0].value, "ghp_…(40)");
+    let j = serde_json::to_value(&f[0]).unwrap();
+    for k in [
+        "pid", "start_time", "comm", "container", "source", "name", "rule", "severity",
+        "description", "value", "entropy",
+    ] {
+        assert!(j.get(k).is_some(), "missing {k} in {j}");
+    }
+    assert_eq!(j["source"], "environ");
+    assert_eq!(j["severity"], "critical");
+}
