@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `--min-severity` values.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum MinSeverity {
     Low,
@@ -27,6 +28,7 @@ impl From<MinSeverity> for Severity {
     }
 }
 
+/// Options of `procscope secrets`.
 #[derive(Debug, Args)]
 pub struct SecretsArgs {
     /// Instead of the rules, report environ entries (`NAME=value`) and argv entries matching
@@ -63,6 +65,7 @@ fn container_cell(f: &Finding) -> String {
     }
 }
 
+/// Print the findings (or the rules, with `--list-rules`) as a table or JSON.
 pub fn run(
     snap: &Snapshot,
     rules: &RuleSet,

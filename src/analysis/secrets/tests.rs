@@ -146,7 +146,10 @@ fn bad_user_regex_names_the_rule() {
 
 #[test]
 fn findings_carry_container_and_pod() {
-    let mut s = proc_with(&[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ2uQdG5f")], &[]);
+    let mut s = proc_with(
+        &[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ2uQdG5f")],
+        &[],
+    );
     s.processes[0].container = Some(crate::model::Container {
         runtime: "containerd".into(),
         id: Some("4f2a".repeat(16)),
@@ -163,8 +166,17 @@ fn findings_carry_container_and_pod() {
     assert_eq!(f[0].value, "ghp_…(40)");
     let j = serde_json::to_value(&f[0]).unwrap();
     for k in [
-        "pid", "start_time", "comm", "container", "source", "name", "rule", "severity",
-        "description", "value", "entropy",
+        "pid",
+        "start_time",
+        "comm",
+        "container",
+        "source",
+        "name",
+        "rule",
+        "severity",
+        "description",
+        "value",
+        "entropy",
     ] {
         assert!(j.get(k).is_some(), "missing {k} in {j}");
     }
