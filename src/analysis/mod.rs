@@ -1,8 +1,9 @@
-//! Pure analysis: container identity, masking of secret values, the interesting paths of a
-//! container root and views of file content.
+//! Pure analysis over a snapshot: container identity, secrets, masking of secret values, the
+//! interesting paths of a container root and views of file content.
 
 pub mod container;
 pub mod containers;
 pub mod content;
 pub mod interesting;
 pub mod mask;
+pub mod secrets;

@@ -1,0 +1,331 @@
+//! The matching engine: for one process, which byte spans of which environ values and argv
+//! entries are secrets, by which rule. Keywords pre-filter, the `RegexSet` confirms, each
+//! candidate rule's regex locates the secret, then entropy, allowlists and placeholders judge it,
+//! and overlapping hits keep the most severe (then the first-listed) rule.
+
+use super::cmdline;
+use super::compile::RuleSet;
+use super::entropy;
+use super::{SecretSource, Severity};
+use crate::model::Process;
+use std::collections::HashMap;
+
+/// At most this many matches of one rule in one value (bounds the cost of hostile input).
+const MAX_MATCHES: usize = 64;
+
+/// A secret found at `[start, end)` of environ value or argv entry `index`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hit {
+    pub source: SecretSource,
+    pub index: usize,
+    pub start: usize,
+    pub end: usize,
+    pub rule: usize,
+    pub severity: Severity,
+    pub placeholder: bool,
+    pub entropy: f64,
+    pub name: Vec<u8>,
+}
+
+/// What a name means to the rules: name rules it turns on, pattern rules it turns off.
+#[derive(Clone, Default)]
+struct NameInfo {
+    named: Vec<usize>,
+    excluded: Vec<usize>,
+}
+
+/// Candidate hit in one value: (rule, start, end, severity, placeholder, entropy).
+type Cand = (usize, usize, usize, Severity, bool, f64);
+
+/// Per-thread scanning state: caches what each name means and holds scratch space.
+pub(crate) struct Scanner<'r> {
+    rules: &'r RuleSet,
+    /// Raw environ name or normalised flag name -> its meaning.
+    env_names: HashMap<Vec<u8>, NameInfo>,
+    names: HashMap<Vec<u8>, NameInfo>,
+    /// Rules with neither keywords nor names: they look at every value of their sources.
+    free: Vec<usize>,
+    /// Pattern rules that allowlist some names.
+    name_allowing: Vec<usize>,
+    blob: Vec<u8>,
+}
+
+impl<'r> Scanner<'r> {
+    pub(crate) fn new(rules: &'r RuleSet) -> Self {
+        let n = rules.rules.len();
+        Scanner {
+            rules,
+            env_names: HashMap::new(),
+            names: HashMap::new(),
+            free: (0..n)
+                .filter(|&i| !rules.rules[i].keyworded && !rules.rules[i].named)
+                .collect(),
+            name_allowing: (0..n)
+                .filter(|&i| !rules.rules[i].named && rules.rules[i].allow.has_names())
+                .collect(),
+            blob: Vec::new(),
+        }
+    }
+
+    fn info(&self, norm: &[u8]) -> NameInfo {
+        NameInfo {
+            named: self.rules.name_hits(norm),
+            excluded: self
+                .name_allowing
+                .iter()
+                .copied()
+                .filter(|&r| self.rules.rules[r].allow.name(norm))
+                .collect(),
+        }
+    }
+
+    fn env_name(&mut self, raw: &[u8]) -> NameInfo {
+        if let Some(v) = self.env_names.get(raw) {
+            return v.clone();
+        }
+        let v = self.info(&cmdline::normalise(raw));
+        self.env_names.insert(raw.to_vec(), v.clone());
+        v
+    }
+
+    fn flag_name(&mut self, norm: &[u8]) -> NameInfo {
+        if let Some(v) = self.names.get(norm) {
+            return v.clone();
+        }
+        let v = self.info(norm);
+        self.names.insert(norm.to_vec(), v.clone());
+        v
+    }
+
+    /// (entry, rule) for every keyword occurrence in the environ values, in entry order.
+    // why: one automaton pass over all values joined by NUL (no keyword holds a NUL) costs far
+    // less than one search per value.
+    fn env_keywords(&mut self, p: &Process) -> Vec<(usize, usize)> {
+        let mut starts = Vec::new();
+        self.blob.clear();
+        for e in p.environ.iter().flatten() {
+            starts.push(self.blob.len());
+            if let Some(v) = &e.value {
+                self.blob.extend_from_slice(v.as_bytes());
+            }
+            self.blob.push(0);
+        }
+        let mut out = Vec::new();
+        self.rules.keyword_hits(&self.blob, |at, rule| {
+            let entry = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            out.push((entry, rule));
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Every secret in one process, overlaps resolved.
+    pub(crate) fn process(&mut self, p: &Process) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let kws = self.env_keywords(p);
+        let mut k = 0;
+        for (i, e) in p.environ.iter().flatten().enumerate() {
+            let from = k;
+            while k < kws.len() && kws[k].0 == i {
+                k += 1;
+            }
+            let Some(v) = &e.value else { continue };
+            let info = self.env_name(e.name.as_bytes());
+            let kw: Vec<usize> = kws[from..k].iter().map(|x| x.1).collect();
+            let mut hits = Vec::new();
+            self.check(
+                SecretSource::Environ,
+                v.as_bytes(),
+                &info,
+                Some(&kw),
+                &mut hits,
+            );
+            for (rule, start, end, severity, placeholder, ent) in hits {
+                out.push(Hit {
+                    source: SecretSource::Environ,
+                    index: i,
+                    start,
+                    end,
+                    rule,
+                    severity,
+                    placeholder,
+                    entropy: ent,
+                    name: e.name.as_bytes().to_vec(),
+                });
+            }
+        }
+        let env_hits = resolve(out);
+        let mut cmd = Vec::new();
+        let items = {
+            let mut named = |n: &[u8]| !self.flag_name(n).named.is_empty();
+            cmdline::items(&p.cmdline, &mut named)
+        };
+        for it in items {
+            let info = match &it.norm {
+                Some(n) => self.flag_name(n),
+                None => NameInfo::default(),
+            };
+            let kw = if it.norm.is_none() {
+                let mut kw = Vec::new();
+                self.rules.keyword_hits(it.value, |_, r| kw.push(r));
+                kw.sort_unstable();
+                kw.dedup();
+                Some(kw)
+            } else {
+                None
+            };
+            let mut hits = Vec::new();
+            self.check(
+                SecretSource::Cmdline,
+                it.value,
+                &info,
+                kw.as_deref(),
+                &mut hits,
+            );
+            for (rule, start, end, severity, placeholder, ent) in hits {
+                cmd.push(Hit {
+                    source: SecretSource::Cmdline,
+                    index: it.index,
+                    start: it.offset + start,
+                    end: it.offset + end,
+                    rule,
+                    severity,
+                    placeholder,
+                    entropy: ent,
+                    name: it.name.clone(),
+                });
+            }
+        }
+        let mut all = env_hits;
+        all.extend(resolve(cmd));
+        all
+    }
+
+    /// Candidate hits in one value. `kw` lists the rules whose keywords occur in it, and is
+    /// `None` where only name rules apply (a flag's value, already checked whole as an argument).
+    fn check(
+        &mut self,
+        source: SecretSource,
+        value: &[u8],
+        info: &NameInfo,
+        kw: Option<&[usize]>,
+        out: &mut Vec<Cand>,
+    ) {
+        if value.is_empty() {
+            return;
+        }
+        let rs = self.rules;
+        let applies = |r: usize| {
+            value.len() >= rs.rules[r].min_length
+                && match source {
+                    SecretSource::Environ => rs.rules[r].environ,
+                    SecretSource::Cmdline => rs.rules[r].cmdline,
+                }
+        };
+        let kw_hit = |r: usize| kw.is_some_and(|k| k.binary_search(&r).is_ok());
+        let mut cands: Vec<usize> = Vec::new();
+        for &r in &info.named {
+            if applies(r) && (!rs.rules[r].keyworded || kw_hit(r)) {
+                cands.push(r);
+            }
+        }
+        if let Some(kw) = kw {
+            let pattern =
+                |r: usize| !rs.rules[r].named && applies(r) && !info.excluded.contains(&r);
+            cands.extend(kw.iter().copied().filter(|&r| pattern(r)));
+            cands.extend(self.free.iter().copied().filter(|&r| pattern(r)));
+        }
+        if cands.is_empty() {
+            return;
+        }
+        // why: one RegexSet pass tells which of several candidates match at all; for one or
+        // two candidates a DFA `is_match` on their own regexes is cheaper than the whole set,
+        // and far cheaper than a capturing search that mostly fails.
+        let set = (cands.len() > 2).then(|| rs.values.matches(value));
+        for r in cands {
+            let rule = &rs.rules[r];
+            let matched = match &set {
+                Some(s) => s.matched(r),
+                None => rule.regex.is_match(value),
+            };
+            if !matched {
+                continue;
+            }
+            for caps in rule.regex.captures_iter(value).take(MAX_MATCHES) {
+                let Some(m) = (1..caps.len())
+                    .find_map(|g| caps.get(g))
+                    .or_else(|| caps.get(0))
+                else {
+                    continue;
+                };
+                if let Some(h) = judge(rs, r, &value[m.start()..m.end()]) {
+                    out.push((r, m.start(), m.end(), h.0, h.1, h.2));
+                }
+            }
+        }
+    }
+}
+
+/// Whether `secret` passes rule `r`'s conditions: (severity, placeholder, entropy) if so.
+fn judge(rs: &RuleSet, r: usize, secret: &[u8]) -> Option<(Severity, bool, f64)> {
+    let rule = &rs.rules[r];
+    if secret.len() < rule.min_length || entropy::classes(secret) < rule.classes {
+        return None;
+    }
+    let ent = entropy::shannon(secret);
+    if ent < rule.min_entropy {
+        return None;
+    }
+    if let Some(claims) = &rule.jwt_claims {
+        let payload = entropy::jwt_payload(secret)?;
+        if !claims.is_match(&payload) {
+            return None;
+        }
+    }
+    if !rule.encoded_text && entropy::is_encoded_text(secret) {
+        return None;
+    }
+    if rule.allow.value(secret) {
+        return None;
+    }
+    if !rule.lead && (rs.global.value(secret) || entropy::looks_like_path(secret)) {
+        return None;
+    }
+    let placeholder = rs.placeholders.is_match(secret);
+    let severity = if placeholder {
+        rule.severity.min(Severity::Low)
+    } else {
+        rule.severity
+    };
+    Some((severity, placeholder, ent))
+}
+
+/// Keep, per (source, index), the most severe hits that do not overlap (ties: first-listed rule).
+fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| {
+        (a.source as u8, a.index)
+            .cmp(&(b.source as u8, b.index))
+            .then(b.severity.cmp(&a.severity))
+            .then(a.rule.cmp(&b.rule))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    let mut group_start = 0;
+    for h in hits {
+        if out
+            .last()
+            .is_none_or(|l| (l.source, l.index) != (h.source, h.index))
+        {
+            group_start = out.len();
+        }
+        let overlaps = out[group_start..]
+            .iter()
+            .any(|k| h.start < k.end && k.start < h.end);
+        if !overlaps {
+            out.push(h);
+        }
+    }
+    out.sort_by_key(|h| (h.source as u8, h.index, h.start));
+    out
+}
