@@ -1,6 +1,7 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
+mod diff;
 mod inspect;
 mod output;
 mod sockets;
@@ -8,7 +9,8 @@ mod tree;
 
 use crate::collect;
 use crate::model::Snapshot;
-use anyhow::{Context, Result};
+use crate::source::snapshot_file;
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,9 +36,29 @@ pub struct Global {
     /// Read this directory instead of /proc (a copied /proc or a fixture).
     #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,
-    /// Show secret values unmasked.
+    /// Show secret values unmasked (and store them unmasked with `snapshot -o`).
     #[arg(long, global = true)]
     pub reveal: bool,
+    /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "proc_root"
+    )]
+    pub snapshot: Option<PathBuf>,
+}
+
+/// What a viewer of a snapshot file says where a live system would show a container root.
+pub const NO_ROOT_IN_SNAPSHOT: &str =
+    "container roots are not in a snapshot file: browse them on the live system";
+
+impl Global {
+    /// Whether the data comes from a snapshot file rather than a proc root (no container roots,
+    /// nothing to re-read).
+    pub fn offline(&self) -> bool {
+        self.snapshot.is_some()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,31 +71,54 @@ pub enum Command {
     Sockets(sockets::SocketsArgs),
     /// Containers and pods found, with their processes.
     Containers,
-    /// The whole snapshot as one JSON document.
+    /// The whole snapshot as one JSON document (evidence: `-o FILE` or `-o FILE.json.gz`).
     Snapshot(SnapshotArgs),
+    /// What changed between two snapshots (NEW defaults to the live system).
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Write to FILE instead of stdout.
+    /// Write to FILE instead of stdout, gzip-compressed when FILE ends in `.gz`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-/// Take a snapshot from the configured source.
+/// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
+    if let Some(path) = &g.snapshot {
+        return Ok(snapshot_file::read_snapshot(path)?);
+    }
     let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
     Ok(snap)
 }
 
 /// Apply the masking policy: unless revealing, secret values are replaced by their mask.
-pub fn prepare(mut snap: Snapshot, g: &Global) -> Snapshot {
-    if g.reveal {
-        snap.meta.masked = false;
-    } else {
+/// A snapshot already masked (a file written without `--reveal`) is left as it is: masking
+/// twice would corrupt the masks, and `--reveal` cannot bring the values back (a note says so).
+pub fn prepare(snap: Snapshot, g: &Global) -> Snapshot {
+    if g.reveal && snap.meta.masked {
+        note_masked();
+    }
+    mask_unless(snap, g.reveal)
+}
+
+/// Mask `snap` unless `reveal` or it is masked already; `meta.masked` says which it is.
+pub fn mask_unless(mut snap: Snapshot, reveal: bool) -> Snapshot {
+    if snap.meta.masked {
+        return snap;
+    }
+    if !reveal {
         crate::analysis::mask::mask_all_environ(&mut snap);
     }
     snap
+}
+
+/// Tell the user that `--reveal` cannot unmask values masked in a snapshot file.
+fn note_masked() {
+    eprintln!(
+        "procscope: note: this snapshot was written masked; --reveal cannot unmask its values"
+    );
 }
 
 /// Run a subcommand, writing to `out`.
@@ -82,23 +127,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let Some(cmd) = &cli.command else {
         anyhow::bail!("no subcommand given (see --help)");
     };
-    let snap = prepare(load(g)?, g);
     let mut o = Out::new(out, g.json);
+    let snap = || -> Result<Snapshot> { Ok(prepare(load(g)?, g)) };
     match cmd {
-        Command::Tree(a) => tree::run(&snap, a, &mut o),
-        Command::Inspect(a) => inspect::run(&snap, a, &mut o),
-        Command::Sockets(a) => sockets::run(&snap, a, &mut o),
-        Command::Containers => containers::run(&snap, &mut o),
+        Command::Tree(a) => tree::run(&snap()?, a, &mut o),
+        Command::Inspect(a) => inspect::run(&snap()?, a, &mut o),
+        Command::Sockets(a) => sockets::run(&snap()?, a, &mut o),
+        Command::Containers => containers::run(&snap()?, &mut o),
         Command::Snapshot(a) => match &a.output {
-            Some(path) => {
-                let f = std::fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                let mut w = std::io::BufWriter::new(f);
-                serde_json::to_writer(&mut w, &snap)?;
-                w.flush()?;
-                Ok(())
-            }
-            None => o.json(&snap),
+            Some(path) => Ok(snapshot_file::write_snapshot(path, &snap()?)?),
+            None => o.json(&snap()?),
         },
+        // why: diff loads and masks its two snapshots itself.
+        Command::Diff(a) => diff::run(g, a, &mut o),
     }
 }

@@ -4,6 +4,7 @@ mod bytes;
 mod field;
 mod format;
 mod process;
+mod sanitize;
 mod socket;
 mod text;
 pub mod time;

@@ -122,13 +122,18 @@ fn read_capped<R: Read>(
     Ok(out)
 }
 
-/// Parse snapshot JSON. On failure, a second pass over the top-level keys decides which error
+/// Parse snapshot JSON, escaping terminal controls in its text fields
+/// ([`Snapshot::escape_text_fields`]). On failure, a second pass over the top-level keys decides which error
 /// it is: no `format` marker means not a snapshot; otherwise a newer schema, an early end, or
 /// corruption.
 pub fn parse_snapshot(path: &Path, data: &[u8]) -> Result<Snapshot, SnapshotFileError> {
     let p = || path.to_path_buf();
     let full = match serde_json::from_slice::<Snapshot>(data) {
-        Ok(snap) if snap.schema <= SCHEMA_VERSION => return Ok(snap),
+        Ok(mut snap) if snap.schema <= SCHEMA_VERSION => {
+            // why: a file may be crafted; its text fields must not reach a terminal raw.
+            snap.escape_text_fields();
+            return Ok(snap);
+        }
         other => other,
     };
     let seen = RefCell::new(Seen::default());
