@@ -59,8 +59,10 @@ pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileEr
     let file = std::fs::File::create(path).map_err(err)?;
     let buf = io::BufWriter::with_capacity(1 << 16, file);
     let buf = if is_gzip_name(path) {
-        let mut gz = GzEncoder::new(buf, Compression::default());
-        serde_json::to_writer(&mut gz, snap).map_err(|e| err(e.into()))?;
+        // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
+        let mut json = io::BufWriter::with_capacity(1 << 16, GzEncoder::new(buf, Compression::default()));
+        serde_json::to_writer(&mut json, snap).map_err(|e| err(e.into()))?;
+        let gz = json.into_inner().map_err(|e| err(e.into_error()))?;
         gz.finish().map_err(err)?
     } else {
         let mut buf = buf;
