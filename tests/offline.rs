@@ -3,6 +3,8 @@
 //! `sockets` and `containers` exactly as the live system does; masking is kept, never doubled;
 //! bad files are refused with one line.
 
+#![allow(clippy::unwrap_used)]
+
 mod common_offline;
 
 use common_offline::*;
@@ -15,7 +17,8 @@ const SECRET: &str = "abcdefghijklmnop";
 fn rootfs(dir: &Path) -> std::path::PathBuf {
     let root = dir.join("rootfs");
     std::fs::create_dir_all(root.join("bin")).unwrap();
-    std::fs::copy("/bin/busybox", root.join("bin/busybox")).expect("busybox-static (tests/setup.sh)");
+    std::fs::copy("/bin/busybox", root.join("bin/busybox"))
+        .expect("busybox-static (tests/setup.sh)");
     root
 }
 
@@ -94,12 +97,21 @@ fn snapshot_file_answers_like_the_live_system() {
     let raw = std::fs::read(&gz).unwrap();
     assert!(raw.starts_with(&[0x1f, 0x8b]), "gzip-compressed");
     let mut plain = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(raw.as_slice()), &mut plain)
-        .unwrap();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(raw.as_slice()),
+        &mut plain,
+    )
+    .unwrap();
     let doc: Value = serde_json::from_slice(&plain).unwrap();
     assert_eq!(doc["format"], "procscope-snapshot");
     assert_eq!(doc["meta"]["masked"], true);
-    for key in ["hostname", "kernel", "boot_id", "procscope_version", "taken_at"] {
+    for key in [
+        "hostname",
+        "kernel",
+        "boot_id",
+        "procscope_version",
+        "taken_at",
+    ] {
         assert!(!doc["meta"][key].is_null(), "meta.{key}");
     }
 
@@ -109,18 +121,29 @@ fn snapshot_file_answers_like_the_live_system() {
     assert_eq!(json(&["--snapshot", g, "tree", &shp, "--json"]), live_tree);
     for pid in [shp.clone(), py.pid().to_string(), init.to_string()] {
         let live = json(&["inspect", &pid, "--json"]);
-        assert_eq!(json(&["--snapshot", g, "inspect", &pid, "--json"]), live, "pid {pid}");
+        assert_eq!(
+            json(&["--snapshot", g, "inspect", &pid, "--json"]),
+            live,
+            "pid {pid}"
+        );
     }
 
     // Masked once: the file's mask is shown as is, not masked again.
     let env = json(&["--snapshot", g, "inspect", &shp, "--json"])["environ"].clone();
-    let token = env.as_array().unwrap().iter().find(|e| e["name"] == "API_TOKEN").unwrap();
+    let token = env
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "API_TOKEN")
+        .unwrap();
     assert_eq!(token["value"], "abcd…(16)");
 
     let ours = [sh.pid(), py.pid(), kids[0], kids[1], init];
     let live_socks = sockets_of(&json(&["sockets", "-x", "--json"]), &ours);
     assert!(
-        live_socks.iter().any(|s| s["local_port"] == port && s["state"] == "LISTEN"),
+        live_socks
+            .iter()
+            .any(|s| s["local_port"] == port && s["state"] == "LISTEN"),
         "{live_socks:?}"
     );
     let file_socks = sockets_of(&json(&["--snapshot", g, "sockets", "-x", "--json"]), &ours);
@@ -129,7 +152,10 @@ fn snapshot_file_answers_like_the_live_system() {
     let live_ctr = group_of(&json(&["containers", "--json"]), init);
     assert_eq!(live_ctr.len(), 1, "the chrooted process forms a group");
     assert_eq!(live_ctr[0]["runtime"], "namespaced");
-    assert_eq!(group_of(&json(&["--snapshot", g, "containers", "--json"]), init), live_ctr);
+    assert_eq!(
+        group_of(&json(&["--snapshot", g, "containers", "--json"]), init),
+        live_ctr
+    );
 }
 
 #[test]
@@ -150,10 +176,19 @@ fn reveal_is_recorded_and_cannot_unmask_a_masked_file() {
     };
     let r = revealed.to_str().unwrap();
     let m = masked.to_str().unwrap();
-    assert_eq!(value(&["--snapshot", r, "--reveal", "inspect", &pid, "--json"]), SECRET);
-    assert_eq!(value(&["--snapshot", r, "inspect", &pid, "--json"]), "abcd…(16)");
+    assert_eq!(
+        value(&["--snapshot", r, "--reveal", "inspect", &pid, "--json"]),
+        SECRET
+    );
+    assert_eq!(
+        value(&["--snapshot", r, "inspect", &pid, "--json"]),
+        "abcd…(16)"
+    );
     assert_eq!(json(&["--snapshot", r, "snapshot"])["meta"]["masked"], true);
-    assert_eq!(json(&["--snapshot", r, "--reveal", "snapshot"])["meta"]["masked"], false);
+    assert_eq!(
+        json(&["--snapshot", r, "--reveal", "snapshot"])["meta"]["masked"],
+        false
+    );
 
     let out = bin()
         .args(["--snapshot", m, "--reveal", "inspect", &pid, "--json"])
@@ -165,7 +200,10 @@ fn reveal_is_recorded_and_cannot_unmask_a_masked_file() {
     assert!(err.contains("cannot unmask"), "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let env = v["environ"].as_array().unwrap();
-    assert!(env.iter().any(|e| e["name"] == "API_TOKEN" && e["value"] == "abcd…(16)"));
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "API_TOKEN" && e["value"] == "abcd…(16)")
+    );
 }
 
 /// Run procscope expecting failure; returns the single stderr line.
@@ -196,7 +234,13 @@ fn bad_files_are_refused_with_one_line() {
     }
     procscope::source::snapshot_file::write_snapshot(&good, &snap).unwrap();
     let data = std::fs::read(&good).unwrap();
-    assert_eq!(json(&["--snapshot", good.to_str().unwrap(), "tree", "--json"]).as_array().unwrap().len(), 49);
+    assert_eq!(
+        json(&["--snapshot", good.to_str().unwrap(), "tree", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        49
+    );
     let mut doc: Value = serde_json::from_slice(&data).unwrap();
     doc["schema"] = 99.into();
 
@@ -206,12 +250,28 @@ fn bad_files_are_refused_with_one_line() {
         p.to_str().unwrap().to_string()
     };
     let cases = [
-        (write("newer.json", doc.to_string().as_bytes()), "newer than schema 1"),
+        (
+            write("newer.json", doc.to_string().as_bytes()),
+            "newer than schema 1",
+        ),
         (write("cut.json", &data[..data.len() * 2 / 3]), "truncated"),
-        (write("random.json", br#"{"name": "x", "items": [1, 2]}"#), "not a procscope snapshot"),
-        (write("img.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR garbage"), "not a procscope snapshot"),
+        (
+            write("random.json", br#"{"name": "x", "items": [1, 2]}"#),
+            "not a procscope snapshot",
+        ),
+        (
+            write("img.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR garbage"),
+            "not a procscope snapshot",
+        ),
         (write("empty.json", b""), "empty"),
-        (dir.path().join("missing.json").to_str().unwrap().to_string(), "cannot read snapshot"),
+        (
+            dir.path()
+                .join("missing.json")
+                .to_str()
+                .unwrap()
+                .to_string(),
+            "cannot read snapshot",
+        ),
     ];
     for (file, want) in &cases {
         for args in [
@@ -224,7 +284,13 @@ fn bad_files_are_refused_with_one_line() {
     }
     // A usage error (clap's own message, exit 2).
     let out = bin()
-        .args(["--snapshot", good.to_str().unwrap(), "--proc-root", "/proc", "tree"])
+        .args([
+            "--snapshot",
+            good.to_str().unwrap(),
+            "--proc-root",
+            "/proc",
+            "tree",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -2,6 +2,8 @@
 //! opened and a process changing its cwd. For the test's own processes the diff (file to file,
 //! and file to live) reports exactly those changes.
 
+#![allow(clippy::unwrap_used)]
+
 mod common_offline;
 
 use common_offline::*;
@@ -37,7 +39,8 @@ fn socks_in(list: &Value, ours: &[u32]) -> Vec<Value> {
         .iter()
         .filter(|s| {
             let pids = s["pids"].as_array().unwrap();
-            pids.iter().any(|p| ours.contains(&(p.as_u64().unwrap() as u32)))
+            pids.iter()
+                .any(|p| ours.contains(&(p.as_u64().unwrap() as u32)))
         })
         .cloned()
         .collect()
@@ -59,7 +62,13 @@ fn diff_reports_exactly_the_changes_made() {
 
     let mut a = spawn(&["sleep", "600"], &[], dir.path());
     let c = spawn(
-        &[python(), "-c", CHDIR_ON_TRIGGER, trig.to_str().unwrap(), d2.to_str().unwrap()],
+        &[
+            python(),
+            "-c",
+            CHDIR_ON_TRIGGER,
+            trig.to_str().unwrap(),
+            d2.to_str().unwrap(),
+        ],
         &[("ROLE", "worker")],
         &d1,
     );
@@ -77,8 +86,13 @@ fn diff_reports_exactly_the_changes_made() {
     let (l, port) = listener(dir.path(), "l");
     wait_for("sleep exec", || (comm(b.pid()) == "sleep").then_some(()));
     std::fs::write(&trig, b"").unwrap();
-    wait_for("chdir", || trig.with_extension("done").exists().then_some(()));
-    assert_eq!(std::fs::read_link(format!("/proc/{}/cwd", c.pid())).unwrap(), d2);
+    wait_for("chdir", || {
+        trig.with_extension("done").exists().then_some(())
+    });
+    assert_eq!(
+        std::fs::read_link(format!("/proc/{}/cwd", c.pid())).unwrap(),
+        d2
+    );
 
     let new = dir.path().join("new.json");
     text(&["snapshot", "-o", new.to_str().unwrap()]);
@@ -91,13 +105,24 @@ fn diff_reports_exactly_the_changes_made() {
         assert_eq!(d["boot"], "same");
         assert_eq!(d["masked"], true);
         let p = &d["processes"];
-        assert_eq!(ours_in(&p["started"], &ours), BTreeSet::from([b.pid(), l.pid()]));
+        assert_eq!(
+            ours_in(&p["started"], &ours),
+            BTreeSet::from([b.pid(), l.pid()])
+        );
         assert_eq!(ours_in(&p["gone"], &ours), BTreeSet::from([a_pid]));
         assert_eq!(ours_in(&p["changed"], &ours), BTreeSet::from([c.pid()]));
-        let started_b = p["started"].as_array().unwrap().iter().find(|x| pid_of(x) == b.pid());
+        let started_b = p["started"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| pid_of(x) == b.pid());
         assert_eq!(started_b.unwrap()["start_time"], start_time(b.pid()));
 
-        let ch = p["changed"].as_array().unwrap().iter().find(|x| pid_of(x) == c.pid());
+        let ch = p["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| pid_of(x) == c.pid());
         let ch = ch.unwrap();
         assert_eq!(ch["cwd"]["old"], d1.to_str().unwrap());
         assert_eq!(ch["cwd"]["new"], d2.to_str().unwrap());
@@ -120,9 +145,11 @@ fn diff_reports_exactly_the_changes_made() {
         for dir in ["new", "gone"] {
             let groups = d["containers"][dir].as_array().unwrap();
             assert!(
-                !groups.iter().any(|g| g["pids"].as_array().unwrap().iter().any(|p| {
-                    ours.contains(&(p.as_u64().unwrap() as u32))
-                })),
+                !groups.iter().any(|g| g["pids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| { ours.contains(&(p.as_u64().unwrap() as u32)) })),
                 "{groups:?}"
             );
         }

@@ -1,6 +1,8 @@
 //! Property tests: any snapshot (non-UTF-8 bytes, every unavailable reason, odd text) survives
 //! JSON, and a snapshot file (plain and gzip), unchanged apart from escaped text fields.
 
+#![allow(clippy::unwrap_used)]
+
 use procscope::model::{
     Bytes, Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, Meta, NetNs, Process, Proto,
     SCHEMA_VERSION, Snapshot, Socket, Stats, Thread, Unavailable,
@@ -69,13 +71,11 @@ fn fd() -> impl Strategy<Value = Fd> {
 }
 
 fn container() -> impl Strategy<Value = Container> {
-    (text(), of(text()), of(text()), of(text())).prop_map(|(runtime, id, pod_uid, qos)| {
-        Container {
-            runtime,
-            id,
-            pod_uid,
-            qos,
-        }
+    (text(), of(text()), of(text()), of(text())).prop_map(|(runtime, id, pod_uid, qos)| Container {
+        runtime,
+        id,
+        pod_uid,
+        qos,
     })
 }
 
@@ -134,7 +134,11 @@ fn process() -> impl Strategy<Value = Process> {
         }),
         cwd: l.3,
         root: l.4,
-        threads: l.5.into_iter().map(|(tid, name)| Thread { tid, name }).collect(),
+        threads: l
+            .5
+            .into_iter()
+            .map(|(tid, name)| Thread { tid, name })
+            .collect(),
         environ: l.6.map(|v| {
             v.into_iter()
                 .map(|(name, value)| EnvEntry { name, value })

@@ -40,12 +40,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub reveal: bool,
     /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        conflicts_with = "proc_root"
-    )]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "proc_root")]
     pub snapshot: Option<PathBuf>,
 }
 

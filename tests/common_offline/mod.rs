@@ -155,7 +155,11 @@ pub fn listener(dir: &Path, name: &str) -> (Kid, u16) {
         dir,
     );
     let port = wait_for("listener port", || {
-        std::fs::read_to_string(&port_file).ok()?.trim().parse().ok()
+        std::fs::read_to_string(&port_file)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     });
     (kid, port)
 }
