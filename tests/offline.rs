@@ -282,6 +282,13 @@ fn bad_files_are_refused_with_one_line() {
             assert!(err.contains(want), "{args:?}: {err}");
         }
     }
+    // The root browser says plainly that a snapshot holds no container root.
+    let err = refused(&["--snapshot", good.to_str().unwrap(), "fs", "1", "/etc"]);
+    assert!(
+        err.contains("container roots are not in a snapshot"),
+        "{err}"
+    );
+
     // A usage error (clap's own message, exit 2).
     let out = bin()
         .args([

@@ -2,6 +2,7 @@
 
 mod containers;
 mod diff;
+pub mod fs;
 mod inspect;
 mod output;
 mod sockets;
@@ -66,6 +67,8 @@ pub enum Command {
     Sockets(sockets::SocketsArgs),
     /// Containers and pods found, with their processes.
     Containers,
+    /// Browse and read a process's root filesystem, resolved inside the root.
+    Fs(fs::FsArgs),
     /// The whole snapshot as one JSON document (evidence: `-o FILE` or `-o FILE.json.gz`).
     Snapshot(SnapshotArgs),
     /// What changed between two snapshots (NEW defaults to the live system).
@@ -116,6 +119,10 @@ fn note_masked() {
     );
 }
 
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// Run a subcommand, writing to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let g = &cli.global;
@@ -129,9 +136,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Inspect(a) => inspect::run(&snap()?, a, &mut o),
         Command::Sockets(a) => sockets::run(&snap()?, a, &mut o),
         Command::Containers => containers::run(&snap()?, &mut o),
+        // why: reading one root needs no scan of every process; a snapshot file holds none.
+        Command::Fs(_) if g.offline() => anyhow::bail!("{NO_ROOT_IN_SNAPSHOT}"),
+        Command::Fs(a) => fs::run(g, a, &mut o, stdout_is_tty()),
         Command::Snapshot(a) => match &a.output {
             Some(path) => Ok(snapshot_file::write_snapshot(path, &snap()?)?),
-            None => o.json(&snap()?),
+            // why: the snapshot is a document for machines (and `jq`); compact JSON is a
+            // third smaller and faster to write than pretty-printed.
+            None => {
+                serde_json::to_writer(&mut *o.w, &snap()?)?;
+                writeln!(o.w)?;
+                Ok(())
+            }
         },
         // why: diff loads and masks its two snapshots itself.
         Command::Diff(a) => diff::run(g, a, &mut o),
