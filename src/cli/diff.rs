@@ -252,3 +252,49 @@ pub fn text(d: &SnapshotDiff, labels: [&str; 2], o: &mut Out) -> Result<()> {
     section(o, "containers new", ctrs('+', &d.containers.new))?;
     section(o, "containers gone", ctrs('-', &d.containers.gone))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Process, Snapshot};
+
+    #[test]
+    fn text_escapes_untrusted_strings_and_marks_sections() {
+        let evil = |pid| Process {
+            pid,
+            start_time: 5,
+            comm: Bytes(b"x\x1b[2J".to_vec()),
+            cmdline: vec![Bytes(b"a\xff\x9b".to_vec())],
+            cwd: Some(Bytes::from("/a\u{202e}")),
+            ..Process::default()
+        };
+        let old = Snapshot {
+            processes: vec![evil(1), evil(2)],
+            ..Snapshot::default()
+        };
+        let mut changed = evil(2);
+        changed.cwd = Some(Bytes::from("/b\u{7}"));
+        let new = Snapshot {
+            processes: vec![changed, evil(3)],
+            ..Snapshot::default()
+        };
+        let mut buf = Vec::new();
+        text(
+            &diff(&old, &new),
+            ["old\u{1b}", "new"],
+            &mut Out::new(&mut buf, false),
+        )
+        .unwrap();
+        let out = String::from_utf8(buf).unwrap();
+        assert!(
+            !out.chars()
+                .any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{7}'),
+            "{out}"
+        );
+        assert!(out.contains("  + 3 x\\e[2J"), "{out}");
+        assert!(out.contains("  - 1 x\\e[2J"), "{out}");
+        assert!(out.contains("a\\xff\\x9b"), "{out}");
+        assert!(out.contains("      cwd: /a\\u{202e} -> /b\\x07"), "{out}");
+        assert!(out.contains("old: old\\e"), "{out}");
+    }
+}
