@@ -111,7 +111,7 @@ fn snapshot_file_answers_like_the_live_system() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work dir");
     std::fs::create_dir(&work).unwrap();
-    let sh = spawn(
+    let mut sh = spawn(
         &["sh", "-c", "sleep 600 & sleep 600 & wait"],
         &[("API_TOKEN", SECRET), ("PLAIN", "x")],
         &work,
@@ -120,6 +120,8 @@ fn snapshot_file_answers_like_the_live_system() {
         let c = children_of(sh.pid());
         (c.len() == 2 && c.iter().all(|&k| comm(k) == "sleep")).then_some(c)
     });
+    // The sleeps outlive a killed shell: kill them by pid too.
+    sh.extra.extend(&kids);
     let (py, port) = listener(dir.path(), "l1");
     let (_ctr, init) = container(dir.path());
 

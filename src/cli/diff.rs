@@ -73,12 +73,16 @@ fn process_line(mark: char, p: &ProcessRef) -> String {
         Some(u) => format!("{}({})", p.uid, escape(u)),
         None => p.uid.to_string(),
     };
+    let command = if p.cmdline.is_empty() {
+        format!("[{}]", p.comm.safe())
+    } else {
+        cmd(&p.cmdline)
+    };
     format!(
-        "  {mark} {} {}  ppid {}  uid {user}  {}",
+        "  {mark} {} {}  ppid {}  uid {user}  {command}",
         p.pid,
         p.comm.safe(),
         p.ppid,
-        cmd(&p.cmdline)
     )
 }
 
