@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use procscope::analysis::diff::diff;
 use procscope::model::{
     Bytes, Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, Meta, NetNs, Process, Proto,
     SCHEMA_VERSION, Snapshot, Socket, Stats, Thread, Unavailable,
@@ -283,5 +284,26 @@ proptest! {
         // Escaping is idempotent: a file written from what was read reads back the same.
         write_snapshot(&path, &back).unwrap();
         prop_assert_eq!(read_snapshot(&path).unwrap(), want);
+    }
+
+    #[test]
+    fn a_snapshot_never_differs_from_itself(s in snapshot()) {
+        let d = diff(&s, &s);
+        prop_assert!(d.is_empty(), "{:?}", d.processes);
+    }
+
+    #[test]
+    fn diff_is_symmetric(a in snapshot(), b in snapshot()) {
+        let (ab, ba) = (diff(&a, &b), diff(&b, &a));
+        let keys = |v: &[procscope::analysis::diff::ProcessRef]| {
+            v.iter().map(|p| (p.pid, p.start_time)).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(keys(&ab.processes.started), keys(&ba.processes.gone));
+        prop_assert_eq!(keys(&ab.processes.gone), keys(&ba.processes.started));
+        prop_assert_eq!(ab.processes.changed.len(), ba.processes.changed.len());
+        prop_assert_eq!(&ab.listening.opened, &ba.listening.closed);
+        prop_assert_eq!(&ab.connections.closed, &ba.connections.opened);
+        prop_assert_eq!(&ab.containers.new, &ba.containers.gone);
+        prop_assert_eq!(ab.boot, ba.boot);
     }
 }
