@@ -293,14 +293,29 @@ proptest! {
     }
 
     #[test]
-    fn diff_is_symmetric(a in snapshot(), b in snapshot()) {
+    fn diff_is_symmetric(a in snapshot(), other in snapshot(), keep in 0usize..5) {
+        // b shares some processes with a (some changed) and has others of its own.
+        let mut b = a.clone();
+        b.processes.truncate(keep);
+        for p in b.processes.iter_mut().step_by(2) {
+            p.cwd = Some("/changed".into());
+            p.comm = "renamed".into();
+            p.kernel_thread = !p.kernel_thread;
+        }
+        b.processes.extend(other.processes);
+        b.processes.sort_by_key(|p| p.pid);
+        b.sockets.extend(other.sockets);
         let (ab, ba) = (diff(&a, &b), diff(&b, &a));
         let keys = |v: &[procscope::analysis::diff::ProcessRef]| {
             v.iter().map(|p| (p.pid, p.start_time)).collect::<Vec<_>>()
         };
         prop_assert_eq!(keys(&ab.processes.started), keys(&ba.processes.gone));
         prop_assert_eq!(keys(&ab.processes.gone), keys(&ba.processes.started));
-        prop_assert_eq!(ab.processes.changed.len(), ba.processes.changed.len());
+        let changed = |v: &[procscope::analysis::diff::ProcessChange]| {
+            v.iter().map(|c| (c.pid, c.start_time, c.cwd.is_some(), c.comm_change.is_some()))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(changed(&ab.processes.changed), changed(&ba.processes.changed));
         prop_assert_eq!(&ab.listening.opened, &ba.listening.closed);
         prop_assert_eq!(&ab.connections.closed, &ba.connections.opened);
         prop_assert_eq!(&ab.containers.new, &ba.containers.gone);
