@@ -1,9 +1,11 @@
 //! Pure analysis over a snapshot: container identity, secrets, masking of secret values, the
-//! interesting paths of a container root and views of file content.
+//! interesting paths of a container root, views of file content, and the differences between
+//! two snapshots.
 
 pub mod container;
 pub mod containers;
 pub mod content;
+pub mod diff;
 pub mod interesting;
 pub mod mask;
 pub mod secrets;
