@@ -220,9 +220,18 @@ pub fn collect(root: &ProcRoot, procs: &mut [Process]) -> (Vec<Socket>, Vec<NetN
             pids: pids.clone(),
             ..NetNs::default()
         };
+        // why: the reason of a failed member; a denial wins over "gone" or "missing".
+        let mut why: Option<Unavailable> = None;
         for &pid in &pids {
-            let Ok(d) = root.process(pid) else { continue };
-            if d.read("net/tcp").is_err() {
+            let Ok(d) = root.process(pid) else {
+                why.get_or_insert(Unavailable::Gone);
+                continue;
+            };
+            if let Err(e) = d.read("net/tcp") {
+                let w = d.why(&e);
+                if why.is_none() || w == Unavailable::Denied {
+                    why = Some(w);
+                }
                 continue;
             }
             info.reader_pid = Some(pid);
@@ -244,7 +253,7 @@ pub fn collect(root: &ProcRoot, procs: &mut [Process]) -> (Vec<Socket>, Vec<NetN
         }
         if info.reader_pid.is_none() {
             info.unavailable
-                .insert("tables".into(), Unavailable::Denied);
+                .insert("tables".into(), why.unwrap_or(Unavailable::Gone));
         }
         netns.push(info);
     }
