@@ -60,12 +60,22 @@ fn inet(
     }
 }
 
-/// Parse one table's text. Errors are the parser's message.
+/// One line naming the table and the parser's complaint. why: procfs-core reports a malformed
+/// row as a multi-line "internal error ... please report this procfs bug"; the last line is
+/// the part that describes the input.
+fn table_error(proto: Proto, e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or_default().trim();
+    let detail = last.strip_prefix("Internal Unwrap Error: ").unwrap_or(last);
+    format!("{}: {detail}", proto.as_str())
+}
+
+/// Parse one table's text. Errors are one line.
 pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
     let si = sysinfo();
     match proto {
         Proto::Tcp | Proto::Tcp6 => {
-            let t = TcpNetEntries::from_read(buf, &si).map_err(|e| e.to_string())?;
+            let t = TcpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
@@ -83,7 +93,7 @@ pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, 
                 .collect())
         }
         Proto::Udp | Proto::Udp6 | Proto::Raw | Proto::Raw6 => {
-            let t = UdpNetEntries::from_read(buf, &si).map_err(|e| e.to_string())?;
+            let t = UdpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
