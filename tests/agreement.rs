@@ -3,9 +3,12 @@
 //! before and after procscope's snapshot; only what stayed the same across both is compared,
 //! and the test's own children (stable by construction) must always be among it.
 
+// why: helpers below are test code too; clippy only exempts #[test] functions.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
-use common::{json, plant};
+use common::{assert_reasons, json, plant};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -45,6 +48,7 @@ fn fd_numbers_equal_ls_proc_pid_fd() {
     let before = fd_lists();
     let snap = json(["snapshot"]);
     let after = fd_lists();
+    assert_reasons(&snap);
     let mut compared = BTreeSet::new();
     for p in snap["processes"].as_array().unwrap() {
         let pid = p["pid"].as_u64().unwrap();

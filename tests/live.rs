@@ -4,8 +4,9 @@
 
 mod common;
 
-use common::{json, plant, procscope};
+use common::{Guard, json, plant, procscope, wait_for};
 use serde_json::Value;
+use std::process::{Command, Stdio};
 
 /// The environment planted in the child, byte for byte.
 const ENV: &[&[u8]] = &[
@@ -294,7 +295,7 @@ fn sockets_json_lists_the_child_sockets_with_owners() {
     assert!(!l.iter().any(|x| x["state"] == "ESTABLISHED"));
 }
 
-fn find_node<'a>(nodes: &'a Value, pid: u64) -> Option<&'a Value> {
+fn find_node(nodes: &Value, pid: u64) -> Option<&Value> {
     let mut stack: Vec<&Value> = nodes.as_array()?.iter().collect();
     while let Some(n) = stack.pop() {
         if n["pid"] == pid {
@@ -366,4 +367,63 @@ fn text_output_escapes_controls_and_bidi_while_json_keeps_bytes() {
     assert!(text.contains("RAW=\\xff\\xfeok"), "{text}");
     assert!(text.contains("BARE_NO_EQUALS (no '=')"));
     assert!(text.contains("[deleted]"));
+}
+
+#[test]
+fn zombie_fields_say_gone() {
+    let mut g = Guard::default();
+    let pid = g.spawn(Command::new("true").stdin(Stdio::null())).id();
+    let stat = format!("/proc/{pid}/stat");
+    let z = wait_for(10, || {
+        let s = std::fs::read_to_string(&stat).ok()?;
+        (s.rsplit(')').next()?.split_whitespace().next()? == "Z").then_some(())
+    });
+    assert!(z.is_some(), "child did not become a zombie");
+    let p = json(["inspect", pid.to_string().as_str(), "--json"]);
+    assert_eq!(p["state"], "Z");
+    for field in ["exe", "cwd", "root", "environ"] {
+        assert_eq!(p[field], Value::Null, "{field}");
+        assert_eq!(p["unavailable"][field], "gone", "{field}: {p}");
+    }
+    assert_eq!(p["cmdline"], serde_json::json!([]));
+}
+
+#[test]
+fn fileless_memfd_exe_is_flagged() {
+    let script = "import os\n\
+fd = os.memfd_create('fileless', 0)\n\
+os.write(fd, open('/bin/sleep', 'rb').read())\n\
+os.execve('/proc/self/fd/%d' % fd, ['sleep', '600'], {'K': 'v'})\n";
+    let mut g = Guard::default();
+    let Ok(child) = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::null())
+        .spawn()
+    else {
+        eprintln!("skipped: python3 missing");
+        return;
+    };
+    g.children.push(child);
+    let pid = g.children[0].id();
+    let exe = format!("/proc/{pid}/exe");
+    let ok = wait_for(10, || {
+        let l = std::fs::read_link(&exe).ok()?;
+        l.to_str()?.starts_with("/memfd:").then_some(())
+    });
+    assert!(ok.is_some(), "python did not exec the memfd");
+    let p = json(["--reveal", "inspect", pid.to_string().as_str(), "--json"]);
+    assert_eq!(
+        p["exe"],
+        serde_json::json!({"path": "/memfd:fileless", "deleted": true, "memfd": true})
+    );
+    assert_eq!(p["cmdline"], serde_json::json!(["sleep", "600"]));
+    assert_eq!(
+        p["environ"],
+        serde_json::json!([{"name": "K", "value": "v"}])
+    );
+    assert!(
+        fds_of_kind(&p, "memfd")
+            .iter()
+            .any(|f| f["target"] == "/memfd:fileless (deleted)")
+    );
 }

@@ -3,6 +3,9 @@
 //! process placed in cgroups laid out like a Kubernetes pod (v1 cgroupfs driver, v2 systemd
 //! driver), created by the test and removed after.
 
+// why: helpers below are test code too; clippy only exempts #[test] functions.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Guard, is_root, json, wait_for};

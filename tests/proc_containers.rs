@@ -30,14 +30,17 @@ fn pod(n: u32) -> String {
     format!("{n:08x}-1111-2222-3333-44445555666{n}")
 }
 
-/// (pid, runtime, id, pod uid, qos) expected for each container process of the fixture.
-fn expected() -> Vec<(
+/// (pid, runtime, id, pod uid, qos).
+type Expected = (
     u32,
     &'static str,
     String,
     Option<String>,
     Option<&'static str>,
-)> {
+);
+
+/// What each container process of the fixture must be identified as.
+fn expected() -> Vec<Expected> {
     vec![
         (101, "docker", hexid(1), None, None),
         (102, "docker", hexid(2), None, None),

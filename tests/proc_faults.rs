@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{FakeProc, TCP_HEADER, is_root, procscope, procscope_path, tcp_row};
+use common::{FakeProc, TCP_HEADER, assert_reasons, is_root, procscope, procscope_path, tcp_row};
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -35,22 +35,6 @@ fn as_nobody(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("setpriv is installed (util-linux)")
-}
-
-/// Every absent optional field of every process has a reason.
-fn assert_reasons(snap: &Value) {
-    for p in snap["processes"].as_array().unwrap() {
-        for field in ["exe", "cwd", "root", "environ", "fds"] {
-            if p[field].is_null() {
-                let why = &p["unavailable"][field];
-                assert!(
-                    why.as_str().is_some_and(|w| !w.is_empty()),
-                    "pid {} has no {field} and no reason",
-                    p["pid"]
-                );
-            }
-        }
-    }
 }
 
 #[test]

@@ -296,6 +296,22 @@ impl FakePid {
     }
 }
 
+/// Every absent optional field of every process has a reason.
+pub fn assert_reasons(snap: &Value) {
+    for p in snap["processes"].as_array().expect("processes") {
+        for field in ["exe", "cwd", "root", "environ", "fds"] {
+            if p[field].is_null() {
+                let why = &p["unavailable"][field];
+                assert!(
+                    why.as_str().is_some_and(|w| !w.is_empty()),
+                    "pid {} has no {field} and no reason",
+                    p["pid"]
+                );
+            }
+        }
+    }
+}
+
 /// Header line of `/proc/net/tcp`.
 pub const TCP_HEADER: &str = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
 
