@@ -325,3 +325,45 @@ fn ppid_cycle_and_self_parent_do_not_hang() {
     let out = run(f.path(), &["tree"]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 3);
 }
+
+#[test]
+fn hostile_text_in_a_fixture_is_escaped_and_never_panics() {
+    let f = FakeProc::new();
+    f.process(1, 0, "init");
+    // A multi-byte character across the 12-byte id cut, and an escape sequence.
+    f.process(2, 1, "lxcname")
+        .file("cgroup", "0::/lxc.payload.aéééééé\u{1b}[2J\n".as_bytes());
+    f.process(3, 1, "weird")
+        .ns("mnt", 4026539999)
+        .file(
+            "stat",
+            b"3 (weird) \x1b[31m 1 3 3 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 77 0 0\n",
+        )
+        .file(
+            "status",
+            b"Name:\tw\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\t\x1b]0;pwned\x07\n",
+        )
+        .file("cgroup", b"7:name=\x1b[5m:/\n");
+    for args in [
+        &["tree"][..],
+        &["tree", "-a", "--threads"],
+        &["containers"],
+        &["inspect", "2"],
+        &["inspect", "3"],
+        &["sockets", "-x"],
+    ] {
+        let out = run(f.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{args:?} prints raw control characters: {text}"
+        );
+    }
+    let p = ok_json(f.path(), &["inspect", "2", "--json"]);
+    assert_eq!(p["container"]["runtime"], "lxc");
+    assert_eq!(p["container"]["id"], "aéééééé\u{1b}[2J");
+    let t = ok_json(f.path(), &["containers", "--json"]);
+    assert_eq!(t[0]["id"], "aéééééé\u{1b}[2J");
+}
