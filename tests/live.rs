@@ -2,6 +2,9 @@
 //! executable and one fd of every kind, and every one is checked through `inspect --json`,
 //! `sockets --json` and `tree --json`.
 
+// why: helpers below are test code too; clippy only exempts #[test] functions.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Guard, json, plant, procscope, wait_for};
@@ -325,7 +328,13 @@ fn tree_json_nests_the_child_and_its_fork() {
         child["cmdline"][3]["lossy"],
         String::from_utf8_lossy(ARG).as_ref()
     );
-    assert_eq!(child["threads"][0]["tid"], c.pid);
+    let threads = child["threads"].as_array().unwrap();
+    assert_eq!(threads.len(), 2, "{threads:?}");
+    assert_eq!(threads[0]["tid"], c.pid);
+    assert_eq!(threads[0]["name"], "child-copy");
+    assert_eq!(threads[1]["name"], "worker");
+    let worker_tid = threads[1]["tid"].as_u64().unwrap();
+    assert!(std::path::Path::new(&format!("/proc/{}/task/{worker_tid}", c.pid)).exists());
     let kids = child["children"].as_array().unwrap();
     assert_eq!(kids.len(), 1);
     assert_eq!(kids[0]["pid"], c.kid);
@@ -341,6 +350,16 @@ fn tree_json_nests_the_child_and_its_fork() {
         sub[0].get("threads").is_none(),
         "threads only with --threads"
     );
+    let text = procscope()
+        .args(["tree", "--threads", c.pid.to_string().as_str()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0], format!("child-copy({})", c.pid));
+    assert_eq!(lines[1], format!("├─{{worker}}({worker_tid})"));
+    assert_eq!(lines[2], format!("└─child-copy({})", c.kid));
 }
 
 #[test]
@@ -426,4 +445,125 @@ os.execve('/proc/self/fd/%d' % fd, ['sleep', '600'], {'K': 'v'})\n";
             .iter()
             .any(|f| f["target"] == "/memfd:fileless (deleted)")
     );
+}
+
+/// Copy what procscope reads of `/proc/PID` into `dst/PID`: files as bytes, links as links.
+fn copy_pid(pid: u32, dst: &std::path::Path) {
+    use std::os::unix::fs::symlink;
+    let src = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let to = dst.join(pid.to_string());
+    for d in ["fd", "ns", "net", &format!("task/{pid}")] {
+        std::fs::create_dir_all(to.join(d)).unwrap();
+    }
+    for f in [
+        "stat",
+        "status",
+        "cmdline",
+        "environ",
+        "cgroup",
+        &format!("task/{pid}/comm"),
+    ] {
+        std::fs::write(to.join(f), std::fs::read(src.join(f)).unwrap()).unwrap();
+    }
+    for t in [
+        "tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet",
+    ] {
+        let text = std::fs::read(src.join("net").join(t)).unwrap();
+        std::fs::write(to.join("net").join(t), text).unwrap();
+    }
+    let mut links = vec!["exe".to_string(), "cwd".into(), "root".into()];
+    for d in ["fd", "ns"] {
+        for e in std::fs::read_dir(src.join(d)).unwrap() {
+            links.push(format!("{d}/{}", e.unwrap().file_name().to_str().unwrap()));
+        }
+    }
+    for l in links {
+        if let Ok(target) = std::fs::read_link(src.join(&l)) {
+            symlink(target, to.join(&l)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_copied_proc_tree_reads_the_same() {
+    let c = plant(ENV, ARG);
+    // The copy is a point in time: wait until both sleep in pause() so `state` is stable.
+    for pid in [c.pid, c.kid] {
+        let stat = format!("/proc/{pid}/stat");
+        let asleep = wait_for(10, || {
+            let s = std::fs::read_to_string(&stat).ok()?;
+            (s.rsplit(')').next()?.split_whitespace().next()? == "S").then_some(())
+        });
+        assert!(asleep.is_some());
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    copy_pid(c.pid, tmp.path());
+    copy_pid(c.kid, tmp.path());
+    let pid = c.pid.to_string();
+    let live = json(["--reveal", "inspect", pid.as_str(), "--json"]);
+    let explicit = json([
+        "--reveal",
+        "--proc-root",
+        "/proc",
+        "inspect",
+        pid.as_str(),
+        "--json",
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let copy = json([
+        "--reveal",
+        "--proc-root",
+        root,
+        "inspect",
+        pid.as_str(),
+        "--json",
+    ]);
+    for key in [
+        "pid",
+        "ppid",
+        "comm",
+        "state",
+        "start_time",
+        "cmdline",
+        "environ",
+        "exe",
+        "cwd",
+        "root",
+        "namespaces",
+        "cgroups",
+        "container",
+        "namespaced",
+        "nspid",
+        "cap_eff",
+        "unavailable",
+    ] {
+        assert_eq!(live[key], copy[key], "{key}");
+        assert_eq!(live[key], explicit[key], "{key}");
+    }
+    // Ids match; user names come from the host's /etc/passwd only when live.
+    for ids in ["uid", "gid"] {
+        for key in ["real", "effective", "saved", "fs"] {
+            assert_eq!(live[ids][key], copy[ids][key], "{ids}.{key}");
+        }
+        assert_eq!(copy[ids]["real_name"], Value::Null);
+    }
+    let (lf, cf) = (fds_of(&live), fds_of(&copy));
+    assert_eq!(lf.len(), cf.len());
+    for (l, c) in lf.iter().zip(cf) {
+        for key in ["fd", "target", "socket"] {
+            assert_eq!(l[key], c[key], "fd {} {key}", l["fd"]);
+        }
+        // stdio is shared with the test harness, which the copy does not hold.
+        if l["fd"].as_i64() > Some(2) {
+            assert_eq!(l["peers"], c["peers"], "fd {} peers", l["fd"]);
+        }
+        // Without the live kernel there is no stat of the target: a dir reads as a file.
+        if l["kind"] != "dir" {
+            assert_eq!(l["kind"], c["kind"], "fd {}", l["fd"]);
+        }
+    }
+    let snap = json(["--proc-root", root, "snapshot"]);
+    assert_eq!(snap["meta"]["live"], false);
+    assert_eq!(snap["netns"].as_array().unwrap().len(), 1);
+    assert_eq!(snap["netns"][0]["reader_pid"], c.pid);
 }
