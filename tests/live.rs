@@ -567,3 +567,48 @@ fn a_copied_proc_tree_reads_the_same() {
     assert_eq!(snap["netns"].as_array().unwrap().len(), 1);
     assert_eq!(snap["netns"][0]["reader_pid"], c.pid);
 }
+
+#[test]
+fn as_nobody_a_root_process_says_permission_denied() {
+    if !common::is_root() {
+        eprintln!("skipped: needs root to plant a process nobody cannot read");
+        return;
+    }
+    let c = plant(ENV, ARG);
+    let nobody = |args: &[&str]| -> Value {
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(common::procscope_path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let p = nobody(&["--reveal", "inspect", c.pid.to_string().as_str(), "--json"]);
+    for field in ["environ", "exe", "cwd", "root", "fds", "ns.net", "ns.mnt"] {
+        assert_eq!(p["unavailable"][field], "permission denied", "{field}: {p}");
+    }
+    for field in ["environ", "exe", "cwd", "root", "fds"] {
+        assert_eq!(p[field], Value::Null, "{field}");
+    }
+    // What the kernel shows everyone is still there.
+    assert_eq!(p["cmdline"][1], "run");
+    assert_eq!(p["comm"], "child-copy");
+    assert_eq!(p["uid"]["effective"], 0);
+    assert_eq!(p["threads"].as_array().unwrap().len(), 2);
+    assert!(!p.to_string().contains("planted-secret-7f3a9c2e"));
+    // The host's tables are readable through procscope's own netns; owners are not.
+    let socks = nobody(&["sockets", "--json", "--listening"]);
+    let l = socks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["proto"] == "tcp" && s["local_port"] == c.tcp_listen)
+        .expect("listener visible without privilege");
+    assert_eq!(l["pids"], serde_json::json!([]));
+}
