@@ -20,7 +20,7 @@ fn cli(args: &[&str]) -> Value {
 
 fn hexid(n: u32) -> String {
     if n > 9 {
-        format!("{n:x}").repeat(64)
+        format!("{n:x}").repeat(64)[..64].to_string()
     } else {
         format!("{n}{}", "abcdef0123456789".repeat(4))[..64].to_string()
     }
@@ -80,6 +80,9 @@ fn expected() -> Vec<Expected> {
             Some(pod(5)),
             Some("besteffort"),
         ),
+        (115, "cri-o", hexid(15), Some(pod(6)), Some("besteffort")),
+        (116, "docker", hexid(16), None, None),
+        (117, "systemd-nspawn", "web-01".into(), None, None),
         (120, "docker", hexid(1), None, None),
     ]
 }
@@ -96,11 +99,18 @@ fn inspect_identifies_every_runtime_and_layout() {
         assert_eq!(p["namespaced"], true, "pid {pid}");
         assert!(p["unavailable"].as_object().unwrap().is_empty(), "{pid}");
     }
-    for pid in [1, 50] {
+    // 118 is podman's conmon: beside the container, not in it.
+    for pid in [1, 50, 118] {
         let p = cli(&["inspect", &pid.to_string(), "--json"]);
         assert_eq!(p["container"], Value::Null);
         assert_eq!(p["namespaced"], false);
     }
+    // A process in the pod's cgroup but in no container's.
+    let p = cli(&["inspect", "119", "--json"]);
+    assert_eq!(
+        p["container"],
+        serde_json::json!({"runtime": "kubernetes", "id": null, "pod_uid": pod(7), "qos": "burstable"})
+    );
     // A private mount namespace without a recognised runtime: namespaced, no container.
     let p = cli(&["inspect", "130", "--json"]);
     assert_eq!(p["container"], Value::Null);
@@ -166,8 +176,8 @@ fn inspect_json_has_the_documented_fields() {
 fn containers_json_groups_processes() {
     let groups = cli(&["containers", "--json"]);
     let groups = groups.as_array().unwrap();
-    // 14 distinct containers plus the unrecognised namespaced process.
-    assert_eq!(groups.len(), 15, "{groups:#?}");
+    // 18 distinct containers plus the unrecognised namespaced process.
+    assert_eq!(groups.len(), 19, "{groups:#?}");
     let docker1 = groups
         .iter()
         .find(|g| g["id"] == hexid(1).as_str())
@@ -209,7 +219,7 @@ fn tree_marks_container_namespace_root_and_uid_changes() {
         .iter()
         .map(|c| c["pid"].as_u64().unwrap())
         .collect();
-    assert_eq!(kids, [50, 130]);
+    assert_eq!(kids, [50, 118, 130]);
     let shim = &roots[0]["children"][0];
     assert_eq!(shim["marks"], serde_json::json!([]));
     let nginx = &shim["children"][0];
@@ -227,8 +237,9 @@ fn tree_marks_container_namespace_root_and_uid_changes() {
     assert_eq!(worker["ppid"], 101);
     assert_eq!(worker["uid"], 33);
     assert_eq!(worker["marks"], serde_json::json!(["uid 0→33"]));
-    assert_eq!(shim["children"].as_array().unwrap().len(), 14);
-    let sandboxed = &roots[0]["children"][1];
+    assert_eq!(shim["children"].as_array().unwrap().len(), 18);
+    assert_eq!(roots[0]["children"][1]["marks"], serde_json::json!([]));
+    let sandboxed = &roots[0]["children"][2];
     assert_eq!(
         sandboxed["marks"],
         serde_json::json!(["ns mnt", "uid 0→1000"])
@@ -281,7 +292,7 @@ fn sockets_read_per_netns_and_joined_by_inode() {
     let netns = snap["netns"].as_array().unwrap();
     let host = netns.iter().find(|n| n["inode"] == 4026531840u64).unwrap();
     assert_eq!(host["reader_pid"], 1);
-    assert_eq!(host["pids"], serde_json::json!([1, 50, 130]));
+    assert_eq!(host["pids"], serde_json::json!([1, 50, 118, 130]));
     assert_eq!(host["unavailable"]["udp6"], "missing");
     // A namespace whose members have no tables says so, rather than claiming a denial.
     let redis = netns
