@@ -93,6 +93,16 @@ pub fn wait_for<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     }
 }
 
+/// Wait until `pid`'s state is S (sleeping), for at most 10 seconds.
+pub fn wait_asleep(pid: u32) -> bool {
+    let stat = format!("/proc/{pid}/stat");
+    wait_for(10, || {
+        let s = fs::read_to_string(&stat).ok()?;
+        (s.rsplit(')').next()?.split_whitespace().next()? == "S").then_some(())
+    })
+    .is_some()
+}
+
 /// The C test child (`tests/fixtures/child.c`) compiled once per test binary.
 pub fn child_binary() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
@@ -157,6 +167,10 @@ pub fn plant(env: &[&[u8]], arg: &[u8]) -> Planted {
     let n = |i: usize| f[i].parse::<u32>().expect("number");
     let kid = n(4);
     guard.pids.push(kid);
+    // why: right after READY the child may still be running toward pause(); tests read `state`.
+    for p in [pid, kid] {
+        assert!(wait_asleep(p), "pid {p} never slept");
+    }
     Planted {
         guard,
         pid,
