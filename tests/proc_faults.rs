@@ -367,3 +367,50 @@ fn hostile_text_in_a_fixture_is_escaped_and_never_panics() {
     let t = ok_json(f.path(), &["containers", "--json"]);
     assert_eq!(t[0]["id"], "aéééééé\u{1b}[2J");
 }
+
+#[test]
+fn unix_path_with_newlines_keeps_the_table() {
+    let f = FakeProc::new();
+    let unix = "Num       RefCount Protocol Flags    Type St Inode Path\n\
+0000000000000000: 00000002 00000000 00010000 0001 01 301 /run/ok.sock\n\
+0000000000000000: 00000002 00000000 00010000 0001 01 302 /tmp/evil\n\
+second line\n\
+\n\
+0000000000000000: 00000003 00000000 00000000 0001 03 303\n\
+0000000000000000: 00000002 00000000 00010000 0002 01 304 /tmp/trailing\n\
+\n";
+    f.process(1, 0, "init")
+        .net("tcp", TCP_HEADER)
+        .net("unix", unix)
+        .fd(3, "socket:[302]")
+        .fd(4, "socket:[301]");
+    let s = ok_json(f.path(), &["sockets", "--json", "-x"]);
+    let paths: Vec<(u64, &str)> = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["inode"].as_u64().unwrap(),
+                x["local_addr"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            (301, "/run/ok.sock"),
+            (302, "/tmp/evil\nsecond line\n"),
+            (303, ""),
+            (304, "/tmp/trailing\n")
+        ]
+    );
+    assert_eq!(s[1]["pids"], json!([1]));
+    let snap = ok_json(f.path(), &["snapshot"]);
+    assert!(snap["netns"][0]["unavailable"].get("unix").is_none());
+    // Text output escapes the newline.
+    let text = run(f.path(), &["sockets", "-x"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("/tmp/evil\\nsecond line\\n "), "{text}");
+    assert_eq!(text.lines().count(), 5, "{text}");
+}

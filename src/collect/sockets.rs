@@ -126,63 +126,85 @@ fn field<'a>(it: &mut impl Iterator<Item = &'a [u8]>, what: &str) -> Result<&'a 
 }
 
 fn unix(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
-    let mut out = Vec::new();
-    for line in buf.split(|&b| b == b'\n').skip(1).filter(|l| !l.is_empty()) {
-        // Num RefCount Protocol Flags Type St Inode [Path]; the path is the rest of the line.
-        let mut rest = line;
-        let mut fields = Vec::with_capacity(7);
-        for _ in 0..7 {
-            let start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
-            rest = &rest[start..];
-            let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-            fields.push(&rest[..end]);
-            rest = &rest[end..];
+    let mut out: Vec<Socket> = Vec::new();
+    let mut lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').skip(1).collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    for line in lines {
+        match unix_row(netns, line) {
+            Ok(s) => out.push(s),
+            Err(e) => match out.last_mut() {
+                // why: the kernel prints a bound path raw, so a path holding '\n' goes on over
+                // the next lines; they belong to it, and must not discard the whole table.
+                Some(prev) if !prev.local_addr.is_empty() => {
+                    prev.local_addr.0.push(b'\n');
+                    prev.local_addr.0.extend_from_slice(line);
+                }
+                _ if line.is_empty() => {}
+                _ => return Err(e),
+            },
         }
-        let mut it = fields.into_iter();
-        let _num = field(&mut it, "unix slot")?;
-        let _refs = field(&mut it, "unix refcount")?;
-        let _proto = field(&mut it, "unix protocol")?;
-        let flags =
-            u32::from_str_radix(field(&mut it, "unix flags")?, 16).map_err(|_| "unix flags")?;
-        let ty = u16::from_str_radix(field(&mut it, "unix type")?, 16).map_err(|_| "unix type")?;
-        let st = u8::from_str_radix(field(&mut it, "unix state")?, 16).map_err(|_| "unix state")?;
-        let inode: u64 = field(&mut it, "unix inode")?
-            .parse()
-            .map_err(|_| "unix inode")?;
-        let path = rest.strip_prefix(b" ").unwrap_or(rest);
-        // __SO_ACCEPTCON (1 << 16) marks a listening socket.
-        let state = if flags & (1 << 16) != 0 {
-            "LISTEN"
-        } else {
-            match st {
-                1 => "UNCONNECTED",
-                2 => "CONNECTING",
-                3 => "CONNECTED",
-                4 => "DISCONNECTING",
-                _ => "UNKNOWN",
-            }
-        };
-        let sock_type = match ty {
-            1 => "stream",
-            2 => "dgram",
-            5 => "seqpacket",
-            _ => "other",
-        };
-        out.push(Socket {
-            proto: Proto::Unix,
-            local_addr: Bytes::from(path),
-            local_port: None,
-            remote_addr: None,
-            remote_port: None,
-            state: state.to_string(),
-            sock_type: Some(sock_type.to_string()),
-            inode,
-            netns,
-            uid: None,
-            pids: Vec::new(),
-        });
     }
     Ok(out)
+}
+
+/// One row of `net/unix`: Num RefCount Protocol Flags Type St Inode [Path]; the path is the
+/// rest of the line.
+fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, String> {
+    let mut rest = line;
+    let mut fields = Vec::with_capacity(7);
+    for _ in 0..7 {
+        let start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        rest = &rest[start..];
+        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        fields.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    let mut it = fields.into_iter();
+    if !field(&mut it, "unix slot")?.ends_with(':') {
+        return Err("unix slot".into());
+    }
+    let _refs = field(&mut it, "unix refcount")?;
+    let _proto = field(&mut it, "unix protocol")?;
+    let flags = u32::from_str_radix(field(&mut it, "unix flags")?, 16).map_err(|_| "unix flags")?;
+    let ty = u16::from_str_radix(field(&mut it, "unix type")?, 16).map_err(|_| "unix type")?;
+    let st = u8::from_str_radix(field(&mut it, "unix state")?, 16).map_err(|_| "unix state")?;
+    let inode: u64 = field(&mut it, "unix inode")?
+        .parse()
+        .map_err(|_| "unix inode")?;
+    let path = rest.strip_prefix(b" ").unwrap_or(rest);
+    // __SO_ACCEPTCON (1 << 16) marks a listening socket.
+    let state = if flags & (1 << 16) != 0 {
+        "LISTEN"
+    } else {
+        match st {
+            1 => "UNCONNECTED",
+            2 => "CONNECTING",
+            3 => "CONNECTED",
+            4 => "DISCONNECTING",
+            _ => "UNKNOWN",
+        }
+    };
+    let sock_type = match ty {
+        1 => "stream",
+        2 => "dgram",
+        5 => "seqpacket",
+        _ => "other",
+    };
+    Ok(Socket {
+        proto: Proto::Unix,
+        local_addr: Bytes::from(path),
+        local_port: None,
+        remote_addr: None,
+        remote_port: None,
+        state: state.to_string(),
+        sock_type: Some(sock_type.to_string()),
+        inode,
+        netns,
+        uid: None,
+        pids: Vec::new(),
+    })
 }
 
 fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
