@@ -50,8 +50,15 @@ fn fd_numbers_equal_ls_proc_pid_fd() {
     let after = fd_lists();
     assert_reasons(&snap);
     let mut compared = BTreeSet::new();
+    let mut differ = Vec::new();
+    let me = u64::from(std::process::id());
+    let planted = [u64::from(c.pid), u64::from(c.kid)];
     for p in snap["processes"].as_array().unwrap() {
         let pid = p["pid"].as_u64().unwrap();
+        // The test process itself opens and closes fds all the time (other tests run).
+        if pid == me {
+            continue;
+        }
         let Some(fds) = p["fds"].as_array() else {
             continue;
         };
@@ -65,9 +72,20 @@ fn fd_numbers_equal_ls_proc_pid_fd() {
             continue;
         }
         let ours: BTreeSet<i64> = fds.iter().map(|f| f["fd"].as_i64().unwrap()).collect();
-        assert_eq!(&ours, a, "pid {pid} ({})", p["comm"]);
+        if planted.contains(&pid) {
+            assert_eq!(&ours, a, "pid {pid} ({})", p["comm"]);
+        } else if &ours != a {
+            // why: a busy process can close and reopen fds between the two reads (A-B-A).
+            differ.push((pid, ours, a.clone()));
+        }
         compared.insert(pid);
     }
+    assert!(
+        differ.len() * 100 <= compared.len(),
+        "{} of {} processes differ: {differ:?}",
+        differ.len(),
+        compared.len()
+    );
     assert!(compared.contains(&(c.pid as u64)) && compared.contains(&(c.kid as u64)));
     // And literally `ls` for the planted processes.
     for pid in [c.pid, c.kid] {
@@ -133,6 +151,7 @@ fn socket_owners_agree_with_ss() {
         .map(|s| (s["inode"].as_u64().unwrap(), s))
         .collect();
     let mut compared = BTreeSet::new();
+    let mut differ = Vec::new();
     for (inode, want) in &after {
         if before.get(inode) != Some(want) || want.3.is_empty() {
             continue;
@@ -157,9 +176,21 @@ fn socket_owners_agree_with_ss() {
             .iter()
             .map(|p| p.as_u64().unwrap())
             .collect();
-        assert_eq!(&have, owners, "owners of inode {inode}: {s}");
+        let is_planted = s["local_port"] == c.tcp_listen || s["local_port"] == c.udp;
+        if is_planted {
+            assert_eq!(&have, owners, "owners of inode {inode}: {s}");
+        } else if &have != owners {
+            // why: a short-lived fork holding the socket can come and go between the runs.
+            differ.push((*inode, have, owners.clone()));
+        }
         compared.insert(inode);
     }
+    assert!(
+        differ.len() * 100 <= compared.len(),
+        "{} of {} sockets differ: {differ:?}",
+        differ.len(),
+        compared.len()
+    );
     let planted = ours
         .values()
         .filter(|s| s["local_port"] == c.tcp_listen || s["local_port"] == c.udp)
