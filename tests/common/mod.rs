@@ -335,3 +335,13 @@ pub fn tcp_row(slot: u32, local: &str, remote: &str, state: u8, uid: u32, inode:
         "{slot:4}: {local} {remote} {state:02X} 00000000:00000000 00:00000000 00000000 {uid:5}        0 {inode} 1 0000000000000000 100 0 0 10 0\n"
     )
 }
+
+/// The fds of an `inspect --json` process.
+pub fn fds_of(p: &Value) -> &Vec<Value> {
+    p["fds"].as_array().expect("fds is a list")
+}
+
+/// The fds of one kind of an `inspect --json` process.
+pub fn fds_of_kind<'a>(p: &'a Value, kind: &str) -> Vec<&'a Value> {
+    fds_of(p).iter().filter(|f| f["kind"] == kind).collect()
+}
