@@ -337,10 +337,8 @@ fn tree_json_nests_the_child_and_its_fork() {
     assert_eq!(sub.as_array().unwrap().len(), 1);
     assert_eq!(sub[0]["pid"], c.pid);
     assert_eq!(sub[0]["children"][0]["pid"], c.kid);
-    assert!(
-        sub[0].get("threads").is_none(),
-        "threads only with --threads"
-    );
+    // JSON nodes always carry their threads.
+    assert_eq!(sub[0]["threads"].as_array().unwrap().len(), 2);
     let text = procscope()
         .args(["tree", "--threads", c.pid.to_string().as_str()])
         .output()

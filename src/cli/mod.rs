@@ -1,6 +1,7 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
+pub mod fs;
 mod inspect;
 mod output;
 mod sockets;
@@ -49,6 +50,8 @@ pub enum Command {
     Sockets(sockets::SocketsArgs),
     /// Containers and pods found, with their processes.
     Containers,
+    /// Browse and read a process's root filesystem, resolved inside the root.
+    Fs(fs::FsArgs),
     /// The whole snapshot as one JSON document.
     Snapshot(SnapshotArgs),
 }
@@ -76,12 +79,20 @@ pub fn prepare(mut snap: Snapshot, g: &Global) -> Snapshot {
     snap
 }
 
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// Run a subcommand, writing to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let g = &cli.global;
     let Some(cmd) = &cli.command else {
         anyhow::bail!("no subcommand given (see --help)");
     };
+    if let Command::Fs(a) = cmd {
+        // why: reading one root needs no scan of every process.
+        return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
+    }
     let snap = prepare(load(g)?, g);
     let mut o = Out::new(out, g.json);
     match cmd {
@@ -89,6 +100,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Inspect(a) => inspect::run(&snap, a, &mut o),
         Command::Sockets(a) => sockets::run(&snap, a, &mut o),
         Command::Containers => containers::run(&snap, &mut o),
+        Command::Fs(a) => fs::run(g, a, &mut o, stdout_is_tty()),
         Command::Snapshot(a) => match &a.output {
             Some(path) => {
                 let f = std::fs::File::create(path)
@@ -98,7 +110,13 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
                 w.flush()?;
                 Ok(())
             }
-            None => o.json(&snap),
+            // why: the snapshot is a document for machines (and `jq`); compact JSON is a
+            // third smaller and faster to write than pretty-printed.
+            None => {
+                serde_json::to_writer(&mut *o.w, &snap)?;
+                writeln!(o.w)?;
+                Ok(())
+            }
         },
     }
 }
