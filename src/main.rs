@@ -7,7 +7,36 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's own text on stdout.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // why: usage errors get the same one-line shape as every other error.
+            let text = e.to_string();
+            let head: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("tip:")
+                        && !l.starts_with("For more information")
+                })
+                .collect();
+            let joined = head.join(" ");
+            let first = joined.strip_prefix("error: ").unwrap_or(&joined);
+            let _ = writeln!(
+                std::io::stderr(),
+                "procscope: {} (see --help)",
+                procscope::model::escape(first)
+            );
+            return ExitCode::from(2);
+        }
+    };
     // why: a fork chain thousands deep makes deep JSON; give serialization a large stack.
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)

@@ -244,8 +244,8 @@ pub struct Tables {
     pub unavailable: BTreeMap<String, Unavailable>,
 }
 
-/// Read every table of `pid`'s network namespace `ns`. `None` when its `net/tcp` cannot be
-/// read at all (gone, or denied): the caller tries another member.
+/// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
+/// (gone, or denied): the caller tries another member.
 pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
     let d = root.process(pid).ok()?;
     let mut t = Tables {
@@ -262,11 +262,15 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
                         .insert(proto.as_str().into(), Unavailable::Unparsable(e));
                 }
             },
-            Err(_) if proto == Proto::Tcp => return None,
             Err(e) => {
                 t.unavailable.insert(proto.as_str().into(), d.why(&e));
             }
         }
+    }
+    // why: a member whose every table failed (gone, denied) cannot speak for its namespace;
+    // one that lacks only some tables (no IPv4, a partial copy) still can.
+    if t.unavailable.len() == Proto::ALL.len() {
+        return None;
     }
     Some(t)
 }
