@@ -65,7 +65,6 @@ fn bad_flags_and_arguments_fail_without_panic() {
     ] {
         let err = one_line(args);
         assert!(err.contains("(see --help)"), "{args:?}: {err}");
-        assert_eq!(fails(args).len(), err.len());
     }
 }
 
