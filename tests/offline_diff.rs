@@ -52,6 +52,9 @@ fn start_time(pid: u32) -> u64 {
     after.split(' ').nth(19).unwrap().parse().unwrap()
 }
 
+/// A GitHub token carried only by a process started between the two snapshots.
+const PLANTED: &str = "ghp_N3wSecr3tAfterTheF1rstSnapsh0tXyZ9876";
+
 #[test]
 fn diff_reports_exactly_the_changes_made() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,7 +88,7 @@ fn diff_reports_exactly_the_changes_made() {
 
     let a_pid = a.pid();
     a.stop();
-    let b = spawn(&["sleep", "600"], &[], dir.path());
+    let b = spawn(&["sleep", "600"], &[("GITHUB_TOKEN", PLANTED)], dir.path());
     let (l, port) = listener(dir.path(), "l");
     wait_for("sleep exec", || (comm(b.pid()) == "sleep").then_some(()));
     std::fs::write(&trig, b"").unwrap();
@@ -158,7 +161,22 @@ fn diff_reports_exactly_the_changes_made() {
         }
     }
 
+    let secret_pids = |d: &Value| ours_in(&d["new_secrets"], &ours);
+    assert_eq!(secret_pids(&live_diff), BTreeSet::from([b.pid()]));
+    assert!(secret_pids(&file_diff).is_subset(&BTreeSet::from([b.pid()])));
+    let found = live_diff["new_secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| pid_of(f) == b.pid());
+    assert_eq!(found.unwrap()["name"], "GITHUB_TOKEN");
+    assert!(
+        !live_diff.to_string().contains(PLANTED),
+        "new secret printed unmasked"
+    );
+
     let (out, _) = text(&["diff", o, n]);
+    assert!(!out.contains(PLANTED));
     let has = |needle: &str| assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     has(&format!("+ {} sleep", b.pid()));
     has(&format!("- {a_pid} sleep"));

@@ -35,10 +35,13 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
         super::note_masked();
     }
     let rules = super::load_rules(g)?;
-    let d = diff(
+    // why: secrets are found on the values as read; only then are both sides masked.
+    let new_secrets = crate::analysis::diff::secrets::new_secrets(&old, &new, &rules, reveal);
+    let mut d = diff(
         &super::mask_unless(old, reveal, &rules),
         &super::mask_unless(new, reveal, &rules),
     );
+    d.new_secrets = new_secrets;
     if o.json {
         return o.json(&d);
     }
@@ -251,5 +254,22 @@ pub fn text(d: &SnapshotDiff, labels: [&str; 2], o: &mut Out) -> Result<()> {
     section(o, "connections closed", socks('-', &d.connections.closed))?;
     let ctrs = |mark, v: &[ContainerRef]| v.iter().map(|x| container_line(mark, x)).collect();
     section(o, "containers new", ctrs('+', &d.containers.new))?;
-    section(o, "containers gone", ctrs('-', &d.containers.gone))
+    section(o, "containers gone", ctrs('-', &d.containers.gone))?;
+    let secrets = d
+        .new_secrets
+        .iter()
+        .map(|f| {
+            format!(
+                "  + {} {}  {} {}  {} [{}] {}",
+                f.pid,
+                f.comm.safe(),
+                f.source.as_str(),
+                f.name.safe(),
+                escape(&f.value),
+                f.severity.as_str(),
+                escape(&f.rule)
+            )
+        })
+        .collect();
+    section(o, "secrets new", secrets)
 }

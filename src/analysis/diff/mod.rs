@@ -4,6 +4,7 @@
 
 mod net;
 mod process;
+pub mod secrets;
 
 use crate::analysis::containers::ContainerGroup;
 use crate::model::{Bytes, Container, EnvEntry, Exe, Ids, Meta, Pid, Snapshot, Socket};
@@ -38,6 +39,9 @@ pub struct SnapshotDiff {
     /// Connected inet sockets (TCP other than LISTEN and TIME_WAIT, connected UDP).
     pub connections: SocketDelta,
     pub containers: ContainerDelta,
+    /// Secret findings of the new snapshot absent from the old one (filled by the caller with
+    /// [`secrets::new_secrets`], which needs the rules and the unmasked snapshots).
+    pub new_secrets: Vec<crate::analysis::secrets::Finding>,
 }
 
 /// Processes started, gone and changed, each list in pid order.
@@ -156,6 +160,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> SnapshotDiff {
         listening: net::sockets(old, new, same_boot, Socket::is_listening),
         connections: net::sockets(old, new, same_boot, net::is_connection),
         containers: net::containers_delta(old, new, same_boot),
+        new_secrets: Vec::new(),
     }
 }
 
@@ -206,6 +211,7 @@ impl SnapshotDiff {
             && self.connections.closed.is_empty()
             && self.containers.new.is_empty()
             && self.containers.gone.is_empty()
+            && self.new_secrets.is_empty()
     }
 }
 
