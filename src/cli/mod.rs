@@ -21,6 +21,9 @@ pub use output::Out;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// With no subcommand (the TUI): take a new snapshot every SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub interval: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -80,7 +83,11 @@ pub fn prepare(mut snap: Snapshot, g: &Global) -> Snapshot {
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let g = &cli.global;
     let Some(cmd) = &cli.command else {
-        anyhow::bail!("no subcommand given (see --help)");
+        return crate::tui::run(&crate::tui::Options {
+            proc_root: g.proc_root.clone(),
+            reveal: g.reveal,
+            interval: cli.interval,
+        });
     };
     let snap = prepare(load(g)?, g);
     let mut o = Out::new(out, g.json);

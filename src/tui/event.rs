@@ -1,0 +1,94 @@
+//! Background threads feeding the event loop over one channel: terminal input, and a collector
+//! that takes whole snapshots on request (plus live CPU and memory from sysinfo), so the UI never
+//! blocks on a scan.
+
+use crate::collect;
+use crate::model::{Pid, Snapshot};
+use crossterm::event::Event as TermEvent;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
+
+/// Something for the event loop.
+pub enum Event {
+    Term(TermEvent),
+    /// A finished scan: the snapshot (or the error) and live metrics by pid.
+    Snapshot(Result<Box<Snapshot>, String>, HashMap<Pid, (f32, u64)>),
+    /// The input thread stopped (terminal closed).
+    InputClosed,
+}
+
+/// Start the input thread.
+pub fn input(tx: Sender<Event>) {
+    std::thread::spawn(move || {
+        loop {
+            match crossterm::event::read() {
+                Ok(ev) => {
+                    if tx.send(Event::Term(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Event::InputClosed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Where snapshots come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Scan a proc root (live `/proc` or a copied tree).
+    Proc(PathBuf),
+}
+
+/// Start the collector; each `()` sent on the returned channel takes one snapshot.
+pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
+    let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
+    std::thread::spawn(move || {
+        let mut sys: Option<sysinfo::System> = None;
+        while req_rx.recv().is_ok() {
+            // Coalesce requests queued while the last scan ran.
+            while req_rx.try_recv().is_ok() {}
+            let started = Instant::now();
+            let (res, metrics) = match &source {
+                Source::Proc(path) => {
+                    let res = collect::snapshot_at(path, &collect::Options::default())
+                        .map(Box::new)
+                        .map_err(|e| format!("scan failed: {e}"));
+                    let live = res.as_ref().is_ok_and(|s| s.meta.live);
+                    let metrics = if live { live_metrics(&mut sys) } else { HashMap::new() };
+                    (res, metrics)
+                }
+            };
+            let _ = started;
+            if tx.send(Event::Snapshot(res, metrics)).is_err() {
+                return;
+            }
+        }
+    });
+    req_tx
+}
+
+/// CPU % since the previous refresh and resident memory, per pid, from sysinfo.
+fn live_metrics(sys: &mut Option<sysinfo::System>) -> HashMap<Pid, (f32, u64)> {
+    use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System};
+    let kind = ProcessRefreshKind::nothing().with_cpu().with_memory();
+    let s = match sys {
+        Some(s) => {
+            s.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
+            s
+        }
+        None => match System::new_with_specifics(RefreshKind::nothing().with_processes(kind)) {
+            Ok(s) => sys.insert(s),
+            Err(_) => return HashMap::new(),
+        },
+    };
+    s.processes()
+        .iter()
+        .map(|(pid, p)| (pid.as_u32(), (p.cpu_usage(), p.memory())))
+        .collect()
+}

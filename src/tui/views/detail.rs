@@ -1,0 +1,402 @@
+//! The detail screen of one process: tabs Overview, Environ, Files, Sockets and Root.
+
+use super::{fit, window};
+use crate::model::{FdKind, Process, Snapshot, Socket, escape, time};
+use crate::tui::app::{App, Tab};
+use crate::tui::findings::Place;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn or_why(v: Option<String>, p: &Process, field: &str) -> String {
+    match (v, p.why(field)) {
+        (Some(v), _) => v,
+        (None, Some(w)) => format!("<{w}>"),
+        (None, None) => "-".into(),
+    }
+}
+
+fn ids(i: &crate::model::Ids) -> String {
+    let n = |id: u32, name: &Option<String>| match name {
+        Some(s) => format!("{id}({})", escape(s)),
+        None => id.to_string(),
+    };
+    format!(
+        "real {} eff {} saved {} fs {}",
+        n(i.real, &i.real_name),
+        n(i.effective, &i.effective_name),
+        i.saved,
+        i.fs
+    )
+}
+
+/// The overview as (label, value) lines, values escaped.
+pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
+    let mut l: Vec<(String, String)> = Vec::new();
+    let mut push = |k: &str, v: String| l.push((k.to_string(), v));
+    push("pid", format!("{}  ppid {}  state {}", p.pid, p.ppid, escape(&p.state)));
+    push("comm", p.comm.safe().into_owned());
+    push("cmdline", app.command_line(p));
+    let started = p.started_at.map(time::utc).unwrap_or_else(|| "?".into());
+    push("started", format!("{started} (ticks {})", p.start_time));
+    let exe = p.exe.as_ref().map(|e| {
+        let mut s = e.path.safe().into_owned();
+        if e.deleted {
+            s.push_str("  [DELETED]");
+        }
+        if e.memfd {
+            s.push_str("  [MEMFD]");
+        }
+        s
+    });
+    push("exe", or_why(exe, p, "exe"));
+    push("cwd", or_why(p.cwd.as_ref().map(|c| c.safe().into_owned()), p, "cwd"));
+    push("root", or_why(p.root.as_ref().map(|c| c.safe().into_owned()), p, "root"));
+    if p.why("status").is_none() {
+        push("uid", ids(&p.uid));
+        push("gid", ids(&p.gid));
+        push(
+            "capabilities",
+            or_why(p.cap_eff.as_ref().map(|c| escape(c).into_owned()), p, "cap_eff"),
+        );
+        push(
+            "seccomp",
+            match p.seccomp {
+                Some(s) => ["disabled", "strict", "filter"]
+                    .get(s as usize)
+                    .copied()
+                    .unwrap_or("?")
+                    .to_string(),
+                None => "-".into(),
+            },
+        );
+        push(
+            "tracer",
+            p.tracer_pid.map_or("-".into(), |t| t.to_string()),
+        );
+        let nspid: Vec<String> = p.nspid.iter().map(|n| n.to_string()).collect();
+        push("nspid", nspid.join(" "));
+    } else {
+        push("ids", or_why(None, p, "status"));
+    }
+    let container = match &p.container {
+        Some(c) => format!(
+            "{} {} pod {} qos {}",
+            escape(&c.runtime),
+            c.id.as_deref().map(escape).unwrap_or_default(),
+            c.pod_uid.as_deref().map(escape).unwrap_or_else(|| "-".into()),
+            c.qos.as_deref().map(escape).unwrap_or_else(|| "-".into()),
+        ),
+        None if p.namespaced => "none recognised (namespaced)".into(),
+        None => "none".into(),
+    };
+    push("container", container);
+    for k in crate::model::NS_KINDS {
+        let v = match p.namespaces.get(k) {
+            Some(i) => i.to_string(),
+            None => format!(
+                "<{}>",
+                p.why(&format!("ns.{k}")).map_or("?".into(), |w| w.to_string())
+            ),
+        };
+        push(&format!("ns {k}"), v);
+    }
+    for c in &p.cgroups {
+        push(
+            "cgroup",
+            format!("{}:{}:{}", c.hierarchy, escape(&c.controllers.join(",")), c.path.safe()),
+        );
+    }
+    if let Some(w) = p.why("cgroup") {
+        push("cgroup", format!("<{w}>"));
+    }
+    push("threads", p.threads.len().to_string());
+    for f in app.findings.of(p.pid, p.start_time) {
+        if let Place::Argv(i) = f.place {
+            push(
+                "finding",
+                format!("argv[{i}] {} ({})", escape(&f.rule), escape(&f.severity)),
+            );
+        }
+    }
+    for (f, w) in &p.unavailable {
+        push("unavailable", format!("{}: {w}", escape(f)));
+    }
+    l
+}
+
+/// Sockets held by `p`, in fd order.
+pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
+    let netns = p.namespaces.get("net").copied();
+    p.fds
+        .iter()
+        .flatten()
+        .filter(|f| f.kind == FdKind::Socket)
+        .filter_map(|f| {
+            let ino = f.inode?;
+            app.snap.socket(netns, ino).or_else(|| app.snap.socket(None, ino))
+        })
+        .collect()
+}
+
+/// `addr:port`, bracketing IPv6.
+pub fn endpoint(addr: &str, port: Option<u16>) -> String {
+    match port {
+        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
+        Some(p) => format!("{addr}:{p}"),
+        None => addr.to_string(),
+    }
+}
+
+fn peers(snap: &Snapshot, me: u32, pids: &[u32]) -> String {
+    pids.iter()
+        .filter(|&&q| q != me)
+        .map(|&q| match snap.process(q) {
+            Some(x) => format!("{}({q})", x.comm.safe()),
+            None => format!("?({q})"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let Some(d) = app.detail.as_ref() else {
+        return;
+    };
+    let Some(p) = app.detail_process() else {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "process {} (start {}) is not in the current snapshot (exited?)",
+                d.key.0, d.key.1
+            ))
+            .style(t.error()),
+            area,
+        );
+        return;
+    };
+    if area.height < 4 {
+        return;
+    }
+    let mut head = vec![Span::styled(
+        format!(" {} {} ", p.pid, p.comm.safe()),
+        t.title(),
+    )];
+    head.push(Span::styled(super::procs::tag(p), t.tag()));
+    if p.exe.as_ref().is_some_and(|e| e.deleted || e.memfd) {
+        head.push(Span::styled(" exe deleted/memfd", t.finding()));
+    }
+    let n = app.findings.of(p.pid, p.start_time).count();
+    if n > 0 {
+        head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..area });
+    let tabs: Vec<Span> = Tab::ALL
+        .iter()
+        .flat_map(|tab| {
+            let st = if *tab == d.tab { t.bar_active() } else { t.bar() };
+            [Span::styled(format!(" {} ", tab.title()), st), Span::raw(" ")]
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(Line::from(tabs)),
+        Rect { y: area.y + 1, height: 1, ..area },
+    );
+    let rest = Rect {
+        y: area.y + 2,
+        height: area.height - 2,
+        ..area
+    };
+    let cur = app.detail_cursor();
+    match d.tab {
+        Tab::Overview => {
+            let lines = overview_lines(app, p);
+            let rows: Vec<(Vec<String>, Style)> = lines
+                .into_iter()
+                .map(|(k, v)| {
+                    let st = if v.starts_with('<') || k == "finding" || v.contains("[DELETED]") || v.contains("[MEMFD]") {
+                        if k == "finding" || v.contains('[') { t.finding() } else { t.dim() }
+                    } else {
+                        Style::new()
+                    };
+                    (vec![k, v], st)
+                })
+                .collect();
+            table(frame, app, rest, &[("FIELD", 14), ("VALUE", 0)], &rows, cur);
+        }
+        Tab::Environ => {
+            let Some(env) = &p.environ else {
+                let msg = format!("environ {}", or_why(None, p, "environ"));
+                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+                return;
+            };
+            let rows: Vec<(Vec<String>, Style)> = env
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
+                    let value = match &e.value {
+                        None => "(no '=')".to_string(),
+                        Some(v) if app.env_masked(p, i) => {
+                            escape(&crate::analysis::mask::mask(v.as_bytes())).into_owned()
+                        }
+                        Some(v) => v.safe().into_owned(),
+                    };
+                    let mark = f.map_or(String::new(), |f| format!("! {}", escape(&f.rule)));
+                    let st = if f.is_some() { t.finding() } else { Style::new() };
+                    (vec![i.to_string(), e.name.safe().into_owned(), value, mark], st)
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[("#", 4), ("NAME", 24), ("VALUE", 36), ("FINDING", 0)],
+                &rows,
+                cur,
+            );
+        }
+        Tab::Files => {
+            let Some(fds) = &p.fds else {
+                let msg = format!("fds {}", or_why(None, p, "fds"));
+                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+                return;
+            };
+            let netns = p.namespaces.get("net").copied();
+            let rows: Vec<(Vec<String>, Style)> = fds
+                .iter()
+                .map(|f| {
+                    let mut detail = String::new();
+                    if let (FdKind::Socket, Some(ino)) = (f.kind, f.inode)
+                        && let Some(s) = app.snap.socket(netns, ino).or_else(|| app.snap.socket(None, ino))
+                    {
+                        detail = format!(
+                            "{} {} {}",
+                            s.proto.as_str(),
+                            escape(&s.state),
+                            endpoint(&s.local_addr.safe(), s.local_port)
+                        );
+                        if let Some(r) = &s.remote_addr {
+                            detail.push_str(&format!(" → {}", endpoint(&escape(r), s.remote_port)));
+                        }
+                    }
+                    let pe = peers(&app.snap, p.pid, &f.peers);
+                    if !pe.is_empty() {
+                        detail.push_str(&format!(" ⇄ {pe}"));
+                    }
+                    let st = if f.kind == FdKind::Memfd || f.target.as_bytes().ends_with(b" (deleted)") {
+                        t.finding()
+                    } else {
+                        Style::new()
+                    };
+                    (
+                        vec![
+                            f.fd.to_string(),
+                            f.kind.as_str().to_string(),
+                            f.target.safe().into_owned(),
+                            detail.trim().to_string(),
+                        ],
+                        st,
+                    )
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[("FD", 5), ("KIND", 11), ("TARGET", 30), ("DETAIL (Enter: peer)", 0)],
+                &rows,
+                cur,
+            );
+            if p.fds_unresolved > 0 {
+                let y = rest.y + rest.height.saturating_sub(1);
+                frame.render_widget(
+                    Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
+                    Rect { y, height: 1, ..rest },
+                );
+            }
+        }
+        Tab::Sockets => {
+            let rows: Vec<(Vec<String>, Style)> = sockets_of(app, p)
+                .into_iter()
+                .map(|s| {
+                    (
+                        vec![
+                            s.proto.as_str().to_string(),
+                            escape(&s.state).into_owned(),
+                            endpoint(&s.local_addr.safe(), s.local_port),
+                            s.remote_addr
+                                .as_deref()
+                                .map_or("*".into(), |r| endpoint(&escape(r), s.remote_port)),
+                            s.inode.to_string(),
+                            peers(&app.snap, p.pid, &s.pids),
+                        ],
+                        Style::new(),
+                    )
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[("PROTO", 6), ("STATE", 12), ("LOCAL", 22), ("PEER", 22), ("INODE", 10), ("ALSO HELD BY", 0)],
+                &rows,
+                cur,
+            );
+        }
+        Tab::Root => super::rootfs::render(frame, app, rest),
+    }
+}
+
+/// A header line and a window of rows; a column width of 0 takes the rest of the line.
+pub fn table(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    cols: &[(&str, usize)],
+    rows: &[(Vec<String>, Style)],
+    cur: crate::tui::cursor::Cursor,
+) {
+    let t = app.theme;
+    if area.height == 0 {
+        return;
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for ((c, (_, w)), last) in cells.zip(cols).zip((0..cols.len()).map(|i| i + 1 == cols.len())) {
+            if last || *w == 0 {
+                s.push_str(c);
+            } else {
+                s.push_str(&fit(c, w - 1));
+                s.push(' ');
+            }
+        }
+        s
+    };
+    let head = line(&mut cols.iter().map(|(h, _)| *h));
+    frame.render_widget(
+        Paragraph::new(fit(&head, area.width as usize)).style(t.header()),
+        Rect { height: 1, ..area },
+    );
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new("(none)").style(t.dim()), body);
+        return;
+    }
+    let mut out = Vec::new();
+    for i in window(cur, rows.len(), body.height as usize) {
+        let (cells, st) = &rows[i];
+        let mut l = Line::styled(line(&mut cells.iter().map(String::as_str)), *st);
+        if i == cur.sel {
+            l = l.patch_style(t.selected());
+        }
+        out.push(l);
+    }
+    frame.render_widget(Paragraph::new(out), body);
+}
