@@ -187,6 +187,8 @@ impl App {
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();
+        // why: the old rows index the old snapshot; drop them before rebuilding.
+        self.rows.clear();
         self.rebuild();
         if let Some(k) = selected {
             self.select_key(k);

@@ -141,14 +141,18 @@ impl App {
     }
 
     fn open_prompt(&mut self, a: Action) {
-        if self.viewer.is_some() {
+        if let Some(v) = self.viewer.as_mut() {
+            v.query.clear();
+            v.search();
             self.prompt = Some(Prompt::ViewerSearch);
             return;
         }
         if self.view != View::Procs {
             self.go(View::Procs);
         }
+        // A new search starts empty; the filter opens for editing.
         self.prompt = Some(if a == Action::Search {
+            self.search = Default::default();
             Prompt::Search
         } else {
             Prompt::Filter

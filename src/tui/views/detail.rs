@@ -244,16 +244,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         }
                         Some(v) => v.safe().into_owned(),
                     };
-                    let mark = f.map_or(String::new(), |f| format!("! {}", escape(&f.rule)));
+                    let mark = f.map_or(String::new(), |f| format!("!{}", escape(&f.rule)));
                     let st = if f.is_some() { t.finding() } else { Style::new() };
-                    (vec![i.to_string(), e.name.safe().into_owned(), value, mark], st)
+                    (vec![i.to_string(), e.name.safe().into_owned(), mark, value], st)
                 })
                 .collect();
             table(
                 frame,
                 app,
                 rest,
-                &[("#", 4), ("NAME", 24), ("VALUE", 36), ("FINDING", 0)],
+                &[("#", 4), ("NAME", 24), ("FINDING", 14), ("VALUE (v: reveal)", 0)],
                 &rows,
                 cur,
             );

@@ -52,8 +52,10 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> String {
             _ => false,
         })
         .collect();
-    if !ns.is_empty() {
-        m.push_str(&format!("[ns:{}]", ns.join(",")));
+    match ns.len() {
+        0 => {}
+        1..=3 => m.push_str(&format!("[ns:{}]", ns.join(","))),
+        n => m.push_str(&format!("[ns:{}+{}]", ns[..2].join(","), n - 2)),
     }
     if p.uid.effective != q.uid.effective && !p.unavailable.contains_key("status") {
         m.push_str(&format!("[uid:{}]", p.uid.effective));
@@ -131,7 +133,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             "{}{}{} {}{}{}{}{}",
             col(SortBy::Pid, "PID", 8),
             col(SortBy::User, "USER", 10),
-            fit("TAG", 14),
+            fit("TAG", 16),
             col(SortBy::Fds, "FDS", 6),
             col(SortBy::Start, "START", 12),
             col(SortBy::Cpu, "CPU%", 6),
@@ -139,7 +141,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             col(SortBy::Name, "COMMAND", 20),
         )
     } else {
-        format!("{}{}{} COMMAND", fit("PID", 8), fit("USER", 10), fit("TAG", 14))
+        format!("{}{}{} COMMAND", fit("PID", 8), fit("USER", 10), fit("TAG", 16))
     };
     frame.render_widget(
         Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
@@ -180,7 +182,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     .unwrap_or_default();
                 let pre = if flat { "  └─".to_string() } else { prefix(&app.rows, r) };
                 spans.push(Span::styled(
-                    format!("{}{}{} {pre}{{{name}}}", fit(&tid, 8), fit("", 10), fit("", 14)),
+                    format!("{}{}{}{pre}{{{name}}}", fit(&tid, 8), fit("", 10), fit("", 16)),
                     t.dim(),
                 ));
             }
@@ -188,7 +190,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 let flag = if app.findings.flagged(p.pid) { "!" } else { " " };
                 spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
                 spans.push(Span::styled(fit(&user(p), 10), base));
-                spans.push(Span::styled(fit(&crate::model::escape(&tag(p)), 13), t.tag()));
+                spans.push(Span::styled(fit(&crate::model::escape(&tag(p)), 15), t.tag()));
                 spans.push(Span::styled(flag.to_string(), t.finding()));
                 if flat {
                     let fds = match &p.fds {

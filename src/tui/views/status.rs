@@ -25,7 +25,7 @@ pub fn text(app: &App) -> String {
     }
     parts.push(if app.reveal_all { "REVEALED".into() } else { "masked".into() });
     if !app.filter.text.is_empty() {
-        parts.push(format!("filter: {} shown", app.filter.count));
+        parts.push(format!("filter: {} match(es)", app.filter.count));
     }
     if !app.search.text.is_empty() && app.prompt != Some(Prompt::Search) {
         parts.push(format!("search: {} match(es)", app.search.count));
@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     match (err, p) {
         (Some(e), _) => spans.push(Span::styled(format!("  {}", escape(e)), t.error())),
         (None, Prompt::Search) => spans.push(Span::styled(format!("  {} match(es)", app.search.count), t.dim())),
-        (None, Prompt::Filter) => spans.push(Span::styled(format!("  {} shown", app.filter.count), t.dim())),
+        (None, Prompt::Filter) => spans.push(Span::styled(format!("  {} match(es)", app.filter.count), t.dim())),
         _ => {}
     }
     frame.render_widget(

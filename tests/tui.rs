@@ -1,0 +1,262 @@
+//! The TUI driven by key events on ratatui's TestBackend over a fixture snapshot, with insta
+//! snapshots of every view and assertions on behaviour (escaping, masking, jumps, filters).
+
+#[path = "tui_fixture/mod.rs"]
+mod fixture;
+
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind, KeyModifiers};
+use procscope::tui::fsview::FileData;
+use procscope::tui::keymap::parse_key;
+use procscope::tui::theme::Theme;
+use procscope::tui::{App, Effect, Keymap, Tab, View};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::collections::HashMap;
+
+fn app_sized(w: u16, h: u16) -> App {
+    let mut app = App::new(fixture::snapshot(), Keymap::default_map().unwrap(), false);
+    app.theme = Theme { color: false };
+    app.resize(w, h);
+    app
+}
+
+fn app() -> App {
+    app_sized(100, 30)
+}
+
+/// Press keys given as keymap names separated by spaces; `"text:abc"` types characters.
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for k in keys.split(' ').filter(|k| !k.is_empty()) {
+        if let Some(text) = k.strip_prefix("text:") {
+            for c in text.chars() {
+                fx.extend(app.key(KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE)));
+            }
+            continue;
+        }
+        let key = parse_key(k).unwrap();
+        fx.extend(app.key(KeyEvent::new(key.code, key.mods)));
+    }
+    fx
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    term.draw(|f| procscope::tui::draw(f, app)).unwrap();
+    term.backend().to_string()
+}
+
+#[test]
+fn tree_view() {
+    let a = app();
+    let s = screen(&a);
+    assert!(s.contains("[ctr][ns:mnt,pid+5] nginx: master"), "{s}");
+    assert!(s.contains("[uid:33] nginx: worker"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn tree_view_80x24() {
+    insta::assert_snapshot!(screen(&app_sized(80, 24)));
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let mut a = app();
+    let s = screen(&a);
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'));
+    assert!(s.contains("./x\\e[31mred --token=\\u{202e}gnp.exe"), "{s}");
+    press(&mut a, "text:/ text:comm=evil enter enter");
+    let s = screen(&a);
+    assert!(!s.contains('\u{1b}'), "{s}");
+    assert!(s.contains("[DELETED]"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn threads_collapse_and_flat_list() {
+    let mut a = app();
+    press(&mut a, "H");
+    let s = screen(&a);
+    assert!(s.contains("{nginx-io}"), "{s}");
+    insta::assert_snapshot!("threads", s);
+    // Collapse the root: only it remains.
+    press(&mut a, "H g h");
+    assert_eq!(a.rows.len(), 1);
+    press(&mut a, "l");
+    assert_eq!(a.rows.len(), 9);
+    press(&mut a, "- ");
+    assert_eq!(a.rows.len(), 1);
+    press(&mut a, "+");
+    assert_eq!(a.rows.len(), 9);
+    press(&mut a, "t s s");
+    insta::assert_snapshot!("flat_by_user", screen(&a));
+    press(&mut a, "I");
+    assert_eq!(a.selected().map(|p| p.pid), Some(1));
+}
+
+#[test]
+fn search_highlights_and_jumps() {
+    let mut a = app();
+    press(&mut a, "/ text:nginx");
+    assert_eq!(a.selected().map(|p| p.pid), Some(500));
+    assert_eq!(a.search.count, 2);
+    insta::assert_snapshot!("search_prompt", screen(&a));
+    press(&mut a, "enter n");
+    assert_eq!(a.selected().map(|p| p.pid), Some(501));
+    press(&mut a, "n");
+    assert_eq!(a.selected().map(|p| p.pid), Some(500));
+}
+
+#[test]
+fn filter_keeps_ancestors_and_reports_bad_regex() {
+    let mut a = app();
+    press(&mut a, "f4 text:port=80");
+    let pids: Vec<u32> = a.rows.iter().map(|r| a.snap.processes[r.index].pid).collect();
+    assert_eq!(pids, vec![1, 400, 500]);
+    insta::assert_snapshot!("filter_port", screen(&a));
+    press(&mut a, "esc f4 text:re:(oops");
+    let s = screen(&a);
+    assert!(s.contains("bad regex"), "{s}");
+    insta::assert_snapshot!("filter_bad_regex", s);
+    press(&mut a, "esc");
+    assert_eq!(a.rows.len(), 9);
+    press(&mut a, "f4 text:!user=root");
+    let pids: Vec<u32> = a.rows.iter().map(|r| a.snap.processes[r.index].pid).collect();
+    assert_eq!(pids, vec![1, 100, 200, 300, 400, 500, 501]);
+    press(&mut a, "ctrl-t");
+    assert!(screen(&a).contains("filter [regex]"));
+}
+
+#[test]
+fn environ_masked_then_revealed() {
+    let mut a = app();
+    press(&mut a, "/ text:pid=500 enter e");
+    assert_eq!(a.view, View::Detail);
+    let s = screen(&a);
+    assert!(!s.contains("wJalrXUtnFEMI/K7MDENG"), "masked by default: {s}");
+    insta::assert_snapshot!("environ_masked", s);
+    press(&mut a, "j v");
+    let s = screen(&a);
+    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "{s}");
+    assert!(!s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"), "only one revealed");
+    press(&mut a, "v V");
+    let s = screen(&a);
+    assert!(s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"), "{s}");
+    assert!(s.contains("REVEALED"));
+}
+
+#[test]
+fn files_and_sockets_and_pipe_jump() {
+    let mut a = app();
+    press(&mut a, "/ text:pid=500 enter f");
+    insta::assert_snapshot!("files", screen(&a));
+    press(&mut a, "j j enter");
+    assert_eq!(a.detail_process().map(|p| p.pid), Some(501), "jumped to the pipe peer");
+    press(&mut a, "esc esc");
+    press(&mut a, "/ text:pid=500 enter enter tab tab tab");
+    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Sockets));
+    let s = screen(&a);
+    assert!(s.contains("10.0.0.5:51234"), "{s}");
+    insta::assert_snapshot!("sockets", s);
+}
+
+#[test]
+fn overview_of_fileless_and_denied() {
+    let mut a = app();
+    press(&mut a, "/ text:pid=600 enter enter");
+    let s = screen(&a);
+    assert!(s.contains("[MEMFD]"), "{s}");
+    insta::assert_snapshot!("overview_memfd", s);
+    press(&mut a, "esc / text:pid=700 enter e");
+    assert!(screen(&a).contains("environ <permission denied>"));
+}
+
+#[test]
+fn secrets_view() {
+    let mut a = app();
+    press(&mut a, "2");
+    assert_eq!(a.view, View::Secrets);
+    insta::assert_snapshot!("secrets", screen(&a));
+}
+
+#[test]
+fn containers_view_and_root_browser() {
+    let mut a = app();
+    press(&mut a, "3");
+    let s = screen(&a);
+    assert!(s.contains("docker"), "{s}");
+    insta::assert_snapshot!("containers", s);
+    let fx = press(&mut a, "enter");
+    assert_eq!(fx, vec![Effect::OpenRoot(500)]);
+    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Root));
+}
+
+#[test]
+fn viewer_modes_and_search() {
+    let mut a = app();
+    press(&mut a, "/ text:pid=500 enter R");
+    let text = b"root:x:0:0:root:/root:/bin/sh\nnginx:x:101:101::/var/cache/nginx:/sbin/nologin\n\x1b[2Jtrap\n";
+    a.set_file(
+        b"/etc/passwd".to_vec(),
+        Ok(FileData { bytes: text.to_vec(), size: text.len() as u64, truncated: false }),
+    );
+    press(&mut a, "/ text:nologin enter");
+    let s = screen(&a);
+    assert!(!s.contains('\u{1b}'));
+    insta::assert_snapshot!("viewer_text", s);
+    press(&mut a, "m");
+    insta::assert_snapshot!("viewer_hex", screen(&a));
+    press(&mut a, "m");
+    assert!(screen(&a).contains("trap"));
+    press(&mut a, "q");
+    assert!(a.viewer.is_none());
+}
+
+#[test]
+fn help_lists_every_mode() {
+    let mut a = app();
+    press(&mut a, "?");
+    let s = screen(&a);
+    assert!(s.contains("Everywhere") && s.contains("Quit"), "{s}");
+    insta::assert_snapshot!("help", s);
+    press(&mut a, "esc");
+    assert!(a.help.is_none());
+    assert_eq!(press(&mut a, "q"), vec![Effect::Quit]);
+}
+
+#[test]
+fn refresh_keeps_selection_and_collapsed_nodes() {
+    let mut a = app();
+    press(&mut a, "/ text:pid=400 enter h");
+    press(&mut a, "/ text:pid=200 enter");
+    assert_eq!(press(&mut a, "r"), vec![Effect::Refresh]);
+    assert!(screen(&a).contains("scanning"));
+    let mut next = fixture::snapshot();
+    next.processes.retain(|p| p.pid != 100 && p.pid != 300);
+    a.set_snapshot(next, HashMap::new());
+    // 200 lost its parent: it is a root now and still selected; 400 is still collapsed.
+    assert_eq!(a.selected().map(|p| p.pid), Some(200));
+    assert!(a.rows.iter().all(|r| a.snap.processes[r.index].pid != 500));
+}
+
+#[test]
+fn mouse_click_and_wheel() {
+    let mut a = app();
+    // Rows start under the top bar and the header: screen row 4 is the third process.
+    a.mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 5, row: 4, modifiers: KeyModifiers::NONE });
+    assert_eq!(a.selected().map(|p| p.pid), Some(200));
+    a.mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 5, row: 4, modifiers: KeyModifiers::NONE });
+    assert_eq!(a.selected().map(|p| p.pid), Some(500));
+}
+
+#[test]
+fn tiny_and_huge_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (300, 100)] {
+        let mut a = app_sized(w, h);
+        for keys in ["j", "enter", "tab", "tab", "tab", "tab", "esc", "2", "3", "?"] {
+            press(&mut a, keys);
+            screen(&a);
+        }
+    }
+}
