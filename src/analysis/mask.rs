@@ -1,8 +1,6 @@
 //! Masking of secret values: a value is shown as its first 4 characters and its length
 //! (`AKIA…(20)`), or as its length alone when 8 characters or shorter.
 
-use crate::model::{Bytes, Snapshot};
-
 /// The masked form of a secret value.
 pub fn mask(value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
@@ -13,18 +11,6 @@ pub fn mask(value: &[u8]) -> String {
         let head: String = text.chars().take(4).collect();
         format!("{head}…({n})")
     }
-}
-
-/// Mask every environ value in the snapshot (used until a rule says which values are secret).
-pub fn mask_all_environ(snap: &mut Snapshot) {
-    for p in snap.processes.iter_mut() {
-        for e in p.environ.iter_mut().flatten() {
-            if let Some(v) = e.value.as_mut() {
-                *v = Bytes::from(mask(v.as_bytes()).as_str());
-            }
-        }
-    }
-    snap.meta.masked = true;
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Pure analysis over a snapshot: container identity, masking of secret values.
+//! Pure analysis over a snapshot: container identity, secrets, masking of secret values.
 
 pub mod container;
 pub mod containers;
 pub mod mask;
+pub mod secrets;

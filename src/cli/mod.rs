@@ -3,9 +3,11 @@
 mod containers;
 mod inspect;
 mod output;
+mod secrets;
 mod sockets;
 mod tree;
 
+use crate::analysis::secrets::RuleSet;
 use crate::collect;
 use crate::model::Snapshot;
 use anyhow::{Context, Result};
@@ -40,6 +42,9 @@ pub struct Global {
     /// Show secret values unmasked.
     #[arg(long, global = true)]
     pub reveal: bool,
+    /// Add secret rules from this YAML file (same id replaces a built-in; `enabled: false` drops one).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +59,8 @@ pub enum Command {
     Containers,
     /// The whole snapshot as one JSON document.
     Snapshot(SnapshotArgs),
+    /// Credentials in every process's environment and command line, values masked.
+    Secrets(secrets::SecretsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,12 +76,25 @@ pub fn load(g: &Global) -> Result<Snapshot> {
     Ok(snap)
 }
 
-/// Apply the masking policy: unless revealing, secret values are replaced by their mask.
-pub fn prepare(mut snap: Snapshot, g: &Global) -> Snapshot {
+/// The secret rules: built-in, merged with `--rules FILE` when given.
+pub fn load_rules(g: &Global) -> Result<RuleSet> {
+    Ok(RuleSet::load(g.rules.as_deref())?)
+}
+
+/// Apply the masking policy: unless revealing, every value a secret rule matches (environ values,
+/// the secret part of argv entries) is replaced by its mask. Loads the rules each call; prefer
+/// [`prepare_with`] when they are at hand.
+pub fn prepare(snap: Snapshot, g: &Global) -> Result<Snapshot> {
+    let rules = load_rules(g)?;
+    Ok(prepare_with(snap, g, &rules))
+}
+
+/// [`prepare`] with rules already loaded.
+pub fn prepare_with(mut snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot {
     if g.reveal {
         snap.meta.masked = false;
     } else {
-        crate::analysis::mask::mask_all_environ(&mut snap);
+        crate::analysis::secrets::mask_snapshot(&mut snap, rules);
     }
     snap
 }
@@ -89,9 +109,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             interval: cli.interval,
         });
     };
-    let snap = prepare(load(g)?, g);
+    let rules = load_rules(g)?;
+    if let Command::Secrets(a) = cmd {
+        // why: findings come from the unmasked snapshot; nothing else of it is printed.
+        let grep = a.grep()?;
+        let snap = load(g)?;
+        let mut o = Out::new(out, g.json);
+        return secrets::run(&snap, &rules, &grep, a, g.reveal, &mut o);
+    }
+    let snap = prepare_with(load(g)?, g, &rules);
     let mut o = Out::new(out, g.json);
     match cmd {
+        Command::Secrets(_) => Ok(()),
         Command::Tree(a) => tree::run(&snap, a, &mut o),
         Command::Inspect(a) => inspect::run(&snap, a, &mut o),
         Command::Sockets(a) => sockets::run(&snap, a, &mut o),

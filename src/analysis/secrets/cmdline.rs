@@ -1,0 +1,268 @@
+//! Splits a command line into what the rules look at: every argument whole, and (name, value)
+//! pairs for `--flag=value`, `--flag value`, `KEY=value`, mysql's `-pSECRET`, curl's `-u user:pass`
+//! and the like. Arguments holding a whole shell command (`sh -c "..."`, or a title rewritten by
+//! the process) are split into words first.
+
+use crate::model::Bytes;
+
+/// A value to check, located in `argv[index]` at byte `offset`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item<'a> {
+    pub index: usize,
+    pub offset: usize,
+    pub value: &'a [u8],
+    /// The flag or variable name shown in findings.
+    pub name: Vec<u8>,
+    /// Normalised name for name rules; `None` for a whole argument (pattern rules only).
+    pub norm: Option<Vec<u8>>,
+}
+
+/// Upper-case, leading dashes dropped, `-` `.` and spaces turned into `_`.
+pub(crate) fn normalise(name: &[u8]) -> Vec<u8> {
+    let start = name.iter().position(|c| *c != b'-').unwrap_or(name.len());
+    name[start..]
+        .iter()
+        .map(|c| match c {
+            b'-' | b'.' | b' ' => b'_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+fn basename(b: &[u8]) -> &[u8] {
+    b.rsplit(|c| *c == b'/').next().unwrap_or(b)
+}
+
+// why: `-pSECRET` is mysql's way to pass a password, but `-p8080` means a port almost everywhere
+// else, so it is only read as a password after a mysql-family or sshpass command word.
+const MYSQL: &[&[u8]] = &[
+    b"mysql",
+    b"mysqldump",
+    b"mysqladmin",
+    b"mysqlimport",
+    b"mysqlshow",
+    b"mysqlcheck",
+    b"mysqlpump",
+    b"mysqlsh",
+    b"mariadb",
+    b"mariadb-dump",
+    b"mariadb-admin",
+    b"mariadb-import",
+    b"mariadb-check",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Plain,
+    Mysql,
+    Sshpass,
+    Curl,
+    RedisCli,
+}
+
+fn context_of(word: &[u8]) -> Option<Ctx> {
+    let b = basename(word);
+    if MYSQL.contains(&b) {
+        Some(Ctx::Mysql)
+    } else if b == b"sshpass" {
+        Some(Ctx::Sshpass)
+    } else if b == b"curl" {
+        Some(Ctx::Curl)
+    } else if b == b"redis-cli" || b == b"valkey-cli" {
+        Some(Ctx::RedisCli)
+    } else {
+        None
+    }
+}
+
+/// (argv index, offset in that argument, word): every argument, split at whitespace when it has any.
+fn words(argv: &[Bytes]) -> Vec<(usize, usize, &[u8])> {
+    let mut out = Vec::new();
+    for (i, a) in argv.iter().enumerate() {
+        let a = a.as_bytes();
+        if !a.iter().any(u8::is_ascii_whitespace) {
+            out.push((i, 0, a));
+            continue;
+        }
+        let mut pos = 0;
+        for w in a.split(u8::is_ascii_whitespace) {
+            if !w.is_empty() {
+                let (mut s, mut e) = (0, w.len());
+                if e >= 2 && (w[0] == b'"' || w[0] == b'\'') && w[e - 1] == w[0] {
+                    s = 1;
+                    e -= 1;
+                }
+                out.push((i, pos + s, &w[s..e]));
+            }
+            pos += w.len() + 1;
+        }
+    }
+    out
+}
+
+fn is_env_name(n: &[u8]) -> bool {
+    !n.is_empty()
+        && (n[0].is_ascii_alphabetic() || n[0] == b'_')
+        && n.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+}
+
+/// The items of a command line. `named` says whether a normalised flag name is one some rule
+/// looks at (only then is the next argument taken as the flag's value).
+pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool) -> Vec<Item<'a>> {
+    let mut out = Vec::new();
+    for (i, a) in argv.iter().enumerate() {
+        let a = a.as_bytes();
+        if a.is_empty() {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| argv[j].as_bytes());
+        let spaced = a.iter().any(u8::is_ascii_whitespace);
+        let name = if !spaced
+            && a[0] == b'-'
+            && let Some(eq) = a.iter().position(|c| *c == b'=')
+        {
+            a[..eq].to_vec()
+        } else if let Some(prev) = prev
+            && prev.len() > 1
+            && prev[0] == b'-'
+            && !prev.contains(&b'=')
+            && !prev.iter().any(u8::is_ascii_whitespace)
+            && !a.starts_with(b"-")
+        {
+            prev.to_vec()
+        } else {
+            format!("argv[{i}]").into_bytes()
+        };
+        out.push(Item {
+            index: i,
+            offset: 0,
+            value: a,
+            name,
+            norm: None,
+        });
+    }
+    let w = words(argv);
+    let mut ctx = Ctx::Plain;
+    let pair = |(i, off, t): (usize, usize, &'a [u8]), skip: usize, name: &[u8], norm: Vec<u8>| {
+        Item {
+            index: i,
+            offset: off + skip,
+            value: &t[skip..],
+            name: name.to_vec(),
+            norm: Some(norm),
+        }
+    };
+    for j in 0..w.len() {
+        let (_, _, t) = w[j];
+        let next = w.get(j + 1).copied().filter(|n| !n.2.starts_with(b"-"));
+        if let Some(c) = context_of(t) {
+            ctx = c;
+            continue;
+        }
+        let flag = |f: &[u8]| t == f;
+        match ctx {
+            Ctx::Mysql | Ctx::Sshpass if t.len() > 2 && t.starts_with(b"-p") => {
+                out.push(pair(w[j], 2, b"-p", b"PASSWORD".to_vec()));
+                continue;
+            }
+            Ctx::Sshpass if flag(b"-p") => {
+                if let Some(n) = next {
+                    out.push(pair(n, 0, b"-p", b"PASSWORD".to_vec()));
+                }
+                continue;
+            }
+            Ctx::RedisCli if flag(b"-a") || flag(b"--pass") => {
+                if let Some(n) = next {
+                    out.push(pair(n, 0, t, b"PASSWORD".to_vec()));
+                }
+                continue;
+            }
+            Ctx::Curl if flag(b"-u") || flag(b"--user") || flag(b"-U") || flag(b"--proxy-user") => {
+                if let Some(n) = next
+                    && let Some(c) = n.2.iter().position(|c| *c == b':')
+                {
+                    out.push(pair(n, c + 1, t, b"PASSWORD".to_vec()));
+                }
+                continue;
+            }
+            Ctx::Curl if t.len() > 2 && t.starts_with(b"-u") && !t.starts_with(b"--") => {
+                if let Some(c) = t.iter().position(|c| *c == b':') {
+                    out.push(pair(w[j], c + 1, b"-u", b"PASSWORD".to_vec()));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if t.len() > 1 && t[0] == b'-' {
+            if let Some(eq) = t.iter().position(|c| *c == b'=') {
+                let (name, norm) = (&t[..eq], normalise(&t[..eq]));
+                if ctx == Ctx::Curl && (name == b"--user" || name == b"--proxy-user") {
+                    if let Some(c) = t[eq + 1..].iter().position(|c| *c == b':') {
+                        out.push(pair(w[j], eq + 2 + c, name, b"PASSWORD".to_vec()));
+                    }
+                } else {
+                    out.push(pair(w[j], eq + 1, name, norm));
+                }
+            } else if let Some(n) = next {
+                let norm = normalise(t);
+                if named(&norm) {
+                    out.push(pair(n, 0, t, norm));
+                }
+            }
+        } else if let Some(eq) = t.iter().position(|c| *c == b'=')
+            && is_env_name(&t[..eq])
+        {
+            out.push(pair(w[j], eq + 1, &t[..eq], normalise(&t[..eq])));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<Bytes> {
+        s.iter().map(|a| Bytes::from(*a)).collect()
+    }
+
+    fn pairs(s: &[&str]) -> Vec<(usize, String, String, String)> {
+        let a = argv(s);
+        let mut named = |n: &[u8]| n.ends_with(b"PASSWORD") || n.ends_with(b"TOKEN");
+        items(&a, &mut named)
+            .into_iter()
+            .filter_map(|it| {
+                let norm = it.norm?;
+                let arg = a[it.index].as_bytes();
+                assert_eq!(&arg[it.offset..it.offset + it.value.len()], it.value);
+                Some((
+                    it.index,
+                    String::from_utf8(it.name).unwrap(),
+                    String::from_utf8(norm).unwrap(),
+                    String::from_utf8(it.value.to_vec()).unwrap(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn flag_forms() {
+        let p = pairs(&["app", "--db-password=s3cr3t", "--token", "abc", "--port", "80"]);
+        assert!(p.contains(&(1, "--db-password".into(), "DB_PASSWORD".into(), "s3cr3t".into())));
+        assert!(p.contains(&(3, "--token".into(), "TOKEN".into(), "abc".into())));
+        assert!(!p.iter().any(|x| x.3 == "80"));
+    }
+
+    #[test]
+    fn mysql_curl_and_shell_strings() {
+        let p = pairs(&["/usr/bin/mysql", "-uroot", "-phunter22", "db"]);
+        assert!(p.contains(&(2, "-p".into(), "PASSWORD".into(), "hunter22".into())));
+        assert!(pairs(&["nc", "-p8080"]).is_empty());
+        let p = pairs(&["curl", "-u", "bob:pw1234", "http://x"]);
+        assert!(p.contains(&(2, "-u".into(), "PASSWORD".into(), "pw1234".into())));
+        let p = pairs(&["sh", "-c", "mysqldump -pTopSecret1 'DB_PASSWORD=x9y8'"]);
+        assert!(p.contains(&(2, "-p".into(), "PASSWORD".into(), "TopSecret1".into())));
+        assert!(p.contains(&(2, "DB_PASSWORD".into(), "DB_PASSWORD".into(), "x9y8".into())));
+    }
+}

@@ -1,0 +1,134 @@
+//! Unit tests of the engine over hand-built processes.
+
+use super::*;
+use crate::model::{EnvEntry, Process};
+
+fn proc_with(env: &[(&str, &str)], argv: &[&str]) -> Snapshot {
+    let p = Process {
+        pid: 42,
+        start_time: 7,
+        comm: Bytes::from("app"),
+        cmdline: argv.iter().map(|a| Bytes::from(*a)).collect(),
+        environ: Some(
+            env.iter()
+                .map(|(n, v)| EnvEntry {
+                    name: Bytes::from(*n),
+                    value: Some(Bytes::from(*v)),
+                })
+                .collect(),
+        ),
+        ..Process::default()
+    };
+    Snapshot {
+        processes: vec![p],
+        ..Snapshot::default()
+    }
+}
+
+fn rules() -> RuleSet {
+    RuleSet::builtin().unwrap()
+}
+
+fn found(env: &[(&str, &str)], argv: &[&str]) -> Vec<Finding> {
+    scan_with(&proc_with(env, argv), &rules(), true)
+}
+
+#[test]
+fn provider_keys_are_found_and_example_keys_are_not() {
+    let f = found(&[("AWS_ACCESS_KEY_ID", "AKIAZ7Q2XK4M3N5P6R7T")], &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].rule, "aws-access-key-id");
+    assert_eq!(f[0].severity, Severity::Critical);
+    assert!(found(&[("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")], &[]).is_empty());
+}
+
+#[test]
+fn plain_and_high_entropy_secret_names() {
+    let f = found(&[("DB_PASSWORD", "hunter2")], &[]);
+    assert_eq!(f[0].rule, "secret-name-value");
+    assert_eq!(f[0].severity, Severity::Medium);
+    let f = found(&[("SECRET", "098273450928734509872345")], &[]);
+    assert_eq!(f.len(), 1);
+    let f = found(&[("API_TOKEN", "q8Zt1XbVn3Rk0sLp9WmE4yTa")], &[]);
+    assert_eq!(f[0].rule, "secret-name-high-entropy");
+    for (n, v) in [
+        ("PASSWORD_STORE_DIR", "/root/.password-store"),
+        ("GIT_ASKPASS", "/usr/lib/git-core/git-gui--askpass"),
+        ("PWD", "/home/x"),
+        ("TOKEN_TTL", "3600"),
+        ("AUTH_ENABLED", "true"),
+        ("GIT_COMMIT", "3f9a1c0e7b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a"),
+        ("DB_PASSWORD", ""),
+    ] {
+        assert!(found(&[(n, v)], &[]).is_empty(), "{n}={v}");
+    }
+}
+
+#[test]
+fn placeholders_are_low() {
+    for v in ["changeme", "${DB_PASS}", "<password>"] {
+        let f = found(&[("DB_PASSWORD", v)], &[]);
+        assert!(f.iter().all(|x| x.severity == Severity::Low), "{v}: {f:?}");
+    }
+}
+
+#[test]
+fn cmdline_flags_and_leads() {
+    let f = found(&[], &["app", "--password=s3cretPass", "--token", "abcdef123456"]);
+    let names: Vec<_> = f.iter().map(|x| x.name.lossy().into_owned()).collect();
+    assert_eq!(names, ["--password", "--token"], "{f:?}");
+    assert_eq!(f[0].span, (11, 21));
+    let f = found(
+        &[],
+        &["kube-apiserver", "--tls-private-key-file=/etc/k8s/pki/apiserver.key"],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].lead && f[0].value == "/etc/k8s/pki/apiserver.key");
+    let f = found(
+        &[],
+        &["curl", "-H", "Authorization: Bearer abcDEF123456789xyz", "https://x"],
+    );
+    assert_eq!(f[0].rule, "authorization-header");
+    assert_eq!(f[0].name.lossy(), "-H");
+}
+
+#[test]
+fn masking_replaces_only_matched_values() {
+    let mut s = proc_with(
+        &[
+            ("DATABASE_URL", "postgres://app:Zx9Qw8Er7Ty6@db:5432/app"),
+            ("HOME", "/root"),
+        ],
+        &["app", "--password=s3cretPass"],
+    );
+    mask_snapshot(&mut s, &rules());
+    let p = &s.processes[0];
+    let env = p.environ.as_ref().unwrap();
+    assert_eq!(
+        env[0].value.as_ref().unwrap().lossy(),
+        "postgres://app:Zx9Q…(12)@db:5432/app"
+    );
+    assert_eq!(env[1].value.as_ref().unwrap().lossy(), "/root");
+    assert_eq!(p.cmdline[1].lossy(), "--password=s3cr…(10)");
+    assert!(s.meta.masked);
+}
+
+#[test]
+fn kubernetes_token_is_told_from_a_plain_jwt() {
+    // {"alg":"RS256"} . {"iss":"kubernetes/serviceaccount","sub":"x"} . sig
+    let k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwic3ViIjoieCJ9.c2lnbmF0dXJlLWJ5dGVz";
+    let f = found(&[("KUBE_TOKEN", k8s)], &[]);
+    assert_eq!(f[0].rule, "kubernetes-service-account-token", "{f:?}");
+    let plain = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    let f = found(&[("X", plain)], &[]);
+    assert_eq!(f[0].rule, "jwt", "{f:?}");
+}
+
+#[test]
+fn bad_user_regex_names_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.yaml");
+    std::fs::write(&p, "rules:\n  - id: broken\n    regex: 'a(b'\n").unwrap();
+    let e = RuleSet::load(Some(&p)).unwrap_err().to_string();
+    assert!(e.contains("rule broken") && !e.contains('\n'), "{e}");
+}
