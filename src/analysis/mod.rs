@@ -2,5 +2,6 @@
 
 pub mod container;
 pub mod containers;
+pub mod interesting;
 pub mod mask;
 pub mod secrets;

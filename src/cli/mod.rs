@@ -1,6 +1,7 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
+pub mod fs;
 mod inspect;
 mod output;
 mod secrets;
@@ -57,6 +58,8 @@ pub enum Command {
     Sockets(sockets::SocketsArgs),
     /// Containers and pods found, with their processes.
     Containers,
+    /// Browse and read a process's root filesystem, resolved inside the root.
+    Fs(fs::FsArgs),
     /// The whole snapshot as one JSON document.
     Snapshot(SnapshotArgs),
     /// Credentials in every process's environment and command line, values masked.
@@ -99,6 +102,10 @@ pub fn prepare_with(mut snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot
     snap
 }
 
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// Run a subcommand, writing to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let g = &cli.global;
@@ -109,6 +116,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             interval: cli.interval,
         });
     };
+    if let Command::Fs(a) = cmd {
+        // why: reading one root needs no scan of every process.
+        return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
+    }
     let rules = load_rules(g)?;
     if let Command::Secrets(a) = cmd {
         // why: findings come from the unmasked snapshot; nothing else of it is printed.
@@ -125,6 +136,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Inspect(a) => inspect::run(&snap, a, &mut o),
         Command::Sockets(a) => sockets::run(&snap, a, &mut o),
         Command::Containers => containers::run(&snap, &mut o),
+        Command::Fs(a) => fs::run(g, a, &mut o, stdout_is_tty()),
         Command::Snapshot(a) => match &a.output {
             Some(path) => {
                 let f = std::fs::File::create(path)

@@ -2,6 +2,7 @@
 
 mod bytes;
 mod field;
+mod fs;
 mod process;
 mod socket;
 mod text;
@@ -10,6 +11,7 @@ mod tree;
 
 pub use bytes::Bytes;
 pub use field::Unavailable;
+pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
 pub use process::{Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread};
 pub use socket::{NetNs, Proto, Socket};
 pub use text::{escape, escape_bytes};

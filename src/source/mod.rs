@@ -5,7 +5,7 @@ pub mod rootfs;
 
 use crate::model::{Pid, Unavailable};
 use rustix::fd::{AsFd, OwnedFd};
-use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, ResolveFlags};
 use rustix::io::Errno;
 use std::io::{self, Read};
 use std::mem::MaybeUninit;
@@ -154,6 +154,32 @@ impl ProcRoot {
     pub fn process(&self, pid: Pid) -> io::Result<PidDir> {
         let dir = open_dir(&self.dir, &pid.to_string())?;
         Ok(PidDir { pid, dir })
+    }
+
+    /// Open `PID/root` as an `O_PATH` directory handle, the anchor of [`rootfs::RootFs`].
+    /// On live procfs this deliberately follows the magic link into the process's root as the
+    /// process sees it (its mount namespace). In a copy or fixture, `PID/root` must be a real
+    /// directory below this proc root: no symlink is followed, so a copied tree cannot send
+    /// procscope to the host's `/`.
+    pub fn open_pid_root(&self, pid: Pid) -> io::Result<OwnedFd> {
+        let rel = format!("{pid}/root");
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        if self.live {
+            Ok(rustix::fs::openat(
+                &self.dir,
+                rel.as_str(),
+                flags,
+                Mode::empty(),
+            )?)
+        } else {
+            Ok(rustix::fs::openat2(
+                &self.dir,
+                rel.as_str(),
+                flags,
+                Mode::empty(),
+                ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+            )?)
+        }
     }
 
     /// Read a host file outside the proc root (e.g. `/etc/passwd` for user names).

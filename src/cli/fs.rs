@@ -1,0 +1,311 @@
+//! `procscope fs PID [PATH]`: browse and read a process's root filesystem as the container sees
+//! it, every path resolved inside the root (see `source::rootfs`). No snapshot is taken.
+
+use super::{Global, Out};
+use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
+use crate::analysis::mask::mask;
+use crate::model::{FsEntry, FsKind, Pid, escape_bytes, time};
+use crate::source::ProcRoot;
+use crate::source::rootfs::{DEFAULT_MAX_BYTES, FileContent, RootFs, RootFsError};
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+#[derive(Debug, Args)]
+pub struct FsArgs {
+    /// A process in the container (any process sharing its mount namespace and root gives the
+    /// same view; `procscope containers` names one).
+    pub pid: Pid,
+    /// Path inside the root, as the container sees it. A directory is listed, anything else
+    /// shown as its one entry; a trailing `/` follows a symlink to a directory.
+    #[arg(default_value = "/")]
+    pub path: OsString,
+    /// Print the content of the regular file PATH leads to (FIFOs, sockets and devices are
+    /// refused). Written as is to a pipe; control characters escaped on a terminal.
+    #[arg(long, conflicts_with = "interesting")]
+    pub cat: bool,
+    /// With --cat: a hex dump.
+    #[arg(long, requires = "cat", conflicts_with = "strings")]
+    pub hex: bool,
+    /// With --cat: runs of at least 4 printable characters, like strings(1).
+    #[arg(long, requires = "cat")]
+    pub strings: bool,
+    /// With --cat: read at most N bytes of the file.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// List the paths responders look at first (service-account tokens, keys, shell
+    /// histories, credentials, executables in /tmp and /dev/shm) that are present.
+    #[arg(long)]
+    pub interesting: bool,
+}
+
+/// Open the root of `pid` under the configured proc root, with one-line errors.
+pub fn open(g: &Global, pid: Pid) -> Result<RootFs> {
+    let root = ProcRoot::open(&g.proc_root)?;
+    RootFs::open(&root, pid).map_err(|e| match e {
+        RootFsError::Gone => anyhow::anyhow!("no process with pid {pid}"),
+        e => anyhow::Error::new(e).context(format!("root of pid {pid}")),
+    })
+}
+
+/// Run `fs`. `tty` says whether stdout is a terminal (then file content is escaped).
+pub fn run(g: &Global, a: &FsArgs, o: &mut Out, tty: bool) -> Result<()> {
+    let fs = open(g, a.pid)?;
+    let path = a.path.as_bytes();
+    // why: not-found, not-a-directory and loop errors already name the path.
+    let ctx = |e: RootFsError| match e {
+        RootFsError::NotFound(_) | RootFsError::NotADirectory(_) | RootFsError::Loop(_) => {
+            anyhow::Error::new(e)
+        }
+        e => anyhow::Error::new(e).context(escape_bytes(path).into_owned()),
+    };
+    let list = InterestingList::builtin()?;
+    if a.interesting {
+        return interesting(&fs, &list, o);
+    }
+    if a.cat {
+        let content = fs.read(path, a.max_bytes).map_err(ctx)?;
+        let masked = !g.reveal && is_sensitive(&fs, &list, path, &content);
+        if content.truncated {
+            eprintln!(
+                "procscope: {}: showing the first {} bytes of {} (--max-bytes)",
+                escape_bytes(path),
+                content.bytes.len(),
+                if content.size > content.bytes.len() as u64 {
+                    content.size.to_string()
+                } else {
+                    "more".to_string()
+                }
+            );
+        }
+        return cat(a, &content, masked, o, tty);
+    }
+    let entry = fs.stat(path).map_err(ctx)?;
+    let entries = if entry.kind == FsKind::Dir {
+        fs.list(path).map_err(ctx)?
+    } else {
+        vec![entry]
+    };
+    if o.json {
+        return o.json(&entries);
+    }
+    o.table(
+        &["Mode", "Uid", "Gid", "Size", "Modified", "Name"],
+        &entries.iter().map(ls_row).collect::<Vec<_>>(),
+    )
+}
+
+fn ls_row(e: &FsEntry) -> Vec<String> {
+    let size = match e.device {
+        Some([maj, min]) => format!("{maj}, {min}"),
+        None => e.size.to_string(),
+    };
+    let mut name = e.name.safe().into_owned();
+    if let Some(t) = &e.link_target {
+        name.push_str(" -> ");
+        name.push_str(&t.safe());
+    }
+    vec![
+        e.mode_string(),
+        e.uid.to_string(),
+        e.gid.to_string(),
+        size,
+        mtime(e.mtime),
+        name,
+    ]
+}
+
+fn mtime(secs: i64) -> String {
+    u64::try_from(secs).map_or_else(|_| secs.to_string(), time::utc)
+}
+
+fn interesting(fs: &RootFs, list: &InterestingList, o: &mut Out) -> Result<()> {
+    let hits = find_interesting(fs, list);
+    if o.json {
+        return o.json(&hits);
+    }
+    if hits.is_empty() {
+        return o.line("no interesting paths found");
+    }
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            let what = if h.sensitive {
+                format!("{} [secret]", h.what)
+            } else {
+                h.what.clone()
+            };
+            vec![
+                h.entry.kind.as_str().to_string(),
+                h.entry.size.to_string(),
+                mtime(h.entry.mtime),
+                h.path.safe().into_owned(),
+                what,
+            ]
+        })
+        .collect();
+    o.table(&["Kind", "Size", "Modified", "Path", "What"], &rows)
+}
+
+#[derive(Serialize)]
+struct CatJson {
+    size: u64,
+    read: usize,
+    truncated: bool,
+    masked: bool,
+    /// The exact bytes (or the mask when masked).
+    content: crate::model::Bytes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    strings: Option<Vec<String>>,
+}
+
+fn cat(a: &FsArgs, c: &FileContent, masked: bool, o: &mut Out, tty: bool) -> Result<()> {
+    let shown = if masked {
+        mask(&c.bytes).into_bytes()
+    } else {
+        c.bytes.clone()
+    };
+    if o.json {
+        let strings = (a.strings && !masked).then(|| strings(&c.bytes));
+        return o.json(&CatJson {
+            size: c.size,
+            read: c.bytes.len(),
+            truncated: c.truncated,
+            masked,
+            content: crate::model::Bytes(shown),
+            strings: strings.map(|s| {
+                s.into_iter()
+                    .map(|r| String::from_utf8_lossy(r).into_owned())
+                    .collect()
+            }),
+        });
+    }
+    if masked {
+        let m = String::from_utf8_lossy(&shown).into_owned();
+        return o.line(&format!("{m}  (secret masked; --reveal to show)"));
+    }
+    if a.hex {
+        for line in hex_dump(&c.bytes) {
+            o.line(&line)?;
+        }
+        return Ok(());
+    }
+    if a.strings {
+        for s in strings(&c.bytes) {
+            // why: a run holds only printable ASCII and tabs: nothing a terminal acts on.
+            o.w.write_all(s)?;
+            o.w.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    if tty {
+        let mut lines = c.bytes.split(|&b| b == b'\n').peekable();
+        while let Some(line) = lines.next() {
+            o.w.write_all(escape_bytes(line).as_bytes())?;
+            if lines.peek().is_some() {
+                o.w.write_all(b"\n")?;
+            }
+        }
+        if !c.bytes.ends_with(b"\n") && !c.bytes.is_empty() {
+            o.w.write_all(b"\n")?;
+        }
+    } else {
+        o.w.write_all(&c.bytes)?;
+    }
+    Ok(())
+}
+
+/// Runs of at least 4 printable ASCII characters (or tabs), like strings(1).
+pub fn strings(b: &[u8]) -> Vec<&[u8]> {
+    b.split(|&x| !(x == b'\t' || (0x20..0x7f).contains(&x)))
+        .filter(|run| run.len() >= 4)
+        .collect()
+}
+
+/// `hexdump -C` style lines: offset, 16 bytes in hex, printable ASCII.
+pub fn hex_dump(b: &[u8]) -> Vec<String> {
+    b.chunks(16)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut s = format!("{:08x} ", i * 16);
+            for j in 0..16 {
+                if j == 8 {
+                    s.push(' ');
+                }
+                match chunk.get(j) {
+                    Some(x) => s.push_str(&format!(" {x:02x}")),
+                    None => s.push_str("   "),
+                }
+            }
+            s.push_str("  |");
+            s.extend(chunk.iter().map(|&x| {
+                if (0x20..0x7f).contains(&x) {
+                    x as char
+                } else {
+                    '.'
+                }
+            }));
+            s.push('|');
+            s
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_like_strings1() {
+        let b = b"\x00\x01abc\x00hello world\xff\x1b[2Jxy\tzzzz\x7fend!";
+        let got: Vec<&[u8]> = strings(b);
+        assert_eq!(got, vec![&b"hello world"[..], b"[2Jxy\tzzzz", b"end!"]);
+    }
+
+    #[test]
+    fn hex_dump_lines() {
+        let d = hex_dump(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x1b");
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d[0],
+            "00000000  7f 45 4c 46 02 01 01 00  00 00 00 00 00 00 00 00  |.ELF............|"
+        );
+        assert!(d[1].starts_with("00000010  03 1b    "), "{}", d[1]);
+        assert!(d[1].ends_with("|..|"), "{}", d[1]);
+    }
+
+    fn run_cat(bytes: &[u8], masked: bool, tty: bool) -> Vec<u8> {
+        let a = FsArgs {
+            pid: 1,
+            path: "/x".into(),
+            cat: true,
+            hex: false,
+            strings: false,
+            max_bytes: DEFAULT_MAX_BYTES,
+            interesting: false,
+        };
+        let c = FileContent {
+            bytes: bytes.to_vec(),
+            size: bytes.len() as u64,
+            truncated: false,
+            dev: 1,
+            inode: 1,
+        };
+        let mut buf = Vec::new();
+        cat(&a, &c, masked, &mut Out::new(&mut buf, false), tty).unwrap();
+        buf
+    }
+
+    #[test]
+    fn cat_escapes_on_a_terminal_and_passes_bytes_to_a_pipe() {
+        let evil = b"line1\n\x1b]0;pwned\x07\x9b31m\nend";
+        assert_eq!(run_cat(evil, false, false), evil.to_vec());
+        let tty = String::from_utf8(run_cat(evil, false, true)).unwrap();
+        assert_eq!(tty, "line1\n\\e]0;pwned\\x07\\x9b31m\nend\n");
+        let masked = String::from_utf8(run_cat(b"eyJhbGciOiJSUzI1NiJ9", true, false)).unwrap();
+        assert!(masked.starts_with("eyJh…(20)"), "{masked}");
+        assert!(!masked.contains("eyJhbGci"));
+    }
+}
