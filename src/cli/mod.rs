@@ -2,6 +2,7 @@
 
 mod containers;
 pub mod fs;
+mod diff;
 mod inspect;
 mod output;
 mod secrets;
@@ -11,7 +12,8 @@ mod tree;
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
 use crate::model::Snapshot;
-use anyhow::{Context, Result};
+use crate::source::snapshot_file;
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,12 +42,32 @@ pub struct Global {
     /// Read this directory instead of /proc (a copied /proc or a fixture).
     #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,
-    /// Show secret values unmasked.
+    /// Show secret values unmasked (and store them unmasked with `snapshot -o`).
     #[arg(long, global = true)]
     pub reveal: bool,
     /// Add secret rules from this YAML file (same id replaces a built-in; `enabled: false` drops one).
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "proc_root"
+    )]
+    pub snapshot: Option<PathBuf>,
+}
+
+/// What a viewer of a snapshot file says where a live system would show a container root.
+pub const NO_ROOT_IN_SNAPSHOT: &str =
+    "container roots are not in a snapshot file: browse them on the live system";
+
+impl Global {
+    /// Whether the data comes from a snapshot file rather than a proc root (no container roots,
+    /// nothing to re-read).
+    pub fn offline(&self) -> bool {
+        self.snapshot.is_some()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,21 +82,26 @@ pub enum Command {
     Containers,
     /// Browse and read a process's root filesystem, resolved inside the root.
     Fs(fs::FsArgs),
-    /// The whole snapshot as one JSON document.
+    /// The whole snapshot as one JSON document (evidence: `-o FILE` or `-o FILE.json.gz`).
     Snapshot(SnapshotArgs),
     /// Credentials in every process's environment and command line, values masked.
     Secrets(secrets::SecretsArgs),
+    /// What changed between two snapshots (NEW defaults to the live system).
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Write to FILE instead of stdout.
+    /// Write to FILE instead of stdout, gzip-compressed when FILE ends in `.gz`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-/// Take a snapshot from the configured source.
+/// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
+    if let Some(path) = &g.snapshot {
+        return Ok(snapshot_file::read_snapshot(path)?);
+    }
     let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
     Ok(snap)
 }
@@ -85,7 +112,9 @@ pub fn load_rules(g: &Global) -> Result<RuleSet> {
 }
 
 /// Apply the masking policy: unless revealing, every value a secret rule matches (environ values,
-/// the secret part of argv entries) is replaced by its mask. Loads the rules each call; prefer
+/// the secret part of argv entries) is replaced by its mask. A snapshot already masked (a file
+/// written without `--reveal`) is left as it is: masking twice would corrupt the masks, and
+/// `--reveal` cannot bring the values back (a note says so). Loads the rules each call; prefer
 /// [`prepare_with`] when they are at hand.
 pub fn prepare(snap: Snapshot, g: &Global) -> Result<Snapshot> {
     let rules = load_rules(g)?;
@@ -93,8 +122,19 @@ pub fn prepare(snap: Snapshot, g: &Global) -> Result<Snapshot> {
 }
 
 /// [`prepare`] with rules already loaded.
-pub fn prepare_with(mut snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot {
-    if g.reveal {
+pub fn prepare_with(snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot {
+    if g.reveal && snap.meta.masked {
+        note_masked();
+    }
+    mask_unless(snap, g.reveal, rules)
+}
+
+/// Mask `snap` with `rules` unless `reveal` or it is masked already; `meta.masked` says which.
+pub fn mask_unless(mut snap: Snapshot, reveal: bool, rules: &RuleSet) -> Snapshot {
+    if snap.meta.masked {
+        return snap;
+    }
+    if reveal {
         snap.meta.masked = false;
     } else {
         crate::analysis::secrets::mask_snapshot(&mut snap, rules);
@@ -104,6 +144,13 @@ pub fn prepare_with(mut snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot
 
 fn stdout_is_tty() -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// Tell the user that `--reveal` cannot unmask values masked in a snapshot file.
+fn note_masked() {
+    eprintln!(
+        "procscope: note: this snapshot was written masked; --reveal cannot unmask its values"
+    );
 }
 
 /// Run a subcommand, writing to `out`.
@@ -120,6 +167,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         // why: reading one root needs no scan of every process.
         return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
     }
+    if let Command::Diff(a) = cmd {
+        // why: diff loads and masks its two snapshots itself.
+        return diff::run(g, a, &mut Out::new(out, g.json));
+    }
     let rules = load_rules(g)?;
     if let Command::Secrets(a) = cmd {
         // why: findings come from the unmasked snapshot; nothing else of it is printed.
@@ -131,21 +182,13 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let snap = prepare_with(load(g)?, g, &rules);
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) => Ok(()),
+        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
         Command::Tree(a) => tree::run(&snap, a, &mut o),
         Command::Inspect(a) => inspect::run(&snap, a, &mut o),
         Command::Sockets(a) => sockets::run(&snap, a, &mut o),
         Command::Containers => containers::run(&snap, &mut o),
-        Command::Fs(a) => fs::run(g, a, &mut o, stdout_is_tty()),
         Command::Snapshot(a) => match &a.output {
-            Some(path) => {
-                let f = std::fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                let mut w = std::io::BufWriter::new(f);
-                serde_json::to_writer(&mut w, &snap)?;
-                w.flush()?;
-                Ok(())
-            }
+            Some(path) => Ok(snapshot_file::write_snapshot(path, &snap)?),
             None => o.json(&snap),
         },
     }

@@ -6,7 +6,7 @@ pub mod process;
 pub mod sockets;
 
 use crate::analysis::container;
-use crate::model::{Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
+use crate::model::{Format, Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
 use crate::source::{ProcRoot, SourceError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -86,6 +86,7 @@ pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError>
     let mut meta = meta;
     meta.scan_ms = started.elapsed().as_millis() as u64;
     Ok(Snapshot {
+        format: Format,
         schema: SCHEMA_VERSION,
         meta,
         processes,
@@ -196,7 +197,8 @@ fn meta(root: &ProcRoot, taken_at: u64) -> Meta {
             100
         },
         scan_ms: 0,
-        masked: true,
+        // why: values are raw as read; `cli::prepare` masks them and sets this.
+        masked: false,
         self_pid,
     }
 }

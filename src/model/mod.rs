@@ -3,7 +3,9 @@
 mod bytes;
 mod field;
 mod fs;
+mod format;
 mod process;
+mod sanitize;
 mod socket;
 mod text;
 pub mod time;
@@ -12,6 +14,7 @@ mod tree;
 pub use bytes::Bytes;
 pub use field::Unavailable;
 pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
+pub use format::{FORMAT, Format};
 pub use process::{Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread};
 pub use socket::{NetNs, Proto, Socket};
 pub use text::{escape, escape_bytes};
@@ -19,7 +22,8 @@ pub use tree::{ProcessTree, WalkRow, branch_flags};
 
 use serde::{Deserialize, Serialize};
 
-/// Version of the snapshot JSON schema; bumped on any incompatible change.
+/// Version of the snapshot JSON schema; bumped on any incompatible change. Readers refuse a
+/// document whose `schema` is greater than theirs; additive changes (new optional fields) keep it.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Process id as the kernel reports it.
@@ -28,6 +32,8 @@ pub type Pid = u32;
 /// One point-in-time picture of a system's processes, fds, namespaces and sockets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// Always `"procscope-snapshot"` ([`FORMAT`]): what this document is.
+    pub format: Format,
     /// Schema version ([`SCHEMA_VERSION`]) of this document.
     pub schema: u32,
     /// Where and when the snapshot was taken.
