@@ -5,6 +5,7 @@
 mod fixture;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind, KeyModifiers};
+use procscope::analysis::secrets::RuleSet;
 use procscope::tui::fsview::FileData;
 use procscope::tui::keymap::parse_key;
 use procscope::tui::theme::Theme;
@@ -14,7 +15,8 @@ use ratatui::backend::TestBackend;
 use std::collections::HashMap;
 
 fn app_sized(w: u16, h: u16) -> App {
-    let mut app = App::new(fixture::snapshot(), Keymap::default_map().unwrap(), false);
+    let rules = RuleSet::builtin().unwrap();
+    let mut app = App::new(fixture::snapshot(), Keymap::default_map().unwrap(), Some(rules), false);
     app.theme = Theme { color: false };
     app.resize(w, h);
     app
@@ -65,11 +67,12 @@ fn hostile_names_are_escaped() {
     let mut a = app();
     let s = screen(&a);
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'));
-    assert!(s.contains("./x\\e[31mred --token=\\u{202e}gnp.exe"), "{s}");
+    assert!(s.contains("./x\\e[31mred --token=…(8)"), "argv secret masked: {s}");
     press(&mut a, "text:/ text:comm=evil enter enter");
     let s = screen(&a);
     assert!(!s.contains('\u{1b}'), "{s}");
     assert!(s.contains("[DELETED]"), "{s}");
+    assert!(s.contains("comm          evil\\e[2J\\e]0;pwned\\x07"), "{s}");
     insta::assert_snapshot!(s);
 }
 
@@ -138,7 +141,7 @@ fn environ_masked_then_revealed() {
     insta::assert_snapshot!("environ_masked", s);
     press(&mut a, "j v");
     let s = screen(&a);
-    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "{s}");
+    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq"), "{s}");
     assert!(!s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"), "only one revealed");
     press(&mut a, "v V");
     let s = screen(&a);
@@ -199,7 +202,7 @@ fn viewer_modes_and_search() {
     let text = b"root:x:0:0:root:/root:/bin/sh\nnginx:x:101:101::/var/cache/nginx:/sbin/nologin\n\x1b[2Jtrap\n";
     a.set_file(
         b"/etc/passwd".to_vec(),
-        Ok(FileData { bytes: text.to_vec(), size: text.len() as u64, truncated: false }),
+        Ok(FileData { bytes: text.to_vec(), size: text.len() as u64, truncated: false, sensitive: false }),
     );
     press(&mut a, "/ text:nologin enter");
     let s = screen(&a);

@@ -159,6 +159,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let Some(cmd) = &cli.command else {
         return crate::tui::run(&crate::tui::Options {
             proc_root: g.proc_root.clone(),
+            snapshot: g.snapshot.clone(),
+            rules: g.rules.clone(),
             reveal: g.reveal,
             interval: cli.interval,
         });

@@ -10,6 +10,7 @@ use super::rows::{self, ProcKey, Row, Shape};
 use super::search::{self, MatchMode};
 use super::viewer::Viewer;
 use crate::analysis::containers::{ContainerGroup, containers};
+use crate::analysis::secrets::RuleSet;
 use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use std::collections::{HashMap, HashSet};
@@ -141,11 +142,16 @@ pub struct App {
     pub size: (u16, u16),
     pub status: Status,
     pub theme: super::theme::Theme,
+    /// Secret rules (None: detection unavailable, every environ value masked).
+    pub rules: Option<Arc<RuleSet>>,
+    /// Why container roots cannot be browsed (a snapshot file), if so.
+    pub root_unavailable: Option<String>,
 }
 
 impl App {
-    /// A new app over `snap`. `reveal` starts with every value shown.
-    pub fn new(snap: Snapshot, keymap: Keymap, reveal: bool) -> App {
+    /// A new app over `snap` (unmasked: the app masks what it draws). `reveal` starts with
+    /// every value shown.
+    pub fn new(snap: Snapshot, keymap: Keymap, rules: Option<RuleSet>, reveal: bool) -> App {
         let mut app = App {
             snap: Arc::new(Snapshot::default()),
             tree: ProcessTree::default(),
@@ -172,6 +178,8 @@ impl App {
             size: (80, 24),
             status: Status::default(),
             theme: super::theme::Theme::from_env(),
+            rules: rules.map(Arc::new),
+            root_unavailable: None,
         };
         app.set_snapshot(snap, HashMap::new());
         app
@@ -180,7 +188,7 @@ impl App {
     /// Replace the snapshot, keeping selection, collapsed nodes and queries by (pid, start).
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
         let selected = self.selected_key();
-        self.findings = Findings::scan(&snap);
+        self.findings = Findings::scan(&snap, self.rules.as_deref());
         self.snap = Arc::new(snap);
         self.tree = ProcessTree::build(&self.snap);
         self.groups = containers(&self.snap);
@@ -360,13 +368,8 @@ impl App {
             .filter(|p| p.start_time == d.key.1)
     }
 
-    /// Whether environ entry `idx` of `p` is shown masked.
-    pub fn env_masked(&self, p: &Process, idx: usize) -> bool {
-        self.value_masked(p, Place::Env(idx))
-    }
-
     /// Whether the value at `place` of `p` is shown masked. Without a detector every environ
-    /// value is masked; with one, the values it flags.
+    /// value is masked; with one, the values it flags (leads excepted).
     pub fn value_masked(&self, p: &Process, place: Place) -> bool {
         if self.reveal_all || self.revealed.contains(&(p.pid, p.start_time, place)) {
             return false;
@@ -374,10 +377,25 @@ impl App {
         if self.findings.unavailable.is_some() {
             return matches!(place, Place::Env(_));
         }
-        self.findings.at(p.pid, p.start_time, place).is_some()
+        self.findings
+            .of(p.pid, p.start_time)
+            .any(|f| f.place == place && !f.lead)
     }
 
-    /// The command line as shown: argv values flagged as secrets are masked.
+    /// A value of `p` at `place` as drawn: escaped, its secret spans masked unless revealed.
+    pub fn shown_value(&self, p: &Process, place: Place, raw: &Bytes) -> String {
+        if !self.value_masked(p, place) {
+            return raw.safe().into_owned();
+        }
+        if self.findings.unavailable.is_some() {
+            return crate::model::escape(&crate::analysis::mask::mask(raw.as_bytes())).into_owned();
+        }
+        let spans = self.findings.spans(p.pid, p.start_time, place);
+        crate::model::escape_bytes(&super::findings::mask_spans(raw.as_bytes(), &spans))
+            .into_owned()
+    }
+
+    /// The command line as shown: secret parts of argv masked unless revealed.
     pub fn command_line(&self, p: &Process) -> String {
         if p.cmdline.is_empty() {
             return format!("[{}]", p.comm.safe());
@@ -386,13 +404,7 @@ impl App {
             .cmdline
             .iter()
             .enumerate()
-            .map(|(i, a)| {
-                if self.value_masked(p, Place::Argv(i)) {
-                    mask_arg(a)
-                } else {
-                    a.safe().into_owned()
-                }
-            })
+            .map(|(i, a)| self.shown_value(p, Place::Argv(i), a))
             .collect();
         parts.join(" ")
     }
@@ -437,6 +449,15 @@ impl App {
         };
         d.tab = tab;
         let pid = d.key.0;
+        if tab == Tab::Root && let Some(why) = &self.root_unavailable {
+            self.browser = Some(Browser {
+                pid,
+                path: b"/".to_vec(),
+                error: Some(why.clone()),
+                ..Browser::default()
+            });
+            return Vec::new();
+        }
         if tab == Tab::Root && self.browser.as_ref().is_none_or(|b| b.pid != pid) {
             self.browser = Some(Browser {
                 pid,
@@ -658,18 +679,5 @@ impl App {
     pub fn scan_failed(&mut self, msg: String) {
         self.status.scanning = None;
         self.status.message = Some(msg);
-    }
-}
-
-/// A flagged argument masked: `--password=hunt…(12)` keeps the option name.
-fn mask_arg(a: &Bytes) -> String {
-    let b = a.as_bytes();
-    match b.iter().position(|&c| c == b'=') {
-        Some(i) if b.starts_with(b"-") => format!(
-            "{}={}",
-            crate::model::escape_bytes(&b[..i]),
-            crate::model::escape(&crate::analysis::mask::mask(&b[i + 1..]))
-        ),
-        _ => crate::model::escape(&crate::analysis::mask::mask(b)).into_owned(),
     }
 }

@@ -8,7 +8,6 @@ use crossterm::event::Event as TermEvent;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Instant;
 
 /// Something for the event loop.
 pub enum Event {
@@ -43,6 +42,8 @@ pub fn input(tx: Sender<Event>) {
 pub enum Source {
     /// Scan a proc root (live `/proc` or a copied tree).
     Proc(PathBuf),
+    /// Read a saved snapshot file.
+    File(PathBuf),
 }
 
 /// Start the collector; each `()` sent on the returned channel takes one snapshot.
@@ -53,7 +54,6 @@ pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
         while req_rx.recv().is_ok() {
             // Coalesce requests queued while the last scan ran.
             while req_rx.try_recv().is_ok() {}
-            let started = Instant::now();
             let (res, metrics) = match &source {
                 Source::Proc(path) => {
                     let res = collect::snapshot_at(path, &collect::Options::default())
@@ -63,8 +63,14 @@ pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
                     let metrics = if live { live_metrics(&mut sys) } else { HashMap::new() };
                     (res, metrics)
                 }
+                Source::File(path) => {
+                    let res = crate::source::snapshot_file::read_snapshot(path)
+                        .map(Box::new)
+                        .map_err(|e| format!("cannot read snapshot: {e}"));
+                    (res, HashMap::new())
+                }
             };
-            let _ = started;
+
             if tx.send(Event::Snapshot(res, metrics)).is_err() {
                 return;
             }

@@ -26,6 +26,7 @@ pub use app::{App, Effect, Tab, View};
 pub use exec::Exec;
 pub use keymap::Keymap;
 
+use crate::analysis::secrets::RuleSet;
 use crate::model::{Meta, Snapshot};
 use anyhow::{Result, anyhow};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyEventKind};
@@ -38,6 +39,10 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub struct Options {
     pub proc_root: PathBuf,
+    /// A saved snapshot file to open instead of the proc root.
+    pub snapshot: Option<PathBuf>,
+    /// Extra secret rules (YAML).
+    pub rules: Option<PathBuf>,
     /// Start with every secret value revealed.
     pub reveal: bool,
     /// Take a new snapshot every this many seconds.
@@ -52,19 +57,37 @@ pub fn draw(frame: &mut ratatui::Frame, app: &App) {
 /// Run the TUI until the user quits. The terminal is restored on return and on panic.
 pub fn run(opts: &Options) -> Result<()> {
     let keymap = Keymap::load().map_err(|e| anyhow!("keymap: {e}"))?;
+    let rules = RuleSet::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
-    crate::source::ProcRoot::open(&opts.proc_root)?;
+    let (source, label) = match &opts.snapshot {
+        Some(path) => {
+            if !path.is_file() {
+                anyhow::bail!("cannot read snapshot {}: not a file", path.display());
+            }
+            (Source::File(path.clone()), path.display().to_string())
+        }
+        None => {
+            crate::source::ProcRoot::open(&opts.proc_root)?;
+            (
+                Source::Proc(opts.proc_root.clone()),
+                opts.proc_root.display().to_string(),
+            )
+        }
+    };
     let empty = Snapshot {
         meta: Meta {
-            source: opts.proc_root.display().to_string(),
+            source: label,
             ..Meta::default()
         },
         ..Snapshot::default()
     };
-    let mut app = App::new(empty, keymap, opts.reveal);
+    let mut app = App::new(empty, keymap, Some(rules), opts.reveal);
+    if opts.snapshot.is_some() {
+        app.root_unavailable = Some(crate::cli::NO_ROOT_IN_SNAPSHOT.to_string());
+    }
     app.status.scanning = Some(0);
     let (tx, rx) = channel();
-    let req = event::collector(Source::Proc(opts.proc_root.clone()), tx.clone());
+    let req = event::collector(source, tx.clone());
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;

@@ -194,6 +194,7 @@ mod tests {
                 bytes: b.to_vec(),
                 size: b.len() as u64,
                 truncated: false,
+                sensitive: false,
             },
         )
     }

@@ -149,7 +149,7 @@ pub fn snapshot() -> Snapshot {
         },
         EnvEntry {
             name: "AWS_SECRET_ACCESS_KEY".into(),
-            value: Some("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into()),
+            value: Some("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq".into()),
         },
         EnvEntry {
             name: "GITHUB_TOKEN".into(),
@@ -185,6 +185,7 @@ pub fn snapshot() -> Snapshot {
     ps[8].unavailable.insert("fds".into(), Unavailable::Denied);
     let netns = 4026532000 + 3;
     Snapshot {
+        format: Format,
         schema: SCHEMA_VERSION,
         meta: Meta {
             procscope_version: "0.1.0".into(),

@@ -117,7 +117,7 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
         if let Place::Argv(i) = f.place {
             push(
                 "finding",
-                format!("argv[{i}] {} ({})", escape(&f.rule), escape(&f.severity)),
+                format!("argv[{i}] {} ({})", f.rule, f.severity.as_str()),
             );
         }
     }
@@ -239,12 +239,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
                     let value = match &e.value {
                         None => "(no '=')".to_string(),
-                        Some(v) if app.env_masked(p, i) => {
-                            escape(&crate::analysis::mask::mask(v.as_bytes())).into_owned()
-                        }
-                        Some(v) => v.safe().into_owned(),
+                        Some(v) => app.shown_value(p, Place::Env(i), v),
                     };
-                    let mark = f.map_or(String::new(), |f| format!("!{}", escape(&f.rule)));
+                    let mark = f.map_or(String::new(), |f| format!("!{}", f.rule));
                     let st = if f.is_some() { t.finding() } else { Style::new() };
                     (vec![i.to_string(), e.name.safe().into_owned(), mark, value], st)
                 })

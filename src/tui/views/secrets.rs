@@ -33,13 +33,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                             .and_then(|e| e.value.as_ref()),
                         Place::Argv(i) => p.cmdline.get(i),
                     };
-                    match raw {
-                        Some(v) if app.value_masked(p, f.place) => {
-                            crate::model::escape(&crate::analysis::mask::mask(v.as_bytes()))
-                                .into_owned()
-                        }
-                        Some(v) => v.safe().into_owned(),
-                        None => String::new(),
+                    let secret = raw
+                        .map(|v| v.as_bytes())
+                        .and_then(|v| v.get(f.span.0..f.span.1))
+                        .unwrap_or_default();
+                    if app.value_masked(p, f.place) {
+                        crate::model::escape(&crate::analysis::mask::mask(secret)).into_owned()
+                    } else {
+                        crate::model::escape_bytes(secret).into_owned()
                     }
                 },
             );
@@ -47,15 +48,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 Place::Env(_) => "env",
                 Place::Argv(_) => "argv",
             };
-            let esc = |s: &str| crate::model::escape(s).into_owned();
             (
                 vec![
-                    esc(&f.severity),
+                    f.severity.as_str().to_string(),
                     f.pid.to_string(),
-                    esc(&f.comm),
+                    f.comm.clone(),
                     place.to_string(),
-                    esc(&f.name),
-                    esc(&f.rule),
+                    f.name.clone(),
+                    f.rule.clone(),
                     value,
                 ],
                 t.finding(),
@@ -66,7 +66,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame,
         app,
         area,
-        &[("SEV", 7), ("PID", 8), ("COMM", 14), ("IN", 5), ("NAME", 20), ("RULE", 16), ("VALUE (v: reveal)", 0)],
+        &[("SEV", 9), ("PID", 8), ("COMM", 12), ("IN", 5), ("NAME", 20), ("RULE", 18), ("VALUE (v: reveal)", 0)],
         &rows,
         app.secrets,
     );

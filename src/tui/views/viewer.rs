@@ -50,6 +50,14 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
         frame.render_widget(Paragraph::new("(empty)").style(t.dim()), body);
         return;
     }
+    if v.data.sensitive && !app.reveal_all {
+        let msg = format!(
+            "sensitive file: content masked ({}); V reveals every value",
+            crate::analysis::mask::mask(&v.data.bytes)
+        );
+        frame.render_widget(Paragraph::new(escape(&msg).into_owned()).style(t.finding()), body);
+        return;
+    }
     let mut lines = Vec::new();
     let end = (v.scroll + body.height as usize).min(v.len());
     for i in v.scroll..end {
