@@ -9,7 +9,7 @@ use procscope::analysis::secrets::RuleSet;
 use procscope::tui::fsview::FileData;
 use procscope::tui::keymap::parse_key;
 use procscope::tui::theme::Theme;
-use procscope::tui::{App, Effect, Keymap, Tab, View};
+use procscope::tui::{App, Effect, Exec, Keymap, Tab, View};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::HashMap;
@@ -193,6 +193,67 @@ fn containers_view_and_root_browser() {
     let fx = press(&mut a, "enter");
     assert_eq!(fx, vec![Effect::OpenRoot(500)]);
     assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Root));
+
+    // A proc root whose 500/root is a real directory tree, browsed through the real RootFs.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("500/root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("root")).unwrap();
+    std::fs::write(root.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    std::fs::write(root.join("etc/evil\u{1b}[2Jname"), "x").unwrap();
+    std::fs::write(root.join("root/.bash_history"), "curl -H 'Authorization: Bearer abc'\n").unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("etc/link")).unwrap();
+    let mut exec = Exec::new(tmp.path().to_path_buf());
+    for e in fx {
+        exec.apply(&mut a, e);
+    }
+    let names: Vec<String> = a.browser.as_ref().unwrap().items.iter().map(|i| i.name.lossy().into_owned()).collect();
+    assert_eq!(names, vec!["etc", "root"], "{:?}", a.browser.as_ref().unwrap().error);
+    for e in press(&mut a, "enter") {
+        exec.apply(&mut a, e);
+    }
+    let s = screen(&a);
+    assert!(!s.contains('\u{1b}'), "{s}");
+    assert!(s.contains("evil\\e[2Jname"), "{s}");
+    assert!(s.contains("link -> /etc/passwd"), "{s}");
+    insta::assert_snapshot!("root_browser", s);
+    // Open passwd in the viewer.
+    let sel = a.browser.as_ref().unwrap().items.iter().position(|i| i.name.as_bytes() == b"passwd").unwrap();
+    press(&mut a, "g");
+    for _ in 0..sel {
+        press(&mut a, "j");
+    }
+    for e in press(&mut a, "enter") {
+        exec.apply(&mut a, e);
+    }
+    assert!(screen(&a).contains("root:x:0:0:root:/root:/bin/sh"));
+    press(&mut a, "esc h");
+    for e in press(&mut a, "h") {
+        exec.apply(&mut a, e);
+    }
+    assert_eq!(a.browser.as_ref().unwrap().path, b"/".to_vec());
+    for e in press(&mut a, "i") {
+        exec.apply(&mut a, e);
+    }
+    let s = screen(&a);
+    assert!(s.contains("/root/.bash_history"), "{s}");
+}
+
+#[test]
+fn secret_enter_jumps_to_the_variable() {
+    let mut a = app();
+    press(&mut a, "2 j enter");
+    assert_eq!(a.view, View::Detail);
+    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Environ));
+    assert_eq!(a.detail_process().map(|p| p.pid), Some(500));
+    assert_eq!(a.detail_cursor().sel, 2, "GITHUB_TOKEN is environ entry 2");
+    press(&mut a, "v");
+    assert!(screen(&a).contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"));
+    press(&mut a, "esc");
+    assert_eq!(a.view, View::Secrets, "Esc goes back to the list");
+    press(&mut a, "k v");
+    let s = screen(&a);
+    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCY"), "reveal from the secrets list: {s}");
 }
 
 #[test]

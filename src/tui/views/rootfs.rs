@@ -67,5 +67,5 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    table(frame, app, rest, &[("KIND", 7), ("SIZE", 7), ("NAME", 0)], &rows, b.cur);
+    table(frame, app, rest, &[("KIND", 9), ("SIZE", 7), ("NAME", 0)], &rows, b.cur);
 }

@@ -66,7 +66,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame,
         app,
         area,
-        &[("SEV", 9), ("PID", 8), ("COMM", 12), ("IN", 5), ("NAME", 20), ("RULE", 18), ("VALUE (v: reveal)", 0)],
+        &[("SEV", 9), ("PID", 7), ("COMM", 10), ("IN", 5), ("NAME", 18), ("RULE", 16), ("VALUE (v: reveal)", 0)],
         &rows,
         app.secrets,
     );
