@@ -4,7 +4,7 @@
 #[path = "tui_fixture/mod.rs"]
 mod fixture;
 
-use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use procscope::analysis::secrets::RuleSet;
 use procscope::tui::fsview::FileData;
 use procscope::tui::keymap::parse_key;
@@ -15,8 +15,13 @@ use ratatui::backend::TestBackend;
 use std::collections::HashMap;
 
 fn app_sized(w: u16, h: u16) -> App {
-    let rules = RuleSet::builtin().unwrap();
-    let mut app = App::new(fixture::snapshot(), Keymap::default_map().unwrap(), Some(rules), false);
+    let rules = RuleSet::builtin().expect("rules");
+    let mut app = App::new(
+        fixture::snapshot(),
+        Keymap::default_map().expect("keymap"),
+        Some(rules),
+        false,
+    );
     app.theme = Theme { color: false };
     app.resize(w, h);
     app
@@ -32,19 +37,22 @@ fn press(app: &mut App, keys: &str) -> Vec<Effect> {
     for k in keys.split(' ').filter(|k| !k.is_empty()) {
         if let Some(text) = k.strip_prefix("text:") {
             for c in text.chars() {
-                fx.extend(app.key(KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE)));
+                fx.extend(app.key(KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    KeyModifiers::NONE,
+                )));
             }
             continue;
         }
-        let key = parse_key(k).unwrap();
+        let key = parse_key(k).expect("key name");
         fx.extend(app.key(KeyEvent::new(key.code, key.mods)));
     }
     fx
 }
 
 fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    term.draw(|f| procscope::tui::draw(f, app)).unwrap();
+    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    term.draw(|f| procscope::tui::draw(f, app)).expect("draw");
     term.backend().to_string()
 }
 
@@ -67,12 +75,18 @@ fn hostile_names_are_escaped() {
     let mut a = app();
     let s = screen(&a);
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'));
-    assert!(s.contains("./x\\e[31mred --token=…(8)"), "argv secret masked: {s}");
+    assert!(
+        s.contains("./x\\e[31mred --token=…(8)"),
+        "argv secret masked: {s}"
+    );
     press(&mut a, "text:/ text:comm=evil enter enter");
     let s = screen(&a);
     assert!(!s.contains('\u{1b}'), "{s}");
     assert!(s.contains("[DELETED]"), "{s}");
-    assert!(s.contains("comm          evil\\e[2J\\e]0;pwned\\x07"), "{s}");
+    assert!(
+        s.contains("comm          evil\\e[2J\\e]0;pwned\\x07"),
+        "{s}"
+    );
     insta::assert_snapshot!(s);
 }
 
@@ -115,7 +129,11 @@ fn search_highlights_and_jumps() {
 fn filter_keeps_ancestors_and_reports_bad_regex() {
     let mut a = app();
     press(&mut a, "f4 text:port=80");
-    let pids: Vec<u32> = a.rows.iter().map(|r| a.snap.processes[r.index].pid).collect();
+    let pids: Vec<u32> = a
+        .rows
+        .iter()
+        .map(|r| a.snap.processes[r.index].pid)
+        .collect();
     assert_eq!(pids, vec![1, 400, 500]);
     insta::assert_snapshot!("filter_port", screen(&a));
     press(&mut a, "esc f4 text:re:(oops");
@@ -125,7 +143,11 @@ fn filter_keeps_ancestors_and_reports_bad_regex() {
     press(&mut a, "esc");
     assert_eq!(a.rows.len(), 9);
     press(&mut a, "f4 text:!user=root");
-    let pids: Vec<u32> = a.rows.iter().map(|r| a.snap.processes[r.index].pid).collect();
+    let pids: Vec<u32> = a
+        .rows
+        .iter()
+        .map(|r| a.snap.processes[r.index].pid)
+        .collect();
     assert_eq!(pids, vec![1, 100, 200, 300, 400, 500, 501]);
     press(&mut a, "ctrl-t");
     assert!(screen(&a).contains("filter [regex]"));
@@ -137,15 +159,27 @@ fn environ_masked_then_revealed() {
     press(&mut a, "/ text:pid=500 enter e");
     assert_eq!(a.view, View::Detail);
     let s = screen(&a);
-    assert!(!s.contains("wJalrXUtnFEMI/K7MDENG"), "masked by default: {s}");
+    assert!(
+        !s.contains("wJalrXUtnFEMI/K7MDENG"),
+        "masked by default: {s}"
+    );
     insta::assert_snapshot!("environ_masked", s);
     press(&mut a, "j v");
     let s = screen(&a);
-    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq"), "{s}");
-    assert!(!s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"), "only one revealed");
+    assert!(
+        s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        "only one revealed"
+    );
     press(&mut a, "v V");
     let s = screen(&a);
-    assert!(s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"), "{s}");
+    assert!(
+        s.contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        "{s}"
+    );
     assert!(s.contains("REVEALED"));
 }
 
@@ -155,7 +189,11 @@ fn files_and_sockets_and_pipe_jump() {
     press(&mut a, "/ text:pid=500 enter f");
     insta::assert_snapshot!("files", screen(&a));
     press(&mut a, "j j enter");
-    assert_eq!(a.detail_process().map(|p| p.pid), Some(501), "jumped to the pipe peer");
+    assert_eq!(
+        a.detail_process().map(|p| p.pid),
+        Some(501),
+        "jumped to the pipe peer"
+    );
     press(&mut a, "esc esc");
     press(&mut a, "/ text:pid=500 enter enter tab tab tab");
     assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Sockets));
@@ -201,14 +239,30 @@ fn containers_view_and_root_browser() {
     std::fs::create_dir_all(root.join("root")).unwrap();
     std::fs::write(root.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
     std::fs::write(root.join("etc/evil\u{1b}[2Jname"), "x").unwrap();
-    std::fs::write(root.join("root/.bash_history"), "curl -H 'Authorization: Bearer abc'\n").unwrap();
+    std::fs::write(
+        root.join("root/.bash_history"),
+        "curl -H 'Authorization: Bearer abc'\n",
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/etc/passwd", root.join("etc/link")).unwrap();
     let mut exec = Exec::new(tmp.path().to_path_buf());
     for e in fx {
         exec.apply(&mut a, e);
     }
-    let names: Vec<String> = a.browser.as_ref().unwrap().items.iter().map(|i| i.name.lossy().into_owned()).collect();
-    assert_eq!(names, vec!["etc", "root"], "{:?}", a.browser.as_ref().unwrap().error);
+    let names: Vec<String> = a
+        .browser
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.name.lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["etc", "root"],
+        "{:?}",
+        a.browser.as_ref().unwrap().error
+    );
     for e in press(&mut a, "enter") {
         exec.apply(&mut a, e);
     }
@@ -218,7 +272,14 @@ fn containers_view_and_root_browser() {
     assert!(s.contains("link -> /etc/passwd"), "{s}");
     insta::assert_snapshot!("root_browser", s);
     // Open passwd in the viewer.
-    let sel = a.browser.as_ref().unwrap().items.iter().position(|i| i.name.as_bytes() == b"passwd").unwrap();
+    let sel = a
+        .browser
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|i| i.name.as_bytes() == b"passwd")
+        .unwrap();
     press(&mut a, "g");
     for _ in 0..sel {
         press(&mut a, "j");
@@ -253,7 +314,10 @@ fn secret_enter_jumps_to_the_variable() {
     assert_eq!(a.view, View::Secrets, "Esc goes back to the list");
     press(&mut a, "k v");
     let s = screen(&a);
-    assert!(s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCY"), "reveal from the secrets list: {s}");
+    assert!(
+        s.contains("wJalrXUtnFEMI/K7MDENG/bPxRfiCY"),
+        "reveal from the secrets list: {s}"
+    );
 }
 
 #[test]
@@ -263,7 +327,12 @@ fn viewer_modes_and_search() {
     let text = b"root:x:0:0:root:/root:/bin/sh\nnginx:x:101:101::/var/cache/nginx:/sbin/nologin\n\x1b[2Jtrap\n";
     a.set_file(
         b"/etc/passwd".to_vec(),
-        Ok(FileData { bytes: text.to_vec(), size: text.len() as u64, truncated: false, sensitive: false }),
+        Ok(FileData {
+            bytes: text.to_vec(),
+            size: text.len() as u64,
+            truncated: false,
+            sensitive: false,
+        }),
     );
     press(&mut a, "/ text:nologin enter");
     let s = screen(&a);
@@ -308,9 +377,19 @@ fn refresh_keeps_selection_and_collapsed_nodes() {
 fn mouse_click_and_wheel() {
     let mut a = app();
     // Rows start under the top bar and the header: screen row 4 is the third process.
-    a.mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 5, row: 4, modifiers: KeyModifiers::NONE });
+    a.mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 4,
+        modifiers: KeyModifiers::NONE,
+    });
     assert_eq!(a.selected().map(|p| p.pid), Some(200));
-    a.mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 5, row: 4, modifiers: KeyModifiers::NONE });
+    a.mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 5,
+        row: 4,
+        modifiers: KeyModifiers::NONE,
+    });
     assert_eq!(a.selected().map(|p| p.pid), Some(500));
 }
 
@@ -318,7 +397,9 @@ fn mouse_click_and_wheel() {
 fn tiny_and_huge_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (10, 3), (20, 5), (300, 100)] {
         let mut a = app_sized(w, h);
-        for keys in ["j", "enter", "tab", "tab", "tab", "tab", "esc", "2", "3", "?"] {
+        for keys in [
+            "j", "enter", "tab", "tab", "tab", "tab", "esc", "2", "3", "?",
+        ] {
             press(&mut a, keys);
             screen(&a);
         }

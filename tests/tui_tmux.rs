@@ -39,7 +39,10 @@ impl Tmux {
             if ok(&s) {
                 return s;
             }
-            assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{s}");
+            assert!(
+                Instant::now() < end,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -69,10 +72,14 @@ fn plant(root: &Path) -> Option<Planted> {
     if !busybox.exists() {
         return None;
     }
-    std::fs::create_dir_all(root.join("bin")).unwrap();
-    std::fs::create_dir_all(root.join("etc")).unwrap();
-    std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
-    std::fs::write(root.join("etc/app.conf"), "planted-config-line\nsecond line\n").unwrap();
+    std::fs::create_dir_all(root.join("bin")).expect("test setup");
+    std::fs::create_dir_all(root.join("etc")).expect("test setup");
+    std::fs::copy(busybox, root.join("bin/busybox")).expect("test setup");
+    std::fs::write(
+        root.join("etc/app.conf"),
+        "planted-config-line\nsecond line\n",
+    )
+    .expect("test setup");
     let child = Command::new(chroot)
         .arg(root)
         .args(["/bin/busybox", "sleep", "600"])
@@ -99,7 +106,7 @@ fn tui_end_to_end_in_tmux() {
         eprintln!("tmux not installed (tests/setup.sh installs it): skipping");
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().expect("test setup");
     let Some(planted) = plant(&tmp.path().join("root")) else {
         eprintln!("busybox-static or chroot missing (tests/setup.sh installs it): skipping");
         return;
@@ -107,35 +114,53 @@ fn tui_end_to_end_in_tmux() {
     let pid = planted.0.id();
     // Wait for the exec into busybox so the scan sees the final process.
     let end = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_to_string(format!("/proc/{pid}/comm")).map_or(true, |c| c.trim() != "busybox") {
+    while std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map_or(true, |c| c.trim() != "busybox")
+    {
         assert!(Instant::now() < end, "planted process did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
     let config = tmp.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(&config).expect("test setup");
     let t = Tmux {
         socket: format!("procscope-e2e-{}", std::process::id()),
     };
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_procscope"));
     let out = t.cmd(&[
-        "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-        "env", "PS1=e2e-prompt$ ", "TERM=xterm-256color",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "env",
+        "PS1=e2e-prompt$ ",
+        "TERM=xterm-256color",
         &format!("XDG_CONFIG_HOME={}", config.display()),
         "sh",
     ]);
-    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     t.wait("the shell prompt", 10, |s| s.contains("e2e-prompt$"));
     t.send(&[&format!("{} ; echo EXIT=$?", bin.display()), "Enter"]);
 
     // The first scan finishes (debug builds take seconds on a busy host).
-    t.wait("the first snapshot", 120, |s| s.contains(" procs │") && !s.contains("scanning"));
+    t.wait("the first snapshot", 120, |s| {
+        s.contains(" procs │") && !s.contains("scanning")
+    });
 
     // Search for the planted process: the selection jumps to it.
     t.send(&["/"]);
     t.send(&["-l", &format!("pid={pid}")]);
     t.send(&["Enter"]);
     let s = t.wait("the planted row", 10, |s| {
-        s.lines().any(|l| l.starts_with(&pid.to_string()) && l.contains("/bin/busybox sleep 600"))
+        s.lines()
+            .any(|l| l.starts_with(&pid.to_string()) && l.contains("/bin/busybox sleep 600"))
     });
     assert!(s.contains("search: 1 mat"), "{s}");
 
@@ -152,7 +177,10 @@ fn tui_end_to_end_in_tmux() {
     t.send(&["R"]);
     let s = t.wait("the root listing", 10, |s| s.contains("etc/"));
     assert!(s.contains("bin/"), "{s}");
-    assert!(!s.contains("proc/"), "listed inside the chroot, not the host root:\n{s}");
+    assert!(
+        !s.contains("proc/"),
+        "listed inside the chroot, not the host root:\n{s}"
+    );
     t.send(&["j"]);
     t.send(&["Enter"]);
     t.wait("the /etc listing", 10, |s| s.contains("app.conf"));
@@ -160,15 +188,22 @@ fn tui_end_to_end_in_tmux() {
     let s = t.wait("the file viewer", 10, |s| s.contains("planted-config-line"));
     assert!(s.contains("mode text"), "{s}");
     t.send(&["m"]);
-    t.wait("hex mode", 10, |s| s.contains("mode hex") && s.contains("70 6c 61 6e"));
+    t.wait("hex mode", 10, |s| {
+        s.contains("mode hex") && s.contains("70 6c 61 6e")
+    });
     t.send(&["Escape"]);
 
     // Help, generated from the keymap.
     t.send(&["?"]);
     let s = t.wait("help", 10, |s| s.contains("Help: keys"));
-    assert!(s.contains("Show this help") && s.contains("Everywhere"), "{s}");
+    assert!(
+        s.contains("Show this help") && s.contains("Everywhere"),
+        "{s}"
+    );
     t.send(&["G"]);
-    t.wait("the end of help", 10, |s| s.contains("Search syntax") && s.contains("File viewer"));
+    t.wait("the end of help", 10, |s| {
+        s.contains("Search syntax") && s.contains("File viewer")
+    });
     t.send(&["Escape"]);
     t.wait("help closed", 10, |s| !s.contains("Help: keys"));
 
@@ -177,6 +212,10 @@ fn tui_end_to_end_in_tmux() {
     let s = t.wait("the exit", 20, |s| s.contains("EXIT=0"));
     assert!(!s.contains("1 Tree"), "TUI still on screen:\n{s}");
     let alt = t.cmd(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-    assert_eq!(String::from_utf8_lossy(&alt.stdout).trim(), "0", "alternate screen left on");
+    assert_eq!(
+        String::from_utf8_lossy(&alt.stdout).trim(),
+        "0",
+        "alternate screen left on"
+    );
     drop(planted);
 }

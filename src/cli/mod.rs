@@ -1,8 +1,8 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
-pub mod fs;
 mod diff;
+pub mod fs;
 mod inspect;
 mod output;
 mod secrets;
@@ -49,12 +49,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        conflicts_with = "proc_root"
-    )]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "proc_root")]
     pub snapshot: Option<PathBuf>,
 }
 

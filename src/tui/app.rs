@@ -52,7 +52,13 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Environ, Tab::Files, Tab::Sockets, Tab::Root];
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Environ,
+        Tab::Files,
+        Tab::Sockets,
+        Tab::Root,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
@@ -120,6 +126,8 @@ pub struct App {
     pub tree: ProcessTree,
     /// Live CPU % and resident memory (bytes) by pid, when known.
     pub metrics: HashMap<Pid, (f32, u64)>,
+    /// Lowercased search text of each process.
+    hay: Vec<String>,
     pub findings: Findings,
     pub groups: Vec<ContainerGroup>,
     pub keymap: Keymap,
@@ -156,6 +164,7 @@ impl App {
             snap: Arc::new(Snapshot::default()),
             tree: ProcessTree::default(),
             metrics: HashMap::new(),
+            hay: Vec::new(),
             findings: Findings::default(),
             groups: Vec::new(),
             keymap,
@@ -189,6 +198,7 @@ impl App {
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
         let selected = self.selected_key();
         self.findings = Findings::scan(&snap, self.rules.as_deref());
+        self.hay = snap.processes.iter().map(search::haystack).collect();
         self.snap = Arc::new(snap);
         self.tree = ProcessTree::build(&self.snap);
         self.groups = containers(&self.snap);
@@ -239,7 +249,9 @@ impl App {
         }
         if mode == Mode::Search
             && let KeyCode::Char(c) = ev.code
-            && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            && !ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
         {
             self.type_char(c);
         }
@@ -286,6 +298,7 @@ impl App {
         let ctx = search::Context {
             snap: &self.snap,
             flagged: &flagged,
+            hay: Some(&self.hay),
         };
         match search::parse(&q.text, q.mode) {
             Ok(parsed) if !parsed.is_empty() => {
@@ -344,9 +357,10 @@ impl App {
 
     /// Select the row of process `k`, if visible.
     pub fn select_key(&mut self, k: ProcKey) -> bool {
-        let found = self.rows.iter().position(|r| {
-            r.kind == rows::RowKind::Process && rows::key(&self.snap, r.index) == k
-        });
+        let found = self
+            .rows
+            .iter()
+            .position(|r| r.kind == rows::RowKind::Process && rows::key(&self.snap, r.index) == k);
         let page = self.page();
         match found {
             Some(i) => {
@@ -449,7 +463,9 @@ impl App {
         };
         d.tab = tab;
         let pid = d.key.0;
-        if tab == Tab::Root && let Some(why) = &self.root_unavailable {
+        if tab == Tab::Root
+            && let Some(why) = &self.root_unavailable
+        {
             self.browser = Some(Browser {
                 pid,
                 path: b"/".to_vec(),
@@ -509,20 +525,21 @@ impl App {
 
     pub(super) fn move_sel(&mut self, delta: isize) {
         let page = self.page();
-        if let Some(h) = self.help.as_mut() {
-            *h = (*h as isize + delta).max(0) as usize;
+        if let Some(h) = self.help {
+            // The popup is 90% of the screen, less its border.
+            let inner = (self.size.1 as usize * 9 / 10).saturating_sub(2);
+            let max = super::views::help::lines(self).len().saturating_sub(inner) as isize;
+            self.help = Some((h as isize + delta).clamp(0, max.max(0)) as usize);
             return;
         }
         if let Some(v) = self.viewer.as_mut() {
-            v.scroll = (v.scroll as isize + delta).clamp(0, v.len().saturating_sub(1) as isize)
-                as usize;
+            v.scroll =
+                (v.scroll as isize + delta).clamp(0, v.len().saturating_sub(1) as isize) as usize;
             return;
         }
         match self.view {
             View::Procs => self.procs.move_by(delta, self.rows.len(), page),
-            View::Secrets => self
-                .secrets
-                .move_by(delta, self.findings.rows.len(), page),
+            View::Secrets => self.secrets.move_by(delta, self.findings.rows.len(), page),
             View::Containers => self.containers.move_by(delta, self.groups.len(), page),
             View::Detail => {
                 let len = self.detail_len();

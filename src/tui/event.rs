@@ -60,7 +60,11 @@ pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
                         .map(Box::new)
                         .map_err(|e| format!("scan failed: {e}"));
                     let live = res.as_ref().is_ok_and(|s| s.meta.live);
-                    let metrics = if live { live_metrics(&mut sys) } else { HashMap::new() };
+                    let metrics = if live {
+                        live_metrics(&mut sys)
+                    } else {
+                        HashMap::new()
+                    };
                     (res, metrics)
                 }
                 Source::File(path) => {

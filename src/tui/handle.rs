@@ -218,7 +218,10 @@ impl App {
             return;
         }
         let k = rows::key(&self.snap, row.index);
-        let has_kids = self.rows.get(self.procs.sel + 1).is_some_and(|n| n.depth > row.depth);
+        let has_kids = self
+            .rows
+            .get(self.procs.sel + 1)
+            .is_some_and(|n| n.depth > row.depth);
         if row.kind == RowKind::Process && has_kids && !self.shape.collapsed.contains(&k) {
             self.shape.collapsed.insert(k);
             self.rebuild();

@@ -166,17 +166,15 @@ impl Keymap {
 
     /// Merge a keymap document: a key bound again in the same mode takes the new action.
     pub fn merge_str(&mut self, text: &str, origin: &str) -> Result<(), String> {
-        let file: File =
-            serde_saphyr::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+        let file: File = serde_saphyr::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
         let mut modes: Vec<_> = file.into_iter().collect();
         modes.sort_by_key(|(m, _)| *m);
         for (mode, entries) in modes {
             for e in entries {
                 let key = parse_key(&e.key).map_err(|m| format!("{origin}: {m}"))?;
                 if self.index.insert((mode, key), e.action).is_some() {
-                    self.entries.retain(|(m, old)| {
-                        *m != mode || parse_key(&old.key).ok() != Some(key)
-                    });
+                    self.entries
+                        .retain(|(m, old)| *m != mode || parse_key(&old.key).ok() != Some(key));
                 }
                 self.entries.push((mode, e));
             }
@@ -267,12 +265,21 @@ mod tests {
     #[test]
     fn user_override_replaces_one_key() {
         let mut k = Keymap::default_map().unwrap();
-        k.merge_str("tree:\n  - {key: j, action: up, desc: Up instead}\n", "user")
-            .unwrap();
+        k.merge_str(
+            "tree:\n  - {key: j, action: up, desc: Up instead}\n",
+            "user",
+        )
+        .unwrap();
         let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(k.lookup(Mode::Tree, &j), Some(Action::Up));
-        assert!(k.merge_str("tree:\n  - {key: j, action: fly}\n", "u").is_err());
-        assert!(k.merge_str("tree:\n  - {key: f99, action: up}\n", "u").is_err());
+        assert!(
+            k.merge_str("tree:\n  - {key: j, action: fly}\n", "u")
+                .is_err()
+        );
+        assert!(
+            k.merge_str("tree:\n  - {key: f99, action: up}\n", "u")
+                .is_err()
+        );
     }
 
     #[test]

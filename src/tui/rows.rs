@@ -192,9 +192,9 @@ fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &HashMap<Pid, (
             let c = |i: usize| metrics.get(&ps[i].pid).map_or(0.0, |m| m.0);
             c(b).total_cmp(&c(a))
         }),
-        SortBy::Mem => idx.sort_by_key(|&i| {
-            std::cmp::Reverse(metrics.get(&ps[i].pid).map_or(0, |m| m.1))
-        }),
+        SortBy::Mem => {
+            idx.sort_by_key(|&i| std::cmp::Reverse(metrics.get(&ps[i].pid).map_or(0, |m| m.1)))
+        }
     }
 }
 

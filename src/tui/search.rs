@@ -120,7 +120,11 @@ fn term(word: &str, mode: MatchMode) -> Result<Term, String> {
 }
 
 fn fuzzy(s: &str) -> Text {
-    Text::Fuzzy(Pattern::parse(s, CaseMatching::Ignore, Normalization::Smart))
+    Text::Fuzzy(Pattern::parse(
+        s,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+    ))
 }
 
 /// Parse a query. An empty query matches everything. Errors are one line, for display.
@@ -137,6 +141,20 @@ pub struct Context<'a> {
     pub snap: &'a Snapshot,
     /// Pids with at least one finding.
     pub flagged: &'a HashSet<Pid>,
+    /// Lowercased `comm` and command line of each process (see [`haystack`]), to match plain
+    /// text without converting every process on every keystroke.
+    pub hay: Option<&'a [String]>,
+}
+
+/// The lowercased text plain words are matched against: comm, a NUL, then the arguments
+/// separated by NULs (so a word never matches across two of them).
+pub fn haystack(p: &Process) -> String {
+    let mut s = p.comm.lossy().to_lowercase();
+    for a in &p.cmdline {
+        s.push('\0');
+        s.push_str(&a.lossy().to_lowercase());
+    }
+    s
 }
 
 struct Eval<'a> {
@@ -153,10 +171,7 @@ impl Query {
 
     /// Whether each process of the snapshot (by index) matches.
     pub fn eval(&self, ctx: &Context) -> Vec<bool> {
-        let needs_ports = self
-            .terms
-            .iter()
-            .any(|t| matches!(t.kind, Kind::Port(_)));
+        let needs_ports = self.terms.iter().any(|t| matches!(t.kind, Kind::Port(_)));
         let mut ev = Eval {
             ctx,
             matcher: Matcher::new(Config::DEFAULT),
@@ -166,7 +181,8 @@ impl Query {
         ctx.snap
             .processes
             .iter()
-            .map(|p| self.terms.iter().all(|t| ev.term(t, p) != t.negate))
+            .enumerate()
+            .map(|(i, p)| self.terms.iter().all(|t| ev.term(t, i, p) != t.negate))
             .collect()
     }
 }
@@ -181,13 +197,14 @@ fn port_index(snap: &Snapshot) -> HashMap<u64, Vec<u16>> {
 }
 
 impl Eval<'_> {
-    fn term(&mut self, t: &Term, p: &Process) -> bool {
+    fn term(&mut self, t: &Term, i: usize, p: &Process) -> bool {
         match &t.kind {
             Kind::Pid(pid) => p.pid == *pid,
             Kind::User(u) => {
                 p.uid.effective_name.as_deref() == Some(u.as_str())
                     || p.uid.real_name.as_deref() == Some(u.as_str())
-                    || u.parse::<u32>().is_ok_and(|n| n == p.uid.effective || n == p.uid.real)
+                    || u.parse::<u32>()
+                        .is_ok_and(|n| n == p.uid.effective || n == p.uid.real)
             }
             Kind::Comm(c) => p.comm.lossy().to_lowercase().contains(c.as_str()),
             Kind::Container(c) => p.container.as_ref().is_some_and(|k| {
@@ -217,14 +234,13 @@ impl Eval<'_> {
                     }
             }),
             Kind::Secret => self.ctx.flagged.contains(&p.pid),
-            Kind::Text(Text::Plain(s)) => {
-                p.comm.lossy().to_lowercase().contains(s.as_str())
-                    || p.cmdline
-                        .iter()
-                        .any(|a| a.lossy().to_lowercase().contains(s.as_str()))
-            }
+            Kind::Text(Text::Plain(s)) => match self.ctx.hay.and_then(|h| h.get(i)) {
+                Some(h) => h.contains(s.as_str()),
+                None => haystack(p).contains(s.as_str()),
+            },
             Kind::Text(Text::Regex(re)) => {
-                re.is_match(p.comm.as_bytes()) || p.cmdline.iter().any(|a| re.is_match(a.as_bytes()))
+                re.is_match(p.comm.as_bytes())
+                    || p.cmdline.iter().any(|a| re.is_match(a.as_bytes()))
             }
             Kind::Text(Text::Fuzzy(pat)) => {
                 let hay = format!("{} {}", p.comm.lossy(), p.command_line());
@@ -297,6 +313,7 @@ mod tests {
         let ctx = Context {
             snap: &s,
             flagged: &flagged,
+            hay: None,
         };
         let m = parse(q, mode).unwrap().eval(&ctx);
         s.processes

@@ -49,13 +49,17 @@ impl Theme {
     }
     pub fn finding(self) -> Style {
         self.pick(
-            Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
     pub fn matched(self) -> Style {
         self.pick(
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            Style::new()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::UNDERLINED),
             Style::new().add_modifier(Modifier::UNDERLINED),
         )
     }

@@ -134,9 +134,7 @@ impl Viewer {
         let (at, _) = self.line(self.scroll);
         self.mode = self.mode.next();
         self.index();
-        self.scroll = (0..self.len())
-            .find(|&i| self.line(i).0 >= at)
-            .unwrap_or(0);
+        self.scroll = (0..self.len()).find(|&i| self.line(i).0 >= at).unwrap_or(0);
     }
 
     /// Recompute the lines matching the query (case-insensitive, on the raw bytes).
@@ -153,9 +151,7 @@ impl Viewer {
                     .lossy()
                     .to_lowercase()
                     .contains(&self.query.to_lowercase()),
-                _ => l
-                    .windows(q.len())
-                    .any(|w| w.eq_ignore_ascii_case(&q)),
+                _ => l.windows(q.len()).any(|w| w.eq_ignore_ascii_case(&q)),
             };
             if found {
                 self.matches.push(i);

@@ -89,7 +89,17 @@ fn fd(fd: i32, kind: FdKind, target: &str, inode: u64, peers: Vec<Pid>) -> Fd {
     }
 }
 
-fn sock(proto: Proto, local: &str, lport: u16, remote: Option<(&str, u16)>, state: &str, inode: u64, netns: u64, pids: Vec<Pid>) -> Socket {
+#[allow(clippy::too_many_arguments)]
+fn sock(
+    proto: Proto,
+    local: &str,
+    lport: u16,
+    remote: Option<(&str, u16)>,
+    state: &str,
+    inode: u64,
+    netns: u64,
+    pids: Vec<Pid>,
+) -> Socket {
     Socket {
         proto,
         local_addr: local.into(),
@@ -111,10 +121,38 @@ pub fn snapshot() -> Snapshot {
         proc(1, 0, "systemd", &["/sbin/init"], 0, "root"),
         proc(100, 1, "sshd", &["sshd: /usr/sbin/sshd -D"], 0, "root"),
         proc(200, 100, "bash", &["-bash"], 1000, "alice"),
-        proc(300, 200, HOSTILE_COMM, &["./x\u{1b}[31mred", "--token=\u{202e}gnp.exe"], 1000, "alice"),
-        proc(400, 1, "containerd-shim", &["containerd-shim", "-namespace", "moby"], 0, "root"),
-        proc(500, 400, "nginx", &["nginx: master process nginx -g daemon off;"], 0, "root"),
-        proc(501, 500, "nginx", &["nginx: worker process"], 33, "www-data"),
+        proc(
+            300,
+            200,
+            HOSTILE_COMM,
+            &["./x\u{1b}[31mred", "--token=\u{202e}gnp.exe"],
+            1000,
+            "alice",
+        ),
+        proc(
+            400,
+            1,
+            "containerd-shim",
+            &["containerd-shim", "-namespace", "moby"],
+            0,
+            "root",
+        ),
+        proc(
+            500,
+            400,
+            "nginx",
+            &["nginx: master process nginx -g daemon off;"],
+            0,
+            "root",
+        ),
+        proc(
+            501,
+            500,
+            "nginx",
+            &["nginx: worker process"],
+            33,
+            "www-data",
+        ),
         proc(600, 1, "kworkerd", &["[kworkerd]"], 0, "root"),
         proc(700, 1, "cron", &["/usr/sbin/cron", "-f"], 0, "root"),
     ];
@@ -177,10 +215,18 @@ pub fn snapshot() -> Snapshot {
         deleted: true,
         memfd: true,
     });
-    ps[7].fds = Some(vec![fd(3, FdKind::Memfd, "/memfd:payload (deleted)", 77, vec![])]);
+    ps[7].fds = Some(vec![fd(
+        3,
+        FdKind::Memfd,
+        "/memfd:payload (deleted)",
+        77,
+        vec![],
+    )]);
     // 700: environ denied.
     ps[8].environ = None;
-    ps[8].unavailable.insert("environ".into(), Unavailable::Denied);
+    ps[8]
+        .unavailable
+        .insert("environ".into(), Unavailable::Denied);
     ps[8].fds = None;
     ps[8].unavailable.insert("fds".into(), Unavailable::Denied);
     let netns = 4026532000 + 3;
@@ -208,8 +254,26 @@ pub fn snapshot() -> Snapshot {
         },
         processes: ps,
         sockets: vec![
-            sock(Proto::Tcp, "0.0.0.0", 80, None, "LISTEN", 9001, netns, vec![500]),
-            sock(Proto::Tcp, "172.17.0.2", 80, Some(("10.0.0.5", 51234)), "ESTABLISHED", 9002, netns, vec![500]),
+            sock(
+                Proto::Tcp,
+                "0.0.0.0",
+                80,
+                None,
+                "LISTEN",
+                9001,
+                netns,
+                vec![500],
+            ),
+            sock(
+                Proto::Tcp,
+                "172.17.0.2",
+                80,
+                Some(("10.0.0.5", 51234)),
+                "ESTABLISHED",
+                9002,
+                netns,
+                vec![500],
+            ),
         ],
         netns: vec![],
     }
@@ -224,7 +288,14 @@ pub fn synthetic(n: usize) -> Snapshot {
         let ppid = (i / 4).max(1);
         let comm = format!("worker{}", i % 97);
         let arg = format!("--id={i}");
-        let mut p = proc(i, ppid, &comm, &[&format!("/usr/bin/{comm}"), &arg, "--config=/etc/app.yaml"], 1000 + i % 5, "svc");
+        let mut p = proc(
+            i,
+            ppid,
+            &comm,
+            &[&format!("/usr/bin/{comm}"), &arg, "--config=/etc/app.yaml"],
+            1000 + i % 5,
+            "svc",
+        );
         if let Some(env) = p.environ.as_mut() {
             for k in 0..20 {
                 env.push(EnvEntry {
@@ -235,7 +306,13 @@ pub fn synthetic(n: usize) -> Snapshot {
         }
         if let Some(fds) = p.fds.as_mut() {
             for k in 1..10 {
-                fds.push(fd(k, FdKind::File, &format!("/var/log/app{k}.log"), 100 + k as u64, vec![]));
+                fds.push(fd(
+                    k,
+                    FdKind::File,
+                    &format!("/var/log/app{k}.log"),
+                    100 + k as u64,
+                    vec![],
+                ));
             }
         }
         ps.push(p);

@@ -103,7 +103,7 @@ fn one_line(s: &str) -> String {
     let mut out = String::new();
     for l in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if !out.is_empty() {
-            out.push_str(" ");
+            out.push(' ');
         }
         out.push_str(l);
     }

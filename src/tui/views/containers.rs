@@ -35,24 +35,42 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             (
                 vec![
                     escape(&g.runtime).into_owned(),
-                    g.id.as_deref().map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned()),
-                    g.pod_uid.as_deref().map_or("-".into(), |u| escape(u).into_owned()),
-                    g.qos.as_deref().map_or("-".into(), |q| escape(q).into_owned()),
+                    g.id.as_deref()
+                        .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned()),
+                    g.pod_uid
+                        .as_deref()
+                        .map_or("-".into(), |u| escape(u).into_owned()),
+                    g.qos
+                        .as_deref()
+                        .map_or("-".into(), |q| escape(q).into_owned()),
                     format!("{init}({})", g.root_pid),
                     g.pids.len().to_string(),
-                    g.root.as_ref().map_or("-".into(), |r| r.safe().into_owned()),
+                    g.root
+                        .as_ref()
+                        .map_or("-".into(), |r| r.safe().into_owned()),
                 ],
                 Style::new(),
             )
         })
         .collect();
     let th = table_height(area.height.saturating_sub(1)) as u16 + 1;
-    let top = Rect { height: th.min(area.height), ..area };
+    let top = Rect {
+        height: th.min(area.height),
+        ..area
+    };
     table(
         frame,
         app,
         top,
-        &[("RUNTIME", 11), ("ID", 13), ("POD", 14), ("QOS", 11), ("INIT", 16), ("PROCS", 6), ("ROOT", 0)],
+        &[
+            ("RUNTIME", 11),
+            ("ID", 13),
+            ("POD", 14),
+            ("QOS", 11),
+            ("INIT", 16),
+            ("PROCS", 6),
+            ("ROOT", 0),
+        ],
         &rows,
         app.containers,
     );
@@ -73,7 +91,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     )];
     for pid in g.pids.iter().take(below.height as usize - 1) {
         if let Some(p) = app.snap.process(*pid) {
-            lines.push(Line::raw(format!("{} {}", fit(&pid.to_string(), 8), app.command_line(p))));
+            lines.push(Line::raw(format!(
+                "{} {}",
+                fit(&pid.to_string(), 8),
+                app.command_line(p)
+            )));
         }
     }
     frame.render_widget(Paragraph::new(lines), below);

@@ -36,7 +36,10 @@ fn ids(i: &crate::model::Ids) -> String {
 pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
     let mut l: Vec<(String, String)> = Vec::new();
     let mut push = |k: &str, v: String| l.push((k.to_string(), v));
-    push("pid", format!("{}  ppid {}  state {}", p.pid, p.ppid, escape(&p.state)));
+    push(
+        "pid",
+        format!("{}  ppid {}  state {}", p.pid, p.ppid, escape(&p.state)),
+    );
     push("comm", p.comm.safe().into_owned());
     push("cmdline", app.command_line(p));
     let started = p.started_at.map(time::utc).unwrap_or_else(|| "?".into());
@@ -52,14 +55,24 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
         s
     });
     push("exe", or_why(exe, p, "exe"));
-    push("cwd", or_why(p.cwd.as_ref().map(|c| c.safe().into_owned()), p, "cwd"));
-    push("root", or_why(p.root.as_ref().map(|c| c.safe().into_owned()), p, "root"));
+    push(
+        "cwd",
+        or_why(p.cwd.as_ref().map(|c| c.safe().into_owned()), p, "cwd"),
+    );
+    push(
+        "root",
+        or_why(p.root.as_ref().map(|c| c.safe().into_owned()), p, "root"),
+    );
     if p.why("status").is_none() {
         push("uid", ids(&p.uid));
         push("gid", ids(&p.gid));
         push(
             "capabilities",
-            or_why(p.cap_eff.as_ref().map(|c| escape(c).into_owned()), p, "cap_eff"),
+            or_why(
+                p.cap_eff.as_ref().map(|c| escape(c).into_owned()),
+                p,
+                "cap_eff",
+            ),
         );
         push(
             "seccomp",
@@ -72,10 +85,7 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
                 None => "-".into(),
             },
         );
-        push(
-            "tracer",
-            p.tracer_pid.map_or("-".into(), |t| t.to_string()),
-        );
+        push("tracer", p.tracer_pid.map_or("-".into(), |t| t.to_string()));
         let nspid: Vec<String> = p.nspid.iter().map(|n| n.to_string()).collect();
         push("nspid", nspid.join(" "));
     } else {
@@ -86,7 +96,10 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
             "{} {} pod {} qos {}",
             escape(&c.runtime),
             c.id.as_deref().map(escape).unwrap_or_default(),
-            c.pod_uid.as_deref().map(escape).unwrap_or_else(|| "-".into()),
+            c.pod_uid
+                .as_deref()
+                .map(escape)
+                .unwrap_or_else(|| "-".into()),
             c.qos.as_deref().map(escape).unwrap_or_else(|| "-".into()),
         ),
         None if p.namespaced => "none recognised (namespaced)".into(),
@@ -98,7 +111,8 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
             Some(i) => i.to_string(),
             None => format!(
                 "<{}>",
-                p.why(&format!("ns.{k}")).map_or("?".into(), |w| w.to_string())
+                p.why(&format!("ns.{k}"))
+                    .map_or("?".into(), |w| w.to_string())
             ),
         };
         push(&format!("ns {k}"), v);
@@ -106,7 +120,12 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
     for c in &p.cgroups {
         push(
             "cgroup",
-            format!("{}:{}:{}", c.hierarchy, escape(&c.controllers.join(",")), c.path.safe()),
+            format!(
+                "{}:{}:{}",
+                c.hierarchy,
+                escape(&c.controllers.join(",")),
+                c.path.safe()
+            ),
         );
     }
     if let Some(w) = p.why("cgroup") {
@@ -136,7 +155,9 @@ pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
         .filter(|f| f.kind == FdKind::Socket)
         .filter_map(|f| {
             let ino = f.inode?;
-            app.snap.socket(netns, ino).or_else(|| app.snap.socket(None, ino))
+            app.snap
+                .socket(netns, ino)
+                .or_else(|| app.snap.socket(None, ino))
         })
         .collect()
 }
@@ -196,13 +217,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let tabs: Vec<Span> = Tab::ALL
         .iter()
         .flat_map(|tab| {
-            let st = if *tab == d.tab { t.bar_active() } else { t.bar() };
-            [Span::styled(format!(" {} ", tab.title()), st), Span::raw(" ")]
+            let st = if *tab == d.tab {
+                t.bar_active()
+            } else {
+                t.bar()
+            };
+            [
+                Span::styled(format!(" {} ", tab.title()), st),
+                Span::raw(" "),
+            ]
         })
         .collect();
     frame.render_widget(
         Paragraph::new(Line::from(tabs)),
-        Rect { y: area.y + 1, height: 1, ..area },
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
     );
     let rest = Rect {
         y: area.y + 2,
@@ -216,8 +248,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             let rows: Vec<(Vec<String>, Style)> = lines
                 .into_iter()
                 .map(|(k, v)| {
-                    let st = if v.starts_with('<') || k == "finding" || v.contains("[DELETED]") || v.contains("[MEMFD]") {
-                        if k == "finding" || v.contains('[') { t.finding() } else { t.dim() }
+                    let st = if v.starts_with('<')
+                        || k == "finding"
+                        || v.contains("[DELETED]")
+                        || v.contains("[MEMFD]")
+                    {
+                        if k == "finding" || v.contains('[') {
+                            t.finding()
+                        } else {
+                            t.dim()
+                        }
                     } else {
                         Style::new()
                     };
@@ -242,15 +282,27 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         Some(v) => app.shown_value(p, Place::Env(i), v),
                     };
                     let mark = f.map_or(String::new(), |f| format!("!{}", f.rule));
-                    let st = if f.is_some() { t.finding() } else { Style::new() };
-                    (vec![i.to_string(), e.name.safe().into_owned(), mark, value], st)
+                    let st = if f.is_some() {
+                        t.finding()
+                    } else {
+                        Style::new()
+                    };
+                    (
+                        vec![i.to_string(), e.name.safe().into_owned(), mark, value],
+                        st,
+                    )
                 })
                 .collect();
             table(
                 frame,
                 app,
                 rest,
-                &[("#", 4), ("NAME", 24), ("FINDING", 14), ("VALUE (v: reveal)", 0)],
+                &[
+                    ("#", 4),
+                    ("NAME", 24),
+                    ("FINDING", 14),
+                    ("VALUE (v: reveal)", 0),
+                ],
                 &rows,
                 cur,
             );
@@ -267,7 +319,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 .map(|f| {
                     let mut detail = String::new();
                     if let (FdKind::Socket, Some(ino)) = (f.kind, f.inode)
-                        && let Some(s) = app.snap.socket(netns, ino).or_else(|| app.snap.socket(None, ino))
+                        && let Some(s) = app
+                            .snap
+                            .socket(netns, ino)
+                            .or_else(|| app.snap.socket(None, ino))
                     {
                         detail = format!(
                             "{} {} {}",
@@ -283,7 +338,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     if !pe.is_empty() {
                         detail.push_str(&format!(" ⇄ {pe}"));
                     }
-                    let st = if f.kind == FdKind::Memfd || f.target.as_bytes().ends_with(b" (deleted)") {
+                    let st = if f.kind == FdKind::Memfd
+                        || f.target.as_bytes().ends_with(b" (deleted)")
+                    {
                         t.finding()
                     } else {
                         Style::new()
@@ -303,7 +360,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 frame,
                 app,
                 rest,
-                &[("FD", 5), ("KIND", 11), ("TARGET", 30), ("DETAIL (Enter: peer)", 0)],
+                &[
+                    ("FD", 5),
+                    ("KIND", 11),
+                    ("TARGET", 30),
+                    ("DETAIL (Enter: peer)", 0),
+                ],
                 &rows,
                 cur,
             );
@@ -311,7 +373,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 let y = rest.y + rest.height.saturating_sub(1);
                 frame.render_widget(
                     Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
-                    Rect { y, height: 1, ..rest },
+                    Rect {
+                        y,
+                        height: 1,
+                        ..rest
+                    },
                 );
             }
         }
@@ -338,7 +404,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 frame,
                 app,
                 rest,
-                &[("PROTO", 6), ("STATE", 12), ("LOCAL", 22), ("PEER", 22), ("INODE", 10), ("ALSO HELD BY", 0)],
+                &[
+                    ("PROTO", 6),
+                    ("STATE", 12),
+                    ("LOCAL", 22),
+                    ("PEER", 22),
+                    ("INODE", 10),
+                    ("ALSO HELD BY", 0),
+                ],
                 &rows,
                 cur,
             );
@@ -362,7 +435,10 @@ pub fn table(
     }
     let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
-        for ((c, (_, w)), last) in cells.zip(cols).zip((0..cols.len()).map(|i| i + 1 == cols.len())) {
+        for ((c, (_, w)), last) in cells
+            .zip(cols)
+            .zip((0..cols.len()).map(|i| i + 1 == cols.len()))
+        {
             if last || *w == 0 {
                 s.push_str(c);
             } else {

@@ -43,7 +43,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .skip(start)
         .take(inner.height as usize)
-        .map(|(title, s)| if title { Line::styled(s, t.title()) } else { Line::raw(s) })
+        .map(|(title, s)| {
+            if title {
+                Line::styled(s, t.title())
+            } else {
+                Line::raw(s)
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -87,16 +87,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 fn top_bar(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let tab = |label: String, on: bool| Span::styled(label, if on { t.bar_active() } else { t.bar() });
+    let tab =
+        |label: String, on: bool| Span::styled(label, if on { t.bar_active() } else { t.bar() });
     let nf = app.findings.rows.len();
-    let view = if app.viewer.is_some() { None } else { Some(app.view) };
+    let view = if app.viewer.is_some() {
+        None
+    } else {
+        Some(app.view)
+    };
     let spans = vec![
         Span::styled(" procscope ", t.bar_active()),
         tab(" 1 Tree ".into(), view == Some(View::Procs)),
-        tab(
-            format!(" 2 Secrets ({nf}) "),
-            view == Some(View::Secrets),
-        ),
+        tab(format!(" 2 Secrets ({nf}) "), view == Some(View::Secrets)),
         tab(
             format!(" 3 Containers ({}) ", app.groups.len()),
             view == Some(View::Containers),

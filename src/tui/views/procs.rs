@@ -87,7 +87,11 @@ fn prefix(rows: &[rows::Row], r: usize) -> String {
             s.push_str(if l { "  " } else { "│ " });
         }
     }
-    s.push_str(if flags[flags.len() - 1] { "└─" } else { "├─" });
+    s.push_str(if flags[flags.len() - 1] {
+        "└─"
+    } else {
+        "├─"
+    });
     s
 }
 
@@ -141,7 +145,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             col(SortBy::Name, "COMMAND", 20),
         )
     } else {
-        format!("{}{}{} COMMAND", fit("PID", 8), fit("USER", 10), fit("TAG", 16))
+        format!(
+            "{}{}{} COMMAND",
+            fit("PID", 8),
+            fit("USER", 10),
+            fit("TAG", 16)
+        )
     };
     frame.render_widget(
         Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
@@ -180,17 +189,33 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     .get(n)
                     .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
                     .unwrap_or_default();
-                let pre = if flat { "  └─".to_string() } else { prefix(&app.rows, r) };
+                let pre = if flat {
+                    "  └─".to_string()
+                } else {
+                    prefix(&app.rows, r)
+                };
                 spans.push(Span::styled(
-                    format!("{}{}{}{pre}{{{name}}}", fit(&tid, 8), fit("", 10), fit("", 16)),
+                    format!(
+                        "{}{}{}{pre}{{{name}}}",
+                        fit(&tid, 8),
+                        fit("", 10),
+                        fit("", 16)
+                    ),
                     t.dim(),
                 ));
             }
             RowKind::Process => {
-                let flag = if app.findings.flagged(p.pid) { "!" } else { " " };
+                let flag = if app.findings.flagged(p.pid) {
+                    "!"
+                } else {
+                    " "
+                };
                 spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
                 spans.push(Span::styled(fit(&user(p), 10), base));
-                spans.push(Span::styled(fit(&crate::model::escape(&tag(p)), 15), t.tag()));
+                spans.push(Span::styled(
+                    fit(&crate::model::escape(&tag(p)), 15),
+                    t.tag(),
+                ));
                 spans.push(Span::styled(flag.to_string(), t.finding()));
                 if flat {
                     let fds = match &p.fds {
@@ -203,7 +228,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         .unwrap_or_else(|| "-".into());
                     let (cpu, mem) = metrics(app, p);
                     spans.push(Span::styled(
-                        format!("{}{}{}{}", fit(&fds, 6), fit(&start, 12), fit(&cpu, 6), fit(&mem, 7)),
+                        format!(
+                            "{}{}{}{}",
+                            fit(&fds, 6),
+                            fit(&start, 12),
+                            fit(&cpu, 6),
+                            fit(&mem, 7)
+                        ),
                         base,
                     ));
                 } else {
@@ -218,7 +249,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         spans.push(Span::raw(" "));
                     }
                 }
-                let cmd_style = if app.row_matches(r) { base.patch(t.matched()) } else { base };
+                let cmd_style = if app.row_matches(r) {
+                    base.patch(t.matched())
+                } else {
+                    base
+                };
                 spans.push(Span::styled(app.command_line(p), cmd_style));
             }
         }

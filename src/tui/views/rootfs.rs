@@ -40,7 +40,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(list) = &b.interesting {
         let rows: Vec<(Vec<String>, Style)> = list
             .iter()
-            .map(|i| (vec![i.path.safe().into_owned(), crate::model::escape(&i.why).into_owned()], Style::new()))
+            .map(|i| {
+                (
+                    vec![
+                        i.path.safe().into_owned(),
+                        crate::model::escape(&i.why).into_owned(),
+                    ],
+                    Style::new(),
+                )
+            })
             .collect();
         table(frame, app, rest, &[("PATH", 40), ("WHY", 0)], &rows, b.cur);
         return;
@@ -67,5 +75,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    table(frame, app, rest, &[("KIND", 9), ("SIZE", 7), ("NAME", 0)], &rows, b.cur);
+    table(
+        frame,
+        app,
+        rest,
+        &[("KIND", 9), ("SIZE", 7), ("NAME", 0)],
+        &rows,
+        b.cur,
+    );
 }

@@ -22,9 +22,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .rows
         .iter()
         .map(|f| {
-            let value = app.snap.process(f.pid).filter(|p| p.start_time == f.start_time).map_or(
-                String::new(),
-                |p| {
+            let value = app
+                .snap
+                .process(f.pid)
+                .filter(|p| p.start_time == f.start_time)
+                .map_or(String::new(), |p| {
                     let raw = match f.place {
                         Place::Env(i) => p
                             .environ
@@ -42,8 +44,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     } else {
                         crate::model::escape_bytes(secret).into_owned()
                     }
-                },
-            );
+                });
             let place = match f.place {
                 Place::Env(_) => "env",
                 Place::Argv(_) => "argv",
@@ -66,7 +67,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame,
         app,
         area,
-        &[("SEV", 9), ("PID", 7), ("COMM", 10), ("IN", 5), ("NAME", 18), ("RULE", 16), ("VALUE (v: reveal)", 0)],
+        &[
+            ("SEV", 9),
+            ("PID", 7),
+            ("COMM", 10),
+            ("IN", 5),
+            ("NAME", 18),
+            ("RULE", 16),
+            ("VALUE (v: reveal)", 0),
+        ],
         &rows,
         app.secrets,
     );

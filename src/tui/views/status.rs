@@ -23,7 +23,11 @@ pub fn text(app: &App) -> String {
     if s.stats.unresolved_fds > 0 {
         parts.push(format!("{} fds unreadable", s.stats.unresolved_fds));
     }
-    parts.push(if app.reveal_all { "REVEALED".into() } else { "masked".into() });
+    parts.push(if app.reveal_all {
+        "REVEALED".into()
+    } else {
+        "masked".into()
+    });
     if !app.filter.text.is_empty() {
         parts.push(format!("filter: {} match(es)", app.filter.count));
     }
@@ -49,12 +53,26 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let y = area.y + area.height - 1;
     frame.render_widget(
         Paragraph::new(format!(" {}", text(app))).style(t.bar()),
-        Rect { y, height: 1, ..area },
+        Rect {
+            y,
+            height: 1,
+            ..area
+        },
     );
     let Some(p) = app.prompt else { return };
     let (label, q, err, mode) = match p {
-        Prompt::Search => ("search", app.search.text.as_str(), app.search.error.as_deref(), Some(app.search.mode)),
-        Prompt::Filter => ("filter", app.filter.text.as_str(), app.filter.error.as_deref(), Some(app.filter.mode)),
+        Prompt::Search => (
+            "search",
+            app.search.text.as_str(),
+            app.search.error.as_deref(),
+            Some(app.search.mode),
+        ),
+        Prompt::Filter => (
+            "filter",
+            app.filter.text.as_str(),
+            app.filter.error.as_deref(),
+            Some(app.filter.mode),
+        ),
         Prompt::ViewerSearch => (
             "find",
             app.viewer.as_ref().map_or("", |v| v.query.as_str()),
@@ -75,12 +93,22 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     ];
     match (err, p) {
         (Some(e), _) => spans.push(Span::styled(format!("  {}", escape(e)), t.error())),
-        (None, Prompt::Search) => spans.push(Span::styled(format!("  {} match(es)", app.search.count), t.dim())),
-        (None, Prompt::Filter) => spans.push(Span::styled(format!("  {} match(es)", app.filter.count), t.dim())),
+        (None, Prompt::Search) => spans.push(Span::styled(
+            format!("  {} match(es)", app.search.count),
+            t.dim(),
+        )),
+        (None, Prompt::Filter) => spans.push(Span::styled(
+            format!("  {} match(es)", app.filter.count),
+            t.dim(),
+        )),
         _ => {}
     }
     frame.render_widget(
         Paragraph::new(Line::from(spans)),
-        Rect { y: y - 1, height: 1, ..area },
+        Rect {
+            y: y - 1,
+            height: 1,
+            ..area
+        },
     );
 }

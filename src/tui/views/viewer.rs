@@ -21,7 +21,13 @@ fn hex_line(off: usize, b: &[u8]) -> String {
         }
     }
     s.push(' ');
-    s.extend(b.iter().map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }));
+    s.extend(b.iter().map(|&c| {
+        if (0x20..0x7f).contains(&c) {
+            c as char
+        } else {
+            '.'
+        }
+    }));
     s
 }
 
@@ -34,13 +40,24 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
         "{}  {} bytes{}  mode {} (m)",
         escape_bytes(v.path.as_bytes()),
         v.data.size,
-        if v.data.truncated { " (first part shown)" } else { "" },
+        if v.data.truncated {
+            " (first part shown)"
+        } else {
+            ""
+        },
         v.mode.as_str()
     );
     if !v.query.is_empty() {
-        head.push_str(&format!("  /{}: {} line(s)", escape(&v.query), v.matches.len()));
+        head.push_str(&format!(
+            "  /{}: {} line(s)",
+            escape(&v.query),
+            v.matches.len()
+        ));
     }
-    frame.render_widget(Paragraph::new(head).style(t.header()), Rect { height: 1, ..area });
+    frame.render_widget(
+        Paragraph::new(head).style(t.header()),
+        Rect { height: 1, ..area },
+    );
     let body = Rect {
         y: area.y + 1,
         height: area.height - 1,
@@ -55,7 +72,10 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
             "sensitive file: content masked ({}); V reveals every value",
             crate::analysis::mask::mask(&v.data.bytes)
         );
-        frame.render_widget(Paragraph::new(escape(&msg).into_owned()).style(t.finding()), body);
+        frame.render_widget(
+            Paragraph::new(escape(&msg).into_owned()).style(t.finding()),
+            body,
+        );
         return;
     }
     let mut lines = Vec::new();
