@@ -6,7 +6,7 @@ use super::cursor::Cursor;
 use super::findings::{Findings, Place};
 use super::fsview::{DirItem, Interesting};
 use super::keymap::{Keymap, Mode};
-use super::rows::{self, ProcKey, Row, Shape};
+use super::rows::{ProcKey, Row, Shape};
 use super::search::{self, MatchMode};
 use super::viewer::Viewer;
 use crate::analysis::containers::{ContainerGroup, containers};
@@ -68,7 +68,7 @@ impl Tab {
             Tab::Root => "Root",
         }
     }
-    fn pos(self) -> usize {
+    pub(super) fn pos(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
@@ -127,12 +127,12 @@ pub struct App {
     /// Live CPU % and resident memory (bytes) by pid, when known.
     pub metrics: HashMap<Pid, (f32, u64)>,
     /// Lowercased search text of each process.
-    hay: Vec<String>,
+    pub(super) hay: Vec<String>,
     pub findings: Findings,
     pub groups: Vec<ContainerGroup>,
     pub keymap: Keymap,
     pub view: View,
-    back: Vec<View>,
+    pub(super) back: Vec<View>,
     pub shape: Shape,
     pub rows: Vec<Row>,
     pub procs: Cursor,
@@ -287,94 +287,6 @@ impl App {
         self.procs.clamp(self.rows.len(), page);
     }
 
-    // ---- queries and rows ----
-
-    fn flagged(&self) -> HashSet<Pid> {
-        self.findings.rows.iter().map(|r| r.pid).collect()
-    }
-
-    fn eval(&self, q: &mut QueryState) {
-        let flagged = self.flagged();
-        let ctx = search::Context {
-            snap: &self.snap,
-            flagged: &flagged,
-            hay: Some(&self.hay),
-        };
-        match search::parse(&q.text, q.mode) {
-            Ok(parsed) if !parsed.is_empty() => {
-                q.matches = parsed.eval(&ctx);
-                q.count = q.matches.iter().filter(|m| **m).count();
-                q.error = None;
-            }
-            Ok(_) => {
-                q.matches.clear();
-                q.count = 0;
-                q.error = None;
-            }
-            // A bad query keeps the previous matches and says why.
-            Err(e) => q.error = Some(e),
-        }
-    }
-
-    pub(super) fn eval_queries(&mut self) {
-        let mut s = std::mem::take(&mut self.search);
-        self.eval(&mut s);
-        self.search = s;
-        let mut f = std::mem::take(&mut self.filter);
-        self.eval(&mut f);
-        self.filter = f;
-    }
-
-    /// Recompute the visible rows, keeping the selected process.
-    pub(super) fn rebuild(&mut self) {
-        let selected = self.selected_key();
-        let visible = (!self.filter.matches.is_empty())
-            .then(|| rows::with_ancestors(&self.tree, &self.filter.matches));
-        self.rows = rows::build(
-            &self.snap,
-            &self.tree,
-            &self.shape,
-            visible.as_deref(),
-            &self.metrics,
-        );
-        match selected {
-            Some(k) => {
-                self.select_key(k);
-            }
-            None => self.procs.clamp(self.rows.len(), self.page()),
-        }
-    }
-
-    /// The process of the selected row.
-    pub fn selected(&self) -> Option<&Process> {
-        let r = self.rows.get(self.procs.sel)?;
-        self.snap.processes.get(r.index)
-    }
-
-    fn selected_key(&self) -> Option<ProcKey> {
-        self.selected().map(|p| (p.pid, p.start_time))
-    }
-
-    /// Select the row of process `k`, if visible.
-    pub fn select_key(&mut self, k: ProcKey) -> bool {
-        let found = self
-            .rows
-            .iter()
-            .position(|r| r.kind == rows::RowKind::Process && rows::key(&self.snap, r.index) == k);
-        let page = self.page();
-        match found {
-            Some(i) => {
-                self.procs.set(i, self.rows.len(), page);
-                true
-            }
-            None => {
-                self.procs.clamp(self.rows.len(), page);
-                false
-            }
-        }
-    }
-
-    /// The process of the detail screen, if still in the snapshot.
     pub fn detail_process(&self) -> Option<&Process> {
         let d = self.detail.as_ref()?;
         self.snap
@@ -421,280 +333,5 @@ impl App {
             .map(|(i, a)| self.shown_value(p, Place::Argv(i), a))
             .collect();
         parts.join(" ")
-    }
-
-    pub(super) fn go(&mut self, v: View) {
-        if self.view != v {
-            self.back.push(self.view);
-            if self.back.len() > 32 {
-                self.back.remove(0);
-            }
-            self.view = v;
-        }
-    }
-
-    pub(super) fn go_back(&mut self) -> bool {
-        match self.back.pop() {
-            Some(v) => {
-                self.view = v;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Open the detail of process `k` on `tab`.
-    pub(super) fn open_detail(&mut self, k: ProcKey, tab: Tab) -> Vec<Effect> {
-        let same = self.detail.as_ref().is_some_and(|d| d.key == k);
-        if !same {
-            self.detail = Some(Detail {
-                key: k,
-                tab: Tab::Overview,
-                cur: [Cursor::default(); 5],
-            });
-        }
-        self.go(View::Detail);
-        self.set_tab(tab)
-    }
-
-    pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        let Some(d) = self.detail.as_mut() else {
-            return Vec::new();
-        };
-        d.tab = tab;
-        let pid = d.key.0;
-        if tab == Tab::Root
-            && let Some(why) = &self.root_unavailable
-        {
-            self.browser = Some(Browser {
-                pid,
-                path: b"/".to_vec(),
-                error: Some(why.clone()),
-                ..Browser::default()
-            });
-            return Vec::new();
-        }
-        if tab == Tab::Root && self.browser.as_ref().is_none_or(|b| b.pid != pid) {
-            self.browser = Some(Browser {
-                pid,
-                path: b"/".to_vec(),
-                ..Browser::default()
-            });
-            return vec![Effect::OpenRoot(pid)];
-        }
-        Vec::new()
-    }
-
-    pub(super) fn tab_step(&mut self, delta: isize) -> Vec<Effect> {
-        let Some(d) = self.detail.as_ref() else {
-            return Vec::new();
-        };
-        let n = Tab::ALL.len() as isize;
-        let t = Tab::ALL[((d.tab.pos() as isize + delta).rem_euclid(n)) as usize];
-        self.set_tab(t)
-    }
-
-    /// The cursor of the current detail tab.
-    pub fn detail_cursor(&self) -> Cursor {
-        self.detail
-            .as_ref()
-            .map(|d| d.cur[d.tab.pos()])
-            .unwrap_or_default()
-    }
-
-    /// Number of rows of the current detail tab.
-    pub fn detail_len(&self) -> usize {
-        let (Some(d), Some(p)) = (self.detail.as_ref(), self.detail_process()) else {
-            return 0;
-        };
-        match d.tab {
-            Tab::Overview => super::views::detail::overview_lines(self, p).len(),
-            Tab::Environ => p.environ.as_ref().map_or(0, Vec::len),
-            Tab::Files => p.fds.as_ref().map_or(0, Vec::len),
-            Tab::Sockets => super::views::detail::sockets_of(self, p).len(),
-            Tab::Root => self.browser_len(),
-        }
-    }
-
-    pub(super) fn browser_len(&self) -> usize {
-        self.browser.as_ref().map_or(0, |b| match &b.interesting {
-            Some(i) => i.len(),
-            None => b.items.len(),
-        })
-    }
-
-    pub(super) fn move_sel(&mut self, delta: isize) {
-        let page = self.page();
-        if let Some(h) = self.help {
-            // The popup is 90% of the screen, less its border.
-            let inner = (self.size.1 as usize * 9 / 10).saturating_sub(2);
-            let max = super::views::help::lines(self).len().saturating_sub(inner) as isize;
-            self.help = Some((h as isize + delta).clamp(0, max.max(0)) as usize);
-            return;
-        }
-        if let Some(v) = self.viewer.as_mut() {
-            v.scroll =
-                (v.scroll as isize + delta).clamp(0, v.len().saturating_sub(1) as isize) as usize;
-            return;
-        }
-        match self.view {
-            View::Procs => self.procs.move_by(delta, self.rows.len(), page),
-            View::Secrets => self.secrets.move_by(delta, self.findings.rows.len(), page),
-            View::Containers => self.containers.move_by(delta, self.groups.len(), page),
-            View::Detail => {
-                let len = self.detail_len();
-                let is_root = self.detail.as_ref().is_some_and(|d| d.tab == Tab::Root);
-                if is_root {
-                    if let Some(b) = self.browser.as_mut() {
-                        b.cur.move_by(delta, len, page);
-                    }
-                } else if let Some(d) = self.detail.as_mut() {
-                    d.cur[d.tab.pos()].move_by(delta, len, page);
-                }
-            }
-        }
-    }
-
-    fn click(&mut self, row: usize) {
-        let (cur, len) = match self.view {
-            _ if self.viewer.is_some() || self.help.is_some() => return,
-            View::Procs => (self.procs, self.rows.len()),
-            View::Secrets => (self.secrets, self.findings.rows.len()),
-            View::Containers => (self.containers, self.groups.len()),
-            View::Detail => match self.detail.as_ref() {
-                Some(d) if d.tab == Tab::Root => (
-                    self.browser.as_ref().map(|b| b.cur).unwrap_or_default(),
-                    self.browser_len(),
-                ),
-                Some(d) => (d.cur[d.tab.pos()], self.detail_len()),
-                None => return,
-            },
-        };
-        let off = super::cursor::offset(cur.sel, cur.off, len, self.page());
-        if off + row >= len {
-            return;
-        }
-        let target = off + row;
-        self.move_sel(target as isize - cur.sel as isize);
-    }
-
-    fn type_char(&mut self, c: char) {
-        match self.prompt {
-            Some(Prompt::Search) => {
-                self.search.text.push(c);
-                self.search_changed();
-            }
-            Some(Prompt::Filter) => {
-                self.filter.text.push(c);
-                self.filter_changed();
-            }
-            Some(Prompt::ViewerSearch) => {
-                if let Some(v) = self.viewer.as_mut() {
-                    v.query.push(c);
-                    v.search();
-                    let at = v.scroll.saturating_sub(1);
-                    v.scroll = at;
-                    v.jump(true);
-                }
-            }
-            None => {}
-        }
-    }
-
-    pub(super) fn search_changed(&mut self) {
-        let mut s = std::mem::take(&mut self.search);
-        self.eval(&mut s);
-        self.search = s;
-        // Incremental: stay on the selection if it matches, else go to the next match.
-        if !self.row_matches(self.procs.sel) {
-            self.next_match(true);
-        }
-    }
-
-    pub(super) fn filter_changed(&mut self) {
-        let mut f = std::mem::take(&mut self.filter);
-        self.eval(&mut f);
-        self.filter = f;
-        self.rebuild();
-    }
-
-    /// Whether row `r` is a process matching the search.
-    pub fn row_matches(&self, r: usize) -> bool {
-        self.rows.get(r).is_some_and(|row| {
-            row.kind == rows::RowKind::Process
-                && self.search.matches.get(row.index).copied().unwrap_or(false)
-        })
-    }
-
-    pub(super) fn next_match(&mut self, forward: bool) {
-        let n = self.rows.len();
-        if n == 0 || self.search.count == 0 {
-            return;
-        }
-        let start = self.procs.sel;
-        for step in 1..=n {
-            let r = if forward {
-                (start + step) % n
-            } else {
-                (start + n - step % n) % n
-            };
-            if self.row_matches(r) {
-                let page = self.page();
-                self.procs.set(r, n, page);
-                return;
-            }
-        }
-    }
-
-    // ---- results of effects ----
-
-    /// A directory listing arrived (or failed).
-    pub fn set_listing(&mut self, pid: Pid, path: Vec<u8>, res: Result<Vec<DirItem>, String>) {
-        let Some(b) = self.browser.as_mut().filter(|b| b.pid == pid) else {
-            return;
-        };
-        b.interesting = None;
-        match res {
-            Ok(items) => {
-                b.path = path;
-                b.items = items;
-                b.cur = Cursor::default();
-                b.error = None;
-            }
-            Err(e) => b.error = Some(e),
-        }
-    }
-
-    /// The interesting paths arrived (or failed).
-    pub fn set_interesting(&mut self, pid: Pid, res: Result<Vec<Interesting>, String>) {
-        let Some(b) = self.browser.as_mut().filter(|b| b.pid == pid) else {
-            return;
-        };
-        match res {
-            Ok(list) => {
-                b.interesting = Some(list);
-                b.cur = Cursor::default();
-                b.error = None;
-            }
-            Err(e) => b.error = Some(e),
-        }
-    }
-
-    /// A file was read for the viewer (or failed).
-    pub fn set_file(&mut self, path: Vec<u8>, res: Result<super::fsview::FileData, String>) {
-        match res {
-            Ok(data) => self.viewer = Some(Viewer::new(Bytes(path), data)),
-            Err(e) => {
-                if let Some(b) = self.browser.as_mut() {
-                    b.error = Some(e);
-                }
-            }
-        }
-    }
-
-    /// A refresh failed.
-    pub fn scan_failed(&mut self, msg: String) {
-        self.status.scanning = None;
-        self.status.message = Some(msg);
     }
 }

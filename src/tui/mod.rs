@@ -8,6 +8,8 @@
 
 pub mod action;
 pub mod app;
+mod app_nav;
+mod app_query;
 pub mod cursor;
 pub mod event;
 pub mod exec;

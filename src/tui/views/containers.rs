@@ -1,7 +1,7 @@
 //! Containers and pods with their processes; Enter opens the root browser of the group's init.
 
-use super::detail::table;
 use super::fit;
+use super::table::table;
 use crate::model::escape;
 use crate::tui::app::App;
 use ratatui::Frame;

@@ -4,10 +4,12 @@
 pub mod containers;
 pub mod detail;
 pub mod help;
+pub mod overview;
 pub mod procs;
 pub mod rootfs;
 pub mod secrets;
 pub mod status;
+pub mod table;
 pub mod viewer;
 
 use super::app::{App, Tab, View};

@@ -1,8 +1,8 @@
 //! The root browser tab: the current directory inside the process's root, or the list of
 //! interesting paths, with the error of the last operation if any.
 
-use super::detail::table;
 use super::procs::human;
+use super::table::table;
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;

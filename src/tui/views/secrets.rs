@@ -1,6 +1,6 @@
 //! Every secret finding across all processes; Enter jumps to the process and the variable.
 
-use super::detail::table;
+use super::table::table;
 use crate::tui::app::App;
 use crate::tui::findings::Place;
 use ratatui::Frame;
