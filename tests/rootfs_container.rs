@@ -131,6 +131,7 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
             "{p} took {:?}",
             t.elapsed()
         );
+        eprintln!("cat {p}: refused in {:?}", t.elapsed());
     }
     let (ok, out, _) = ps(&["--json", "fs", &pid, "/tmp"]);
     assert!(ok);

@@ -1,8 +1,9 @@
-//! Pure analysis over a snapshot: container identity, secrets, masking of secret values,
-//! interesting paths of a root, and the differences between two snapshots.
+//! Pure analysis: container identity, masking of secret values, the interesting paths of a
+//! container root, views of file content, and the differences between two snapshots.
 
 pub mod container;
 pub mod containers;
+pub mod content;
 pub mod diff;
 pub mod interesting;
 pub mod mask;

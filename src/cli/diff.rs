@@ -173,10 +173,9 @@ fn socket_line(mark: char, r: &SocketRef) -> String {
 
 fn container_line(mark: char, c: &ContainerRef) -> String {
     let g = &c.group;
-    let id = g
-        .id
-        .as_deref()
-        .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned());
+    let id =
+        g.id.as_deref()
+            .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned());
     let mut line = format!("  {mark} {} {id}", escape(&g.runtime));
     if let Some(pod) = &g.pod_uid {
         line.push_str(&format!("  pod {}", escape(pod)));
@@ -238,8 +237,16 @@ pub fn text(d: &SnapshotDiff, labels: [&str; 2], o: &mut Out) -> Result<()> {
         }
     }
     let socks = |mark, v: &[SocketRef]| v.iter().map(|x| socket_line(mark, x)).collect();
-    section(o, "listening sockets opened", socks('+', &d.listening.opened))?;
-    section(o, "listening sockets closed", socks('-', &d.listening.closed))?;
+    section(
+        o,
+        "listening sockets opened",
+        socks('+', &d.listening.opened),
+    )?;
+    section(
+        o,
+        "listening sockets closed",
+        socks('-', &d.listening.closed),
+    )?;
     section(o, "connections opened", socks('+', &d.connections.opened))?;
     section(o, "connections closed", socks('-', &d.connections.closed))?;
     let ctrs = |mark, v: &[ContainerRef]| v.iter().map(|x| container_line(mark, x)).collect();

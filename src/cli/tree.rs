@@ -12,7 +12,7 @@ use std::collections::HashMap;
 pub struct TreeArgs {
     /// Show only the subtree of this process.
     pub pid: Option<Pid>,
-    /// Show threads under their process.
+    /// Show threads under their process (JSON always carries them).
     #[arg(long)]
     pub threads: bool,
     /// Show command lines instead of names.
@@ -32,8 +32,7 @@ struct Node<'a> {
     container: Option<&'a crate::model::Container>,
     namespaced: bool,
     marks: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    threads: Option<&'a [Thread]>,
+    threads: &'a [Thread],
     children: Vec<Node<'a>>,
 }
 
@@ -105,7 +104,7 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
                     container: p.container.as_ref(),
                     namespaced: p.namespaced,
                     marks: marks(p, parent_of(r.index)),
-                    threads: a.threads.then_some(p.threads.as_slice()),
+                    threads: &p.threads,
                     children,
                 },
             );

@@ -55,7 +55,21 @@ pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError>
     })?;
     let mut read = opt.read;
     read.stat_fds &= root.is_live();
-    let (mut processes, vanished) = read_all(root, &pids, read, opt.workers);
+    // why: the socket tables (megabytes of text on a busy host) are read by a third thread
+    // while the workers scan processes; other namespaces' tables are read afterwards.
+    let seed = if root.is_live() {
+        self_pid()
+    } else {
+        pids.first().copied().unwrap_or(0)
+    };
+    let ((mut processes, vanished), pre) = std::thread::scope(|s| {
+        let pre = s.spawn(|| {
+            let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
+            sockets::read_tables(root, seed, parse::ns_inode(&ns)?)
+        });
+        let scanned = read_all(root, &pids, read, opt.workers);
+        (scanned, pre.join().ok().flatten())
+    });
 
     // why: names come from the host's files; for a copied tree they would name the wrong users.
     let names = |file: &str| {
@@ -81,7 +95,7 @@ pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError>
         p.container = container::identify(&p.cgroups);
         p.namespaced = container::is_namespaced(p, &reference);
     }
-    let (sockets, netns) = sockets::collect(root, &mut processes);
+    let (sockets, netns) = sockets::collect(root, &mut processes, pre);
     let stats = stats(&processes, vanished);
     let mut meta = meta;
     meta.scan_ms = started.elapsed().as_millis() as u64;
@@ -177,11 +191,7 @@ fn meta(root: &ProcRoot, taken_at: u64) -> Meta {
             .lines()
             .find_map(|l| l.strip_prefix("btime ")?.trim().parse().ok())
     });
-    let self_pid = if root.is_live() {
-        rustix::process::getpid().as_raw_nonzero().get() as u32
-    } else {
-        0
-    };
+    let self_pid = if root.is_live() { self_pid() } else { 0 };
     Meta {
         procscope_version: env!("CARGO_PKG_VERSION").to_string(),
         source: root.path().display().to_string(),
@@ -223,4 +233,8 @@ fn stats(procs: &[Process], vanished: usize) -> Stats {
         }
     }
     s
+}
+
+fn self_pid() -> u32 {
+    rustix::process::getpid().as_raw_nonzero().get() as u32
 }

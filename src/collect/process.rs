@@ -41,6 +41,11 @@ fn get(d: &PidDir, p: &mut Process, field: &str, r: io::Result<Vec<u8>>) -> Opti
 /// the process has exited, not that the reader lacks rights or the kernel lacks the file.
 fn zombie_aware(d: &PidDir, p: &Process, e: &io::Error) -> Unavailable {
     let why = d.why(e);
+    // why: a kernel thread has no mm: its environ read fails with ESRCH and its exe link is
+    // absent although the thread is alive. That is "missing", not "gone".
+    if p.kernel_thread && why == Unavailable::Gone && p.state != "Z" {
+        return Unavailable::Missing;
+    }
     if p.state == "Z" && why != Unavailable::Gone {
         Unavailable::Gone
     } else {
@@ -191,29 +196,22 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool) {
             return;
         }
     };
-    let entries = match dir.entries() {
-        Ok(e) => e,
-        Err(e) => {
-            note(p, "fds", d.why(&e));
-            return;
-        }
-    };
-    let mut fds = Vec::with_capacity(entries.len());
-    for e in entries {
-        let Some(num) = std::str::from_utf8(&e.name)
+    let mut fds = Vec::new();
+    let mut unresolved = 0;
+    let listed = dir.for_each_entry(|name| {
+        let Some(num) = std::str::from_utf8(name.to_bytes())
             .ok()
             .and_then(|n| n.parse::<i32>().ok())
         else {
-            continue;
+            return;
         };
-        let name = num.to_string();
-        let Ok(target) = dir.read_link(&name) else {
+        let Ok(target) = dir.read_link_c(name) else {
             // why: the fd exists but its link is unreadable (closed meanwhile, or denied).
-            p.fds_unresolved += 1;
-            continue;
+            unresolved += 1;
+            return;
         };
         let st = if stat_fds && target.starts_with(b"/") {
-            dir.stat_target(&name).ok()
+            dir.stat_target_c(name).ok()
         } else {
             None
         };
@@ -226,6 +224,11 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool) {
             inode,
             peers: Vec::new(),
         });
+    });
+    p.fds_unresolved += unresolved;
+    if let Err(e) = listed {
+        note(p, "fds", d.why(&e));
+        return;
     }
     fds.sort_unstable_by_key(|f| f.fd);
     p.fds = Some(fds);
@@ -240,18 +243,33 @@ fn read_threads(d: &PidDir, p: &mut Process) {
             return;
         }
     };
-    let Ok(entries) = task.entries() else {
+    let mut tids = Vec::new();
+    let listed = task.for_each_entry(|name| {
+        if let Some(tid) = std::str::from_utf8(name.to_bytes())
+            .ok()
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            tids.push(tid);
+        }
+    });
+    if listed.is_err() {
         note(p, "threads", Unavailable::Gone);
         return;
-    };
-    let mut threads: Vec<Thread> = entries
-        .iter()
-        .filter_map(|e| std::str::from_utf8(&e.name).ok()?.parse::<u32>().ok())
+    }
+    let mut threads: Vec<Thread> = tids
+        .into_iter()
         .map(|tid| {
-            let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
-            if name.last() == Some(&b'\n') {
-                name.pop();
-            }
+            // why: the leader thread's comm is the process comm already read from `stat`;
+            // skipping it saves one open/read/close per process.
+            let name = if tid == p.pid {
+                p.comm.0.clone()
+            } else {
+                let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
+                if name.last() == Some(&b'\n') {
+                    name.pop();
+                }
+                name
+            };
             Thread {
                 tid,
                 name: Bytes(name),

@@ -203,48 +203,79 @@ fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
     Ok(out)
 }
 
-/// Read every table of every network namespace once, from the first member whose `net/`
-/// answers, then fill `pids` on sockets and `peers` on fds.
-pub fn collect(root: &ProcRoot, procs: &mut [Process]) -> (Vec<Socket>, Vec<NetNs>) {
+/// Tables of one network namespace, read through one member's `net/`.
+#[derive(Debug, Default)]
+pub struct Tables {
+    pub netns: u64,
+    pub reader_pid: u32,
+    pub sockets: Vec<Socket>,
+    pub unavailable: BTreeMap<String, Unavailable>,
+}
+
+/// Read every table of `pid`'s network namespace `ns`. `None` when its `net/tcp` cannot be
+/// read at all (gone, or denied): the caller tries another member.
+pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
+    let d = root.process(pid).ok()?;
+    let mut t = Tables {
+        netns: ns,
+        reader_pid: pid,
+        ..Tables::default()
+    };
+    for proto in Proto::ALL {
+        match d.read(&format!("net/{}", proto.as_str())) {
+            Ok(buf) => match parse_table(proto, ns, &buf) {
+                Ok(mut s) => t.sockets.append(&mut s),
+                Err(e) => {
+                    t.unavailable
+                        .insert(proto.as_str().into(), Unavailable::Unparsable(e));
+                }
+            },
+            Err(_) if proto == Proto::Tcp => return None,
+            Err(e) => {
+                t.unavailable.insert(proto.as_str().into(), d.why(&e));
+            }
+        }
+    }
+    Some(t)
+}
+
+/// Read every table of every network namespace once (reusing `pre`, tables read while the
+/// processes were scanned), from the first member whose `net/` answers, then fill `pids` on
+/// sockets and `peers` on fds.
+pub fn collect(
+    root: &ProcRoot,
+    procs: &mut [Process],
+    pre: Option<Tables>,
+) -> (Vec<Socket>, Vec<NetNs>) {
     let mut members: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
     for p in procs.iter() {
         if let Some(&ns) = p.namespaces.get("net") {
             members.entry(ns).or_default().push(p.pid);
         }
     }
+    let mut pre = pre;
     let mut sockets = Vec::new();
     let mut netns = Vec::new();
     for (ns, pids) in members {
         let mut info = NetNs {
             inode: ns,
-            pids: pids.clone(),
+            pids,
             ..NetNs::default()
         };
-        for &pid in &pids {
-            let Ok(d) = root.process(pid) else { continue };
-            if d.read("net/tcp").is_err() {
-                continue;
+        let tables = match pre.take_if(|t| t.netns == ns) {
+            Some(t) => Some(t),
+            None => info.pids.iter().find_map(|&pid| read_tables(root, pid, ns)),
+        };
+        match tables {
+            Some(mut t) => {
+                info.reader_pid = Some(t.reader_pid);
+                info.unavailable = t.unavailable;
+                sockets.append(&mut t.sockets);
             }
-            info.reader_pid = Some(pid);
-            for proto in Proto::ALL {
-                match d.read(&format!("net/{}", proto.as_str())) {
-                    Ok(buf) => match parse_table(proto, ns, &buf) {
-                        Ok(mut s) => sockets.append(&mut s),
-                        Err(e) => {
-                            info.unavailable
-                                .insert(proto.as_str().into(), Unavailable::Unparsable(e));
-                        }
-                    },
-                    Err(e) => {
-                        info.unavailable.insert(proto.as_str().into(), d.why(&e));
-                    }
-                }
+            None => {
+                info.unavailable
+                    .insert("tables".into(), Unavailable::Denied);
             }
-            break;
-        }
-        if info.reader_pid.is_none() {
-            info.unavailable
-                .insert("tables".into(), Unavailable::Denied);
         }
         netns.push(info);
     }

@@ -1,5 +1,6 @@
 //! Raw bytes from the kernel (argv, environ, paths, comm) kept exactly, shown lossily when not UTF-8.
 
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -82,21 +83,44 @@ impl Serialize for Bytes {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Repr {
-    Text(String),
-    Raw { hex: String },
+/// Reads either form directly (no buffering of the value, as an untagged enum would do: this
+/// runs for every argv word, environ entry and fd of a snapshot file).
+struct BytesVisitor;
+
+impl<'de> Visitor<'de> for BytesVisitor {
+    type Value = Bytes;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or {\"lossy\": ..., \"hex\": ...}")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Bytes, E> {
+        Ok(Bytes(v.as_bytes().to_vec()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Bytes, E> {
+        Ok(Bytes(v.into_bytes()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Bytes, A::Error> {
+        let mut hex: Option<Bytes> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "hex" {
+                let h: std::borrow::Cow<'de, str> = map.next_value()?;
+                let raw =
+                    from_hex(&h).ok_or_else(|| de::Error::custom("bad hex in byte string"))?;
+                hex = Some(Bytes(raw));
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        hex.ok_or_else(|| de::Error::missing_field("hex"))
+    }
 }
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Repr::deserialize(d)? {
-            Repr::Text(t) => Ok(Bytes(t.into_bytes())),
-            Repr::Raw { hex } => from_hex(&hex)
-                .map(Bytes)
-                .ok_or_else(|| serde::de::Error::custom("bad hex in byte string")),
-        }
+        d.deserialize_any(BytesVisitor)
     }
 }
 
@@ -113,5 +137,10 @@ mod tests {
         assert!(j.contains("\"hex\":\"61ff001b\""), "{j}");
         let back: Bytes = serde_json::from_str(&j).unwrap();
         assert_eq!(back, raw);
+        let escaped: Bytes = serde_json::from_str(r#""a\u0000\n""#).unwrap();
+        assert_eq!(escaped, Bytes(b"a\0\n".to_vec()));
+        assert!(serde_json::from_str::<Bytes>(r#"{"lossy": "x"}"#).is_err());
+        assert!(serde_json::from_str::<Bytes>(r#"{"hex": "zz"}"#).is_err());
+        assert!(serde_json::from_str::<Bytes>("12").is_err());
     }
 }

@@ -36,7 +36,10 @@ mod tests {
 
     #[test]
     fn only_the_marker_is_accepted() {
-        assert_eq!(serde_json::to_string(&Format).unwrap(), "\"procscope-snapshot\"");
+        assert_eq!(
+            serde_json::to_string(&Format).unwrap(),
+            "\"procscope-snapshot\""
+        );
         assert!(serde_json::from_str::<Format>("\"procscope-snapshot\"").is_ok());
         assert!(serde_json::from_str::<Format>("\"other\"").is_err());
         assert!(serde_json::from_str::<Format>("1").is_err());

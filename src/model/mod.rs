@@ -2,8 +2,8 @@
 
 mod bytes;
 mod field;
-mod fs;
 mod format;
+mod fs;
 mod process;
 mod sanitize;
 mod socket;
@@ -13,8 +13,8 @@ mod tree;
 
 pub use bytes::Bytes;
 pub use field::Unavailable;
-pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
 pub use format::{FORMAT, Format};
+pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
 pub use process::{Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread};
 pub use socket::{NetNs, Proto, Socket};
 pub use text::{escape, escape_bytes};

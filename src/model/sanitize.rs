@@ -19,7 +19,9 @@ fn fix_opt(s: &mut Option<String>, n: &mut usize) {
 }
 
 fn fix_keys<V>(m: &mut BTreeMap<String, V>, n: &mut usize) {
-    if m.keys().any(|k| matches!(escape(k), std::borrow::Cow::Owned(_))) {
+    if m.keys()
+        .any(|k| matches!(escape(k), std::borrow::Cow::Owned(_)))
+    {
         *m = std::mem::take(m)
             .into_iter()
             .map(|(mut k, v)| {

@@ -66,13 +66,41 @@ fn open_dir<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<OwnedFd> {
     )?)
 }
 
+thread_local! {
+    // why: one zeroed scratch buffer per scanning thread turns each small /proc file into one
+    // read(2) plus the EOF read, with no reallocation; the result is copied out at its exact size.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 << 10]);
+}
+
 fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
     let fd = rustix::fs::openat(at, rel, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let mut buf = Vec::with_capacity(1024);
-    std::fs::File::from(fd)
-        .take(READ_CAP)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
+    SCRATCH.with(|cell| {
+        let Ok(mut buf) = cell.try_borrow_mut() else {
+            let mut v = Vec::new();
+            std::fs::File::from(fd).take(READ_CAP).read_to_end(&mut v)?;
+            return Ok(v);
+        };
+        let mut len = 0;
+        loop {
+            if len == buf.len() {
+                if len as u64 >= READ_CAP {
+                    break;
+                }
+                let grow = buf.len();
+                buf.resize(grow * 2, 0);
+            }
+            let n = match rustix::io::read(&fd, &mut buf[len..]) {
+                Ok(n) => n,
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if n == 0 {
+                break;
+            }
+            len += n;
+        }
+        Ok(buf[..len.min(READ_CAP as usize)].to_vec())
+    })
 }
 
 fn list_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<DirEntry>> {
@@ -225,6 +253,35 @@ impl PidDir {
     /// Entries of this directory itself.
     pub fn entries(&self) -> io::Result<Vec<DirEntry>> {
         list_fd(&self.dir)
+    }
+
+    /// Call `f` with the name of each entry of this directory (no `.`/`..`), without
+    /// allocating per entry: the fd and task listings of a large scan go through here.
+    pub fn for_each_entry(&self, mut f: impl FnMut(&std::ffi::CStr)) -> io::Result<()> {
+        let mut buf = [MaybeUninit::<u8>::uninit(); 8192];
+        let mut dir = RawDir::new(&self.dir, &mut buf);
+        while let Some(entry) = dir.next() {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_bytes() != b"." && name.to_bytes() != b".." {
+                f(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Text of the link `name` in this directory.
+    pub fn read_link_c(&self, name: &std::ffi::CStr) -> io::Result<Vec<u8>> {
+        Ok(rustix::fs::readlinkat(&self.dir, name, Vec::with_capacity(128))?.into_bytes())
+    }
+
+    /// stat (following links) the entry `name` of this directory.
+    pub fn stat_target_c(&self, name: &std::ffi::CStr) -> io::Result<TargetStat> {
+        let st = rustix::fs::statat(&self.dir, name, AtFlags::empty())?;
+        Ok(TargetStat {
+            file_type: FileType::from_raw_mode(st.st_mode),
+            inode: st.st_ino,
+        })
     }
 
     /// stat the target of a link in this directory, following it (for `fd/N`).

@@ -59,8 +59,11 @@ pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileEr
     let file = std::fs::File::create(path).map_err(err)?;
     let buf = io::BufWriter::with_capacity(1 << 16, file);
     let buf = if is_gzip_name(path) {
-        let mut gz = GzEncoder::new(buf, Compression::default());
-        serde_json::to_writer(&mut gz, snap).map_err(|e| err(e.into()))?;
+        // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
+        let mut json =
+            io::BufWriter::with_capacity(1 << 16, GzEncoder::new(buf, Compression::default()));
+        serde_json::to_writer(&mut json, snap).map_err(|e| err(e.into()))?;
+        let gz = json.into_inner().map_err(|e| err(e.into_error()))?;
         gz.finish().map_err(err)?
     } else {
         let mut buf = buf;
@@ -78,9 +81,17 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, SnapshotFileError> {
 }
 
 fn read_snapshot_capped(path: &Path, cap: u64) -> Result<Snapshot, SnapshotFileError> {
-    let raw = read_capped(path, std::fs::File::open(path), false, cap)?;
+    let file = std::fs::File::open(path);
+    let size = file
+        .as_ref()
+        .ok()
+        .and_then(|f| f.metadata().ok())
+        .map_or(0, |m| m.len());
+    let raw = read_capped(path, file, false, cap, size)?;
     let data = if raw.starts_with(&GZIP_MAGIC) {
-        read_capped(path, Ok(GzDecoder::new(raw.as_slice())), true, cap)?
+        // why: JSON snapshots compress about 25:1; start big to avoid repeated regrowth.
+        let guess = (raw.len() as u64).saturating_mul(16);
+        read_capped(path, Ok(GzDecoder::new(raw.as_slice())), true, cap, guess)?
     } else {
         raw
     };
@@ -92,9 +103,10 @@ fn read_capped<R: Read>(
     reader: io::Result<R>,
     gzip: bool,
     cap: u64,
+    size_hint: u64,
 ) -> Result<Vec<u8>, SnapshotFileError> {
     let p = || path.to_path_buf();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(size_hint.min(cap) as usize + 1);
     reader
         .and_then(|r| r.take(cap + 1).read_to_end(&mut out))
         .map_err(|e| match e.kind() {

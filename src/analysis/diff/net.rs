@@ -81,7 +81,13 @@ pub(super) fn sockets(
     }
 }
 
-type ContainerKey = (String, Option<String>, Option<String>, Option<u64>, Option<Bytes>);
+type ContainerKey = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<u64>,
+    Option<Bytes>,
+);
 
 /// Identity of a container group: the runtime's id, or for an unrecognised namespaced group its
 /// mount namespace (within one boot) and root.

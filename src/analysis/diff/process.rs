@@ -19,9 +19,8 @@ pub(super) fn diff(old: &Snapshot, new: &Snapshot, same_boot: bool) -> ProcessDi
     let mut d = ProcessDiff::default();
     // why: start time counts clock ticks since boot, so across a reboot no (pid, start time)
     // pair names the same process even when the numbers coincide.
-    let matched = |k: &(Pid, u64), other: &BTreeMap<(Pid, u64), &Process>| {
-        same_boot && other.contains_key(k)
-    };
+    let matched =
+        |k: &(Pid, u64), other: &BTreeMap<(Pid, u64), &Process>| same_boot && other.contains_key(k);
     for (k, p) in &n {
         if !matched(k, &o) {
             d.started.push(reference(p));
@@ -80,11 +79,9 @@ fn argv(p: &Process) -> Option<&Vec<Bytes>> {
 /// Compare one process across snapshots; `None` when nothing compared differs.
 fn compare(old: &Process, new: &Process) -> Option<ProcessChange> {
     let ids_known = |p: &Process| !p.unavailable.contains_key("status");
-    let uid = (ids_known(old) && ids_known(new) && !same_ids(&old.uid, &new.uid)).then(|| {
-        Change {
-            old: old.uid.clone(),
-            new: new.uid.clone(),
-        }
+    let uid = (ids_known(old) && ids_known(new) && !same_ids(&old.uid, &new.uid)).then(|| Change {
+        old: old.uid.clone(),
+        new: new.uid.clone(),
     });
     let mut c = ProcessChange {
         pid: new.pid,

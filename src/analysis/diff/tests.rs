@@ -33,7 +33,14 @@ fn tcp(port: u16, state: &str, inode: u64, pid: Pid) -> Socket {
         proto: Proto::Tcp,
         local_addr: "127.0.0.1".into(),
         local_port: Some(port),
-        remote_addr: Some(if state == "LISTEN" { "0.0.0.0" } else { "10.0.0.9" }.into()),
+        remote_addr: Some(
+            if state == "LISTEN" {
+                "0.0.0.0"
+            } else {
+                "10.0.0.9"
+            }
+            .into(),
+        ),
         remote_port: Some(if state == "LISTEN" { 0 } else { 443 }),
         state: state.into(),
         sock_type: None,
@@ -59,7 +66,11 @@ fn snap(procs: Vec<Process>, sockets: Vec<Socket>, boot: &str) -> Snapshot {
 fn identity_is_pid_and_start_time() {
     let old = snap(vec![proc_(10, 100), proc_(11, 100)], vec![], "b1");
     // pid 11 was reused by a new process: gone and started, not changed.
-    let new = snap(vec![proc_(10, 100), proc_(11, 900), proc_(12, 950)], vec![], "b1");
+    let new = snap(
+        vec![proc_(10, 100), proc_(11, 900), proc_(12, 950)],
+        vec![],
+        "b1",
+    );
     let d = diff(&old, &new);
     assert_eq!(d.boot, Boot::Same);
     let key = |p: &ProcessRef| (p.pid, p.start_time);
@@ -76,7 +87,12 @@ fn identity_is_pid_and_start_time() {
 #[test]
 fn changed_fields_and_environ() {
     let mut a = proc_(10, 100);
-    a.environ = Some(vec![env("A", "1"), env("B", "2"), env("C", "3"), env("A", "dup")]);
+    a.environ = Some(vec![
+        env("A", "1"),
+        env("B", "2"),
+        env("C", "3"),
+        env("A", "dup"),
+    ]);
     let mut b = a.clone();
     b.cwd = Some("/var".into());
     b.uid.effective = 1000;
@@ -153,7 +169,11 @@ fn sockets_opened_closed_and_recreated() {
         "b",
     );
     let d = diff(&old, &new);
-    let ports = |v: &[SocketRef]| v.iter().map(|s| s.socket.local_port.unwrap()).collect::<Vec<_>>();
+    let ports = |v: &[SocketRef]| {
+        v.iter()
+            .map(|s| s.socket.local_port.unwrap())
+            .collect::<Vec<_>>()
+    };
     // 81 was closed and opened again (new inode): both reported within one boot.
     assert_eq!(ports(&d.listening.opened), vec![81, 82]);
     assert_eq!(ports(&d.listening.closed), vec![81]);
@@ -207,7 +227,11 @@ fn containers_new_and_gone() {
         p
     };
     let old = snap(vec![proc_(1, 1), in_ctr(20, 'a')], vec![], "b");
-    let new = snap(vec![proc_(1, 1), in_ctr(20, 'a'), in_ctr(30, 'b')], vec![], "b");
+    let new = snap(
+        vec![proc_(1, 1), in_ctr(20, 'a'), in_ctr(30, 'b')],
+        vec![],
+        "b",
+    );
     let d = diff(&old, &new);
     assert_eq!(d.containers.new.len(), 1);
     assert_eq!(d.containers.new[0].group.id, Some(id('b')));

@@ -66,7 +66,11 @@ fn not_a_snapshot_is_named() {
         ("png", png, "not JSON"),
         ("obj", br#"{"a": 1, "schema": 1}"#, "no \"format\""),
         ("arr", b"[1, 2, 3]", "no \"format\""),
-        ("other", br#"{"format": "other-tool", "schema": 1}"#, "other-tool"),
+        (
+            "other",
+            br#"{"format": "other-tool", "schema": 1}"#,
+            "other-tool",
+        ),
         ("cut", br#"{"forma"#, "ends before"),
     ];
     for (name, data, want) in cases {
@@ -84,14 +88,24 @@ fn newer_schema_is_refused_even_when_its_shape_changed() {
     let doc = br#"{"format":"procscope-snapshot","schema":7,"meta":"new shape","procs":[]}"#;
     let e = err_of(&write_raw(&dir, "new", doc));
     assert!(
-        matches!(e, SnapshotFileError::NewerSchema { found: 7, supported: 1, .. }),
+        matches!(
+            e,
+            SnapshotFileError::NewerSchema {
+                found: 7,
+                supported: 1,
+                ..
+            }
+        ),
         "{e}"
     );
     // A newer document that happens to parse with today's model is refused too.
     let mut v = serde_json::to_value(sample()).unwrap();
     v["schema"] = 2.into();
     let e = err_of(&write_raw(&dir, "new2", v.to_string().as_bytes()));
-    assert!(matches!(e, SnapshotFileError::NewerSchema { found: 2, .. }), "{e}");
+    assert!(
+        matches!(e, SnapshotFileError::NewerSchema { found: 2, .. }),
+        "{e}"
+    );
 }
 
 #[test]
@@ -142,7 +156,10 @@ fn missing_file_and_size_cap() {
     let path = dir.path().join("s.json.gz");
     write_snapshot(&path, &sample()).unwrap();
     let e = read_snapshot_capped(&path, 64).expect_err("over the cap");
-    assert!(matches!(e, SnapshotFileError::TooLarge { limit: 64, .. }), "{e}");
+    assert!(
+        matches!(e, SnapshotFileError::TooLarge { limit: 64, .. }),
+        "{e}"
+    );
     let e = write_snapshot(&dir.path().join("no/such/dir.json"), &sample()).expect_err("no dir");
     assert!(matches!(e, SnapshotFileError::Write { .. }), "{e}");
 }
