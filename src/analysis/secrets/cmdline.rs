@@ -17,16 +17,24 @@ pub(crate) struct Item<'a> {
     pub norm: Option<Vec<u8>>,
 }
 
-/// Upper-case, leading dashes dropped, `-` `.` and spaces turned into `_`.
+/// Upper-case, leading dashes dropped, `-` `.` and spaces turned into `_`, and camelCase split
+/// (`keyStorePassword` -> `KEY_STORE_PASSWORD`), so one set of name patterns fits variables,
+/// flags and Java properties.
 pub(crate) fn normalise(name: &[u8]) -> Vec<u8> {
     let start = name.iter().position(|c| *c != b'-').unwrap_or(name.len());
-    name[start..]
-        .iter()
-        .map(|c| match c {
+    let mut out = Vec::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for &c in &name[start..] {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push(b'_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(match c {
             b'-' | b'.' | b' ' => b'_',
             c => c.to_ascii_uppercase(),
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 fn basename(b: &[u8]) -> &[u8] {
@@ -244,6 +252,16 @@ mod tests {
                 ))
             })
             .collect()
+    }
+
+    #[test]
+    fn names_normalise() {
+        assert_eq!(normalise(b"--db-password"), b"DB_PASSWORD");
+        assert_eq!(
+            normalise(b"-Djavax.net.ssl.keyStorePassword"),
+            b"DJAVAX_NET_SSL_KEY_STORE_PASSWORD"
+        );
+        assert_eq!(normalise(b"AWS_SECRET_ACCESS_KEY"), b"AWS_SECRET_ACCESS_KEY");
     }
 
     #[test]

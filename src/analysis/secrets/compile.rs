@@ -56,6 +56,8 @@ pub(crate) struct Rule {
     pub cmdline: bool,
     pub lead: bool,
     pub jwt_claims: Option<Regex>,
+    /// Whether base64 of printable text may count as a secret.
+    pub encoded_text: bool,
     pub allow: Allow,
 }
 
@@ -188,6 +190,7 @@ fn compile_rule(r: &RuleSpec, path: &str) -> Result<Rule, RulesError> {
             Some(p) => Some(compile_one(&r.id, path, "jwt_claims", p)?),
             None => None,
         },
+        encoded_text: r.encoded_text,
         allow: compile_allow(&r.allowlist, &r.id, path)?,
     })
 }

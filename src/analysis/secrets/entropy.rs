@@ -87,6 +87,16 @@ pub fn base64url_decode(s: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `b` is base64 whose decoding is printable text (an encoded config, not key material).
+pub fn is_encoded_text(b: &[u8]) -> bool {
+    let Some(d) = base64url_decode(b) else {
+        return false;
+    };
+    d.len() >= 8
+        && d.iter()
+            .all(|c| c.is_ascii_graphic() || matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+}
+
 /// The decoded payload (middle part) of a JWT.
 pub fn jwt_payload(token: &[u8]) -> Option<Vec<u8>> {
     let mut parts = token.split(|c| *c == b'.');
@@ -122,5 +132,7 @@ mod tests {
         assert_eq!(base64url_decode(b"eyJhIjoxfQ").unwrap(), b"{\"a\":1}");
         assert_eq!(jwt_payload(b"eyJ.eyJhIjoxfQ.sig").unwrap(), b"{\"a\":1}");
         assert!(base64url_decode(b"a b").is_none());
+        assert!(is_encoded_text(b"eyJsb2ciOiJpbmZvIiwicG9ydCI6ODA4MH0="));
+        assert!(!is_encoded_text(b"q8Zt/1Xb+Vn3Rk0sLp9WmE4yTa7HcJ2uQdG5fNiOoB6="));
     }
 }

@@ -79,6 +79,9 @@ pub struct RuleSpec {
     pub lead: bool,
     #[serde(default)]
     pub jwt_claims: Option<String>,
+    /// `false`: a value that is base64 of printable text (encoded config) is not a secret.
+    #[serde(default = "yes")]
+    pub encoded_text: bool,
     #[serde(default)]
     pub allowlist: AllowSpec,
     #[serde(default = "yes")]

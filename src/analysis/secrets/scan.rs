@@ -66,7 +66,14 @@ impl<'r> Scanner<'r> {
             let norm = cmdline::normalise(e.name.as_bytes());
             let named = self.name_rules(&norm);
             let mut hits = Vec::new();
-            self.check(SecretSource::Environ, v.as_bytes(), &named, true, &mut hits);
+            self.check(
+                SecretSource::Environ,
+                v.as_bytes(),
+                Some(&norm),
+                &named,
+                true,
+                &mut hits,
+            );
             for (rule, start, end, severity, placeholder, ent) in hits {
                 out.push(Hit {
                     source: SecretSource::Environ,
@@ -96,6 +103,7 @@ impl<'r> Scanner<'r> {
             self.check(
                 SecretSource::Cmdline,
                 it.value,
+                it.norm.as_deref(),
                 &named,
                 it.norm.is_none(),
                 &mut hits,
@@ -125,6 +133,7 @@ impl<'r> Scanner<'r> {
         &mut self,
         source: SecretSource,
         value: &[u8],
+        norm: Option<&[u8]>,
         named: &[usize],
         value_rules: bool,
         out: &mut Vec<(usize, usize, usize, Severity, bool, f64)>,
@@ -154,6 +163,10 @@ impl<'r> Scanner<'r> {
                 }
             }
             cands.extend(self.free.iter().copied().filter(|&r| applies(r)));
+            // why: a pattern rule may still exclude names (a hash under INTEGRITY_HASH).
+            if let Some(n) = norm {
+                cands.retain(|&r| rs.rules[r].named || !rs.rules[r].allow.name(n));
+            }
         }
         if any_kw {
             self.kw.iter_mut().for_each(|k| *k = false);
@@ -197,6 +210,9 @@ fn judge(rs: &RuleSet, r: usize, secret: &[u8]) -> Option<(Severity, bool, f64)>
         if !claims.is_match(&payload) {
             return None;
         }
+    }
+    if !rule.encoded_text && entropy::is_encoded_text(secret) {
+        return None;
     }
     if rule.allow.value(secret) {
         return None;
