@@ -111,6 +111,26 @@ pub struct Browser {
     pub interesting: Option<Vec<Interesting>>,
 }
 
+/// What the app derives from a snapshot: secret findings, tree, containers, search text.
+/// Computed with the scan, off the UI thread.
+pub struct Derived {
+    pub findings: Findings,
+    pub tree: ProcessTree,
+    pub groups: Vec<ContainerGroup>,
+    pub hay: Vec<String>,
+}
+
+impl Derived {
+    pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>) -> Derived {
+        Derived {
+            findings: Findings::scan(snap, rules),
+            tree: ProcessTree::build(snap),
+            groups: containers(snap),
+            hay: snap.processes.iter().map(search::haystack).collect(),
+        }
+    }
+}
+
 /// Status-bar state.
 #[derive(Clone, Debug, Default)]
 pub struct Status {
@@ -196,12 +216,19 @@ impl App {
 
     /// Replace the snapshot, keeping selection, collapsed nodes and queries by (pid, start).
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
+        let derived = Derived::compute(&snap, self.rules.as_deref());
+        self.install(snap, derived, metrics);
+    }
+
+    /// Replace the snapshot with one whose derived data was computed elsewhere (the collector
+    /// thread), so the UI thread only swaps it in.
+    pub fn install(&mut self, snap: Snapshot, d: Derived, metrics: HashMap<Pid, (f32, u64)>) {
         let selected = self.selected_key();
-        self.findings = Findings::scan(&snap, self.rules.as_deref());
-        self.hay = snap.processes.iter().map(search::haystack).collect();
+        self.findings = d.findings;
+        self.hay = d.hay;
         self.snap = Arc::new(snap);
-        self.tree = ProcessTree::build(&self.snap);
-        self.groups = containers(&self.snap);
+        self.tree = d.tree;
+        self.groups = d.groups;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();

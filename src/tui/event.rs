@@ -2,18 +2,25 @@
 //! that takes whole snapshots on request (plus live CPU and memory from sysinfo), so the UI never
 //! blocks on a scan.
 
+use super::app::Derived;
+use crate::analysis::secrets::RuleSet;
 use crate::collect;
 use crate::model::{Pid, Snapshot};
 use crossterm::event::Event as TermEvent;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Something for the event loop.
 pub enum Event {
     Term(TermEvent),
-    /// A finished scan: the snapshot (or the error) and live metrics by pid.
-    Snapshot(Result<Box<Snapshot>, String>, HashMap<Pid, (f32, u64)>),
+    /// A finished scan: the snapshot and what is derived from it (or the error), and live
+    /// metrics by pid.
+    Snapshot(
+        Result<Box<(Snapshot, Derived)>, String>,
+        HashMap<Pid, (f32, u64)>,
+    ),
     /// The input thread stopped (terminal closed).
     InputClosed,
 }
@@ -46,8 +53,9 @@ pub enum Source {
     File(PathBuf),
 }
 
-/// Start the collector; each `()` sent on the returned channel takes one snapshot.
-pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
+/// Start the collector; each `()` sent on the returned channel takes one snapshot and derives
+/// the findings, tree and containers from it with `rules`.
+pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>) -> Sender<()> {
     let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::spawn(move || {
         let mut sys: Option<sysinfo::System> = None;
@@ -75,6 +83,10 @@ pub fn collector(source: Source, tx: Sender<Event>) -> Sender<()> {
                 }
             };
 
+            let res = res.map(|s| {
+                let d = Derived::compute(&s, rules.as_deref());
+                Box::new((*s, d))
+            });
             if tx.send(Event::Snapshot(res, metrics)).is_err() {
                 return;
             }

@@ -89,7 +89,7 @@ pub fn run(opts: &Options) -> Result<()> {
     }
     app.status.scanning = Some(0);
     let (tx, rx) = channel();
-    let req = event::collector(source, tx.clone());
+    let req = event::collector(source, app.rules.clone(), tx.clone());
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;
@@ -186,7 +186,10 @@ fn on_event(app: &mut App, ev: Event, clock: &mut Clock, effects: &mut Vec<Effec
         Event::Term(_) => {}
         Event::Snapshot(res, metrics) => {
             match res {
-                Ok(s) => app.set_snapshot(*s, metrics),
+                Ok(b) => {
+                    let (snap, derived) = *b;
+                    app.install(snap, derived, metrics);
+                }
                 Err(e) => app.scan_failed(e),
             }
             clock.scan_started = None;
