@@ -407,25 +407,18 @@ fn tiny_and_huge_terminals_do_not_panic() {
 }
 
 #[test]
-fn only_the_tui_module_uses_ratatui_or_crossterm() {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src.clone()];
-    let mut offenders = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("read src") {
-            let path = e.expect("entry").path();
-            if path.starts_with(src.join("tui")) {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                let text = std::fs::read_to_string(&path).expect("read file");
-                if text.contains("ratatui") || text.contains("crossterm") {
-                    offenders.push(path);
-                }
-            }
-        }
-    }
-    assert!(offenders.is_empty(), "{offenders:?}");
+fn snapshot_file_mode_has_no_roots() {
+    let mut a = app();
+    a.file = Some("/evidence/node1.json.gz".into());
+    a.root_unavailable = Some(procscope::cli::NO_ROOT_IN_SNAPSHOT.into());
+    assert!(press(&mut a, "R").is_empty(), "no root is opened");
+    let s = screen(&a);
+    assert!(
+        s.contains("container roots are not in a snapshot file"),
+        "{s}"
+    );
+    assert!(
+        s.contains("file /evidence/node1.json.gz (/fixture/proc at 2026-11-22"),
+        "{s}"
+    );
 }

@@ -174,6 +174,8 @@ pub struct App {
     pub rules: Option<Arc<RuleSet>>,
     /// Why container roots cannot be browsed (a snapshot file), if so.
     pub root_unavailable: Option<String>,
+    /// The snapshot file shown, when not a proc root.
+    pub file: Option<String>,
 }
 
 impl App {
@@ -209,6 +211,7 @@ impl App {
             theme: super::theme::Theme::from_env(),
             rules: rules.map(Arc::new),
             root_unavailable: None,
+            file: None,
         };
         app.set_snapshot(snap, HashMap::new());
         app

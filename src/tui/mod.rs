@@ -84,8 +84,9 @@ pub fn run(opts: &Options) -> Result<()> {
         ..Snapshot::default()
     };
     let mut app = App::new(empty, keymap, Some(rules), opts.reveal);
-    if opts.snapshot.is_some() {
+    if let Some(path) = &opts.snapshot {
         app.root_unavailable = Some(crate::cli::NO_ROOT_IN_SNAPSHOT.to_string());
+        app.file = Some(path.display().to_string());
     }
     app.status.scanning = Some(0);
     let (tx, rx) = channel();

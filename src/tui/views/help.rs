@@ -1,6 +1,7 @@
 //! The help popup, generated from the keymap: every key of every mode with what it does.
 
 use super::fit;
+use crate::model::escape;
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -13,6 +14,8 @@ pub fn lines(app: &App) -> Vec<(bool, String)> {
     for (mode, entries) in app.keymap.help() {
         out.push((true, mode.title().to_string()));
         for (keys, desc) in entries {
+            // why: descriptions may come from the user's keymap file; draw them escaped too.
+            let (keys, desc) = (escape(&keys), escape(&desc));
             out.push((false, format!("  {} {}", fit(&keys, 22), desc)));
         }
     }

@@ -11,8 +11,17 @@ use ratatui::widgets::Paragraph;
 /// The status text.
 pub fn text(app: &App) -> String {
     let s = &app.snap;
+    let source = match &app.file {
+        Some(f) => format!(
+            "file {} ({} at {})",
+            escape(f),
+            escape(&s.meta.source),
+            crate::model::time::utc(s.meta.taken_at)
+        ),
+        None => escape(&s.meta.source).into_owned(),
+    };
     let mut parts = vec![
-        escape(&s.meta.source).into_owned(),
+        source,
         format!("{} procs", s.processes.len()),
         format!("scan {} ms", s.meta.scan_ms),
     ];
