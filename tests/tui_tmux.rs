@@ -219,3 +219,19 @@ fn tui_end_to_end_in_tmux() {
     );
     drop(planted);
 }
+
+#[test]
+fn without_a_terminal_the_ui_refuses_in_one_line() {
+    let out = assert_cmd::Command::cargo_bin("procscope")
+        .expect("binary")
+        .output()
+        .expect("run procscope");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "no escape sequences written to a pipe"
+    );
+}

@@ -62,30 +62,13 @@ pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>)
         while req_rx.recv().is_ok() {
             // Coalesce requests queued while the last scan ran.
             while req_rx.try_recv().is_ok() {}
-            let (res, metrics) = match &source {
-                Source::Proc(path) => {
-                    let res = collect::snapshot_at(path, &collect::Options::default())
-                        .map(Box::new)
-                        .map_err(|e| format!("scan failed: {e}"));
-                    let live = res.as_ref().is_ok_and(|s| s.meta.live);
-                    let metrics = if live {
-                        live_metrics(&mut sys)
-                    } else {
-                        HashMap::new()
-                    };
-                    (res, metrics)
-                }
-                Source::File(path) => {
-                    let res = crate::source::snapshot_file::read_snapshot(path)
-                        .map(Box::new)
-                        .map_err(|e| format!("cannot read snapshot: {e}"));
-                    (res, HashMap::new())
-                }
-            };
-
-            let res = res.map(|s| {
-                let d = Derived::compute(&s, rules.as_deref());
-                Box::new((*s, d))
+            // why: a bug met in one scan must not end the UI; report it and keep the old one.
+            let work = std::panic::AssertUnwindSafe(|| take(&source, rules.as_deref(), &mut sys));
+            let (res, metrics) = std::panic::catch_unwind(work).unwrap_or_else(|_| {
+                (
+                    Err("scan failed: internal error".to_string()),
+                    HashMap::new(),
+                )
             });
             if tx.send(Event::Snapshot(res, metrics)).is_err() {
                 return;
@@ -93,6 +76,38 @@ pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>)
         }
     });
     req_tx
+}
+
+type Taken = (
+    Result<Box<(Snapshot, Derived)>, String>,
+    HashMap<Pid, (f32, u64)>,
+);
+
+/// One snapshot from `source` and what is derived from it, with live metrics.
+fn take(source: &Source, rules: Option<&RuleSet>, sys: &mut Option<sysinfo::System>) -> Taken {
+    let (res, metrics) = match source {
+        Source::Proc(path) => {
+            let res = collect::snapshot_at(path, &collect::Options::default())
+                .map_err(|e| format!("scan failed: {e}"));
+            let live = res.as_ref().is_ok_and(|s| s.meta.live);
+            let metrics = if live {
+                live_metrics(sys)
+            } else {
+                HashMap::new()
+            };
+            (res, metrics)
+        }
+        Source::File(path) => {
+            let res = crate::source::snapshot_file::read_snapshot(path)
+                .map_err(|e| format!("cannot read snapshot: {e}"));
+            (res, HashMap::new())
+        }
+    };
+    let res = res.map(|s| {
+        let d = Derived::compute(&s, rules);
+        Box::new((s, d))
+    });
+    (res, metrics)
 }
 
 /// CPU % since the previous refresh and resident memory, per pid, from sysinfo.

@@ -58,6 +58,9 @@ pub fn draw(frame: &mut ratatui::Frame, app: &App) {
 
 /// Run the TUI until the user quits. The terminal is restored on return and on panic.
 pub fn run(opts: &Options) -> Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!("the interactive UI needs a terminal; use a subcommand (see --help)");
+    }
     let keymap = Keymap::load().map_err(|e| anyhow!("keymap: {e}"))?;
     let rules = RuleSet::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
@@ -94,8 +97,15 @@ pub fn run(opts: &Options) -> Result<()> {
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;
+    let ui = std::thread::current().id();
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // why: a panic in a background thread is caught and reported by its joiner (the
+        // collector shows "scan failed"); restoring the terminal under the running UI would
+        // wreck the screen. Only the UI thread's panic ends the UI and restores the terminal.
+        if std::thread::current().id() != ui {
+            return;
+        }
         let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
         prev(info);
     }));
