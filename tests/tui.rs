@@ -376,13 +376,16 @@ fn refresh_keeps_selection_and_collapsed_nodes() {
 #[test]
 fn mouse_click_and_wheel() {
     let mut a = app();
+    let click = |a: &mut App, column: u16, row: u16| {
+        a.mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
     // Rows start under the top bar and the header: screen row 4 is the third process.
-    a.mouse(MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 5,
-        row: 4,
-        modifiers: KeyModifiers::NONE,
-    });
+    click(&mut a, 5, 4);
     assert_eq!(a.selected().map(|p| p.pid), Some(200));
     a.mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
@@ -391,6 +394,15 @@ fn mouse_click_and_wheel() {
         modifiers: KeyModifiers::NONE,
     });
     assert_eq!(a.selected().map(|p| p.pid), Some(500));
+    // The top bar: " procscope " then " 1 Tree " then " 2 Secrets (3) ".
+    click(&mut a, 22, 0);
+    assert_eq!(a.view, View::Secrets);
+    click(&mut a, 13, 0);
+    assert_eq!(a.view, View::Procs);
+    // The detail tabs: " Overview ", " Environ ", " Files ".
+    press(&mut a, "enter");
+    click(&mut a, 23, 2);
+    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Files));
 }
 
 #[test]

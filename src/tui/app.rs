@@ -297,6 +297,26 @@ impl App {
             MouseEventKind::ScrollUp => {
                 self.move_sel(-3);
             }
+            MouseEventKind::Down(_) if ev.row == 0 => {
+                let labels: Vec<_> = super::views::top_labels(self)
+                    .into_iter()
+                    .map(|(l, a, _)| (l, a))
+                    .collect();
+                if let Some(Some(a)) = super::views::hit(&labels, ev.column) {
+                    return self.handle(a);
+                }
+            }
+            // The detail screen's tab row: under the top bar and the process line.
+            MouseEventKind::Down(_)
+                if ev.row == 2
+                    && self.view == View::Detail
+                    && self.viewer.is_none()
+                    && self.help.is_none() =>
+            {
+                if let Some(Some(tab)) = super::views::hit(&super::views::tab_labels(), ev.column) {
+                    return self.set_tab(tab);
+                }
+            }
             MouseEventKind::Down(_) => {
                 if let Some((top, height)) = super::views::list_area(self) {
                     let y = ev.row as usize;

@@ -82,18 +82,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
     }
     frame.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..area });
-    let tabs: Vec<Span> = Tab::ALL
-        .iter()
-        .flat_map(|tab| {
-            let st = if *tab == d.tab {
-                t.bar_active()
-            } else {
-                t.bar()
-            };
-            [
-                Span::styled(format!(" {} ", tab.title()), st),
-                Span::raw(" "),
-            ]
+    let tabs: Vec<Span> = super::tab_labels()
+        .into_iter()
+        .map(|(label, tab)| match tab {
+            Some(tab) if tab == d.tab => Span::styled(label, t.bar_active()),
+            Some(_) => Span::styled(label, t.bar()),
+            None => Span::raw(label),
         })
         .collect();
     frame.render_widget(

@@ -12,6 +12,7 @@ pub mod status;
 pub mod table;
 pub mod viewer;
 
+use super::action::Action;
 use super::app::{App, Tab, View};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -87,27 +88,62 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
-fn top_bar(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let tab =
-        |label: String, on: bool| Span::styled(label, if on { t.bar_active() } else { t.bar() });
-    let nf = app.findings.rows.len();
+/// The labels of the top bar, what a click on each does, and whether it is the current view.
+pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
     let view = if app.viewer.is_some() {
         None
     } else {
         Some(app.view)
     };
-    let spans = vec![
-        Span::styled(" procscope ", t.bar_active()),
-        tab(" 1 Tree ".into(), view == Some(View::Procs)),
-        tab(format!(" 2 Secrets ({nf}) "), view == Some(View::Secrets)),
-        tab(
+    vec![
+        (" procscope ".into(), None, true),
+        (
+            " 1 Tree ".into(),
+            Some(Action::ShowTree),
+            view == Some(View::Procs),
+        ),
+        (
+            format!(" 2 Secrets ({}) ", app.findings.rows.len()),
+            Some(Action::ShowSecrets),
+            view == Some(View::Secrets),
+        ),
+        (
             format!(" 3 Containers ({}) ", app.groups.len()),
+            Some(Action::ShowContainers),
             view == Some(View::Containers),
         ),
-        tab(" Detail ".into(), view == Some(View::Detail)),
-        tab(" ? help ".into(), false),
-    ];
+        (" Detail ".into(), None, view == Some(View::Detail)),
+        (" ? help ".into(), Some(Action::Help), false),
+    ]
+}
+
+/// What a click at column `x` of a row made of `labels` hits.
+pub fn hit<T: Copy>(labels: &[(String, T)], x: u16) -> Option<T> {
+    let mut at = 0usize;
+    for (label, what) in labels {
+        let w = label.chars().count();
+        if (x as usize) < at + w {
+            return Some(*what);
+        }
+        at += w;
+    }
+    None
+}
+
+/// The tab labels of the detail screen (each followed by a one-column gap).
+pub fn tab_labels() -> Vec<(String, Option<Tab>)> {
+    Tab::ALL
+        .iter()
+        .flat_map(|t| [(format!(" {} ", t.title()), Some(*t)), (" ".into(), None)])
+        .collect()
+}
+
+fn top_bar(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let spans: Vec<Span> = top_labels(app)
+        .into_iter()
+        .map(|(label, _, on)| Span::styled(label, if on { t.bar_active() } else { t.bar() }))
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar()), area);
 }
 
