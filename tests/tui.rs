@@ -4,57 +4,11 @@
 #[path = "tui_fixture/mod.rs"]
 mod fixture;
 
-use crossterm::event::{KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use procscope::analysis::secrets::RuleSet;
+use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use fixture::drive::{app, app_sized, press, screen};
 use procscope::tui::fsview::FileData;
-use procscope::tui::keymap::parse_key;
-use procscope::tui::theme::Theme;
-use procscope::tui::{App, Effect, Exec, Keymap, Tab, View};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use procscope::tui::{App, Effect, Exec, Tab, View};
 use std::collections::HashMap;
-
-fn app_sized(w: u16, h: u16) -> App {
-    let rules = RuleSet::builtin().expect("rules");
-    let mut app = App::new(
-        fixture::snapshot(),
-        Keymap::default_map().expect("keymap"),
-        Some(rules),
-        false,
-    );
-    app.theme = Theme { color: false };
-    app.resize(w, h);
-    app
-}
-
-fn app() -> App {
-    app_sized(100, 30)
-}
-
-/// Press keys given as keymap names separated by spaces; `"text:abc"` types characters.
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for k in keys.split(' ').filter(|k| !k.is_empty()) {
-        if let Some(text) = k.strip_prefix("text:") {
-            for c in text.chars() {
-                fx.extend(app.key(KeyEvent::new(
-                    crossterm::event::KeyCode::Char(c),
-                    KeyModifiers::NONE,
-                )));
-            }
-            continue;
-        }
-        let key = parse_key(k).expect("key name");
-        fx.extend(app.key(KeyEvent::new(key.code, key.mods)));
-    }
-    fx
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    term.draw(|f| procscope::tui::draw(f, app)).expect("draw");
-    term.backend().to_string()
-}
 
 #[test]
 fn tree_view() {

@@ -4,6 +4,8 @@
 //! generator of large trees.
 #![allow(dead_code)]
 
+pub mod drive;
+
 use procscope::model::*;
 use std::collections::BTreeMap;
 
