@@ -73,9 +73,12 @@ fn diff_reports_exactly_the_changes_made() {
         &d1,
     );
     wait_for("sleep exec", || (comm(a.pid()) == "sleep").then_some(()));
-    wait_for("python cwd", || {
-        let cwd = std::fs::read_link(format!("/proc/{}/cwd", c.pid())).ok()?;
-        (cwd == d1 && std::fs::read_link(format!("/proc/{}/exe", c.pid())).is_ok()).then_some(())
+    // The fd-closing wrapper is python too: wait until the script itself runs.
+    wait_for("script exec", || {
+        let argv = std::fs::read(format!("/proc/{}/cmdline", c.pid())).ok()?;
+        String::from_utf8_lossy(&argv)
+            .contains("trig, target")
+            .then_some(())
     });
     let old = dir.path().join("old.json.gz");
     text(&["snapshot", "-o", old.to_str().unwrap()]);

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use procscope::analysis::diff::diff;
 use procscope::model::{
     Bytes, Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, Meta, NetNs, Process, Proto,
     SCHEMA_VERSION, Snapshot, Socket, Stats, Thread, Unavailable,
@@ -283,5 +284,41 @@ proptest! {
         // Escaping is idempotent: a file written from what was read reads back the same.
         write_snapshot(&path, &back).unwrap();
         prop_assert_eq!(read_snapshot(&path).unwrap(), want);
+    }
+
+    #[test]
+    fn a_snapshot_never_differs_from_itself(s in snapshot()) {
+        let d = diff(&s, &s);
+        prop_assert!(d.is_empty(), "{:?}", d.processes);
+    }
+
+    #[test]
+    fn diff_is_symmetric(a in snapshot(), other in snapshot(), keep in 0usize..5) {
+        // b shares some processes with a (some changed) and has others of its own.
+        let mut b = a.clone();
+        b.processes.truncate(keep);
+        for p in b.processes.iter_mut().step_by(2) {
+            p.cwd = Some("/changed".into());
+            p.comm = "renamed".into();
+            p.kernel_thread = !p.kernel_thread;
+        }
+        b.processes.extend(other.processes);
+        b.processes.sort_by_key(|p| p.pid);
+        b.sockets.extend(other.sockets);
+        let (ab, ba) = (diff(&a, &b), diff(&b, &a));
+        let keys = |v: &[procscope::analysis::diff::ProcessRef]| {
+            v.iter().map(|p| (p.pid, p.start_time)).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(keys(&ab.processes.started), keys(&ba.processes.gone));
+        prop_assert_eq!(keys(&ab.processes.gone), keys(&ba.processes.started));
+        let changed = |v: &[procscope::analysis::diff::ProcessChange]| {
+            v.iter().map(|c| (c.pid, c.start_time, c.cwd.is_some(), c.comm_change.is_some()))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(changed(&ab.processes.changed), changed(&ba.processes.changed));
+        prop_assert_eq!(&ab.listening.opened, &ba.listening.closed);
+        prop_assert_eq!(&ab.connections.closed, &ba.connections.opened);
+        prop_assert_eq!(&ab.containers.new, &ba.containers.gone);
+        prop_assert_eq!(ab.boot, ba.boot);
     }
 }

@@ -1,6 +1,8 @@
 //! Recall and precision of the built-in secret rules over a labelled corpus of environ entries and
 //! command lines (tests/fixtures/secrets/corpus.yaml): fails below recall 0.95 or precision 0.90.
 
+#![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
+
 use procscope::analysis::secrets::{self, Finding, RuleSet, Severity};
 use procscope::model::{Bytes, EnvEntry, Process, Snapshot};
 use serde::Deserialize;
@@ -50,9 +52,9 @@ fn snapshot_of(e: &Entry) -> Snapshot {
 fn hit(e: &Entry, f: &[Finding]) -> bool {
     match e.expect.as_str() {
         "lead" => f.iter().any(|x| x.lead),
-        _ => f.iter().any(|x| {
-            !x.lead && !x.placeholder && e.secret.as_ref().is_none_or(|s| x.value == *s)
-        }),
+        _ => f
+            .iter()
+            .any(|x| !x.lead && !x.placeholder && e.secret.as_ref().is_none_or(|s| x.value == *s)),
     }
 }
 
@@ -84,7 +86,10 @@ fn corpus_recall_and_precision() {
                     .collect();
                 if !bad.is_empty() {
                     fp += 1;
-                    misses.push(format!("FALSE {} {:?} {:?} -> {:?}", e.id, e.env, e.argv, bad));
+                    misses.push(format!(
+                        "FALSE {} {:?} {:?} -> {:?}",
+                        e.id, e.env, e.argv, bad
+                    ));
                 }
             }
             other => panic!("{}: unknown label {other}", e.id),

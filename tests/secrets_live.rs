@@ -1,6 +1,8 @@
 //! End to end: real processes carrying planted secrets in their environ and argv are found by
 //! `procscope secrets`, and no planted value appears in any output without `--reveal`.
 
+#![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
@@ -46,7 +48,9 @@ struct Planted {
 fn plant() -> Planted {
     let aws = format!(
         "AKIA{}",
-        rand_token(16, 1).to_uppercase().replace(['0', '1', '8', '9'], "Q")
+        rand_token(16, 1)
+            .to_uppercase()
+            .replace(['0', '1', '8', '9'], "Q")
     );
     let gh = format!("ghp_{}", rand_token(36, 2));
     let dbpw = format!("Pw-{}", rand_token(10, 3));
@@ -72,7 +76,10 @@ fn plant() -> Planted {
         .env("AWS_ACCESS_KEY_ID", &aws)
         .env("GITHUB_TOKEN", &gh)
         .env("DB_PASSWORD", &dbpw)
-        .env("DATABASE_URL", format!("postgres://app:{url_pw}@db:5432/app"))
+        .env(
+            "DATABASE_URL",
+            format!("postgres://app:{url_pw}@db:5432/app"),
+        )
         .env("TLS_PRIVATE_KEY", &pem)
         .env("CORP_CREDENTIAL_BLOB", &corp)
         .env("AWS_DOCS_KEY", "AKIAIOSFODNN7EXAMPLE")
@@ -156,10 +163,16 @@ fn planted_secrets_are_found_and_never_leak_unrevealed() {
     let rule_of = |n: &str| mine.iter().find(|f| f["name"] == n).unwrap()["rule"].clone();
     assert_eq!(rule_of("CORP_CREDENTIAL_BLOB"), "corp-blob");
     assert_eq!(rule_of("AWS_ACCESS_KEY_ID"), "aws-access-key-id");
-    assert_ne!(rule_of("GITHUB_TOKEN"), "github-token", "disabled rule fired");
+    assert_ne!(
+        rule_of("GITHUB_TOKEN"),
+        "github-token",
+        "disabled rule fired"
+    );
     assert!(mine.iter().all(|f| f["container"].is_null()));
     assert!(
-        !mine.iter().any(|f| f["name"] == "AWS_DOCS_KEY" || f["name"] == "PASSWORD_STORE_DIR"),
+        !mine
+            .iter()
+            .any(|f| f["name"] == "AWS_DOCS_KEY" || f["name"] == "PASSWORD_STORE_DIR"),
         "decoy flagged: {mine:#?}"
     );
     let lead = mine
@@ -196,7 +209,10 @@ fn planted_secrets_are_found_and_never_leak_unrevealed() {
     }
     let (_, grep, _) = procscope(&["secrets", "--pattern", "fakeserver|CORP_", "--json"]);
     let grep: Vec<Value> = serde_json::from_str(&grep).unwrap();
-    assert!(grep.iter().any(|f| f["pid"] == pid && f["name"] == "CORP_CREDENTIAL_BLOB"));
+    assert!(
+        grep.iter()
+            .any(|f| f["pid"] == pid && f["name"] == "CORP_CREDENTIAL_BLOB")
+    );
 
     for run in [
         vec!["secrets", "--json", "--reveal"],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: busybox-static (the rootfs of
-# test containers), tmux (end-to-end TUI test), iproute2 and procps/psmisc/lsof (reference tools).
+# test containers), tmux (end-to-end TUI test), iproute2 and procps/psmisc/lsof (reference tools),
+# gcc (compiles tests/fixtures/child.c) and python3 (memfd exec test).
 set -euo pipefail
 need=()
 command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || need+=(busybox-static)
@@ -9,6 +10,8 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v pstree >/dev/null 2>&1 || need+=(psmisc)
 command -v ps >/dev/null 2>&1 || need+=(procps)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq

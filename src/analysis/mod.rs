@@ -1,5 +1,6 @@
-//! Pure analysis: container identity, masking of secret values, the interesting paths of a
-//! container root, views of file content, and the differences between two snapshots.
+//! Pure analysis over a snapshot: container identity, secrets, masking of secret values, the
+//! interesting paths of a container root, views of file content, and the differences between
+//! two snapshots.
 
 pub mod container;
 pub mod containers;

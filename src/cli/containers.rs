@@ -20,8 +20,9 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
                 .unwrap_or_default();
             vec![
                 g.runtime.clone(),
-                g.id.as_deref()
-                    .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned()),
+                g.id.as_deref().map_or("-".into(), |i| {
+                    escape(&i.chars().take(12).collect::<String>()).into_owned()
+                }),
                 g.pod_uid
                     .as_deref()
                     .map_or("-".into(), |u| escape(u).into_owned()),

@@ -58,7 +58,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         p.pid,
         p.ppid,
         p.comm.safe(),
-        p.state
+        escape(&p.state)
     ));
     let started = p.started_at.map(time::utc).unwrap_or_else(|| "?".into());
     l.push(format!("started {started} (ticks {})", p.start_time));
@@ -115,7 +115,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         l.push(format!(
             "tracer {}  cap_eff {}  seccomp {}  nspid {}",
             opt(p.tracer_pid.map(|t| t.to_string())),
-            opt(p.cap_eff.clone()),
+            opt(p.cap_eff.as_deref().map(|c| escape(c).into_owned())),
             opt(p.seccomp.map(|s| ["disabled", "strict", "filter"]
                 .get(s as usize)
                 .copied()
@@ -160,7 +160,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         l.push(format!(
             "cgroup {}:{}:{}",
             c.hierarchy,
-            c.controllers.join(","),
+            escape(&c.controllers.join(",")),
             c.path.safe()
         ));
     }
@@ -235,7 +235,11 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     if !p.unavailable.is_empty() {
         o.line("")?;
         for (f, w) in &p.unavailable {
-            o.line(&format!("unavailable {f}: {w}"))?;
+            o.line(&format!(
+                "unavailable {}: {}",
+                escape(f),
+                escape(&w.to_string())
+            ))?;
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `--min-severity` values.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum MinSeverity {
     Low,
@@ -27,6 +28,7 @@ impl From<MinSeverity> for Severity {
     }
 }
 
+/// Options of `procscope secrets`.
 #[derive(Debug, Args)]
 pub struct SecretsArgs {
     /// Instead of the rules, report environ entries (`NAME=value`) and argv entries matching
@@ -63,6 +65,7 @@ fn container_cell(f: &Finding) -> String {
     }
 }
 
+/// Print the findings (or the rules, with `--list-rules`) as a table or JSON.
 pub fn run(
     snap: &Snapshot,
     rules: &RuleSet,
@@ -75,7 +78,9 @@ pub fn run(
         if o.json {
             let v: Vec<_> = rules
                 .describe()
-                .map(|(id, sev, d)| serde_json::json!({"id": id, "severity": sev, "description": d}))
+                .map(
+                    |(id, sev, d)| serde_json::json!({"id": id, "severity": sev, "description": d}),
+                )
                 .collect();
             return o.json(&v);
         }
@@ -137,16 +142,14 @@ pub fn run(
         .iter()
         .filter(|p| p.environ.is_none() && !p.kernel_thread)
         .count();
-    let mut summary = format!(
-        "{} finding(s) in {} process(es)",
-        found.len(),
-        procs.len()
-    );
+    let mut summary = format!("{} finding(s) in {} process(es)", found.len(), procs.len());
     if !counts.is_empty() {
         summary.push_str(&format!(" ({})", counts.join(", ")));
     }
     if unreadable > 0 {
-        summary.push_str(&format!("; environ unreadable for {unreadable} process(es)"));
+        summary.push_str(&format!(
+            "; environ unreadable for {unreadable} process(es)"
+        ));
     }
     if !reveal && !found.is_empty() {
         summary.push_str("; values masked (--reveal shows them)");

@@ -43,10 +43,10 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
     if p.container != parent.container
         && let Some(c) = &p.container
     {
-        let id =
+        // why: ids of lxc and nspawn are names, any UTF-8; cut at a char boundary.
+        let id: String =
             c.id.as_deref()
-                .map(|i| &i[..i.len().min(12)])
-                .unwrap_or("?");
+                .map_or("?".into(), |i| i.chars().take(12).collect());
         m.push(format!("container {}:{}", c.runtime, id));
     }
     let changed: Vec<&str> = ["mnt", "pid", "net", "user", "uts", "ipc", "cgroup"]
@@ -122,7 +122,7 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
         };
         let mut line = format!("{prefix}{}({})", crate::model::escape(&name), p.pid);
         for m in marks(p, parent_of(r.index)) {
-            line.push_str(&format!(" [{}]", m));
+            line.push_str(&format!(" [{}]", crate::model::escape(&m)));
         }
         o.line(&line)?;
         if a.threads {

@@ -60,12 +60,22 @@ fn inet(
     }
 }
 
-/// Parse one table's text. Errors are the parser's message.
+/// One line naming the table and the parser's complaint. why: procfs-core reports a malformed
+/// row as a multi-line "internal error ... please report this procfs bug"; the last line is
+/// the part that describes the input.
+fn table_error(proto: Proto, e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or_default().trim();
+    let detail = last.strip_prefix("Internal Unwrap Error: ").unwrap_or(last);
+    format!("{}: {detail}", proto.as_str())
+}
+
+/// Parse one table's text. Errors are one line.
 pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
     let si = sysinfo();
     match proto {
         Proto::Tcp | Proto::Tcp6 => {
-            let t = TcpNetEntries::from_read(buf, &si).map_err(|e| e.to_string())?;
+            let t = TcpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
@@ -83,7 +93,7 @@ pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, 
                 .collect())
         }
         Proto::Udp | Proto::Udp6 | Proto::Raw | Proto::Raw6 => {
-            let t = UdpNetEntries::from_read(buf, &si).map_err(|e| e.to_string())?;
+            let t = UdpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
@@ -116,63 +126,85 @@ fn field<'a>(it: &mut impl Iterator<Item = &'a [u8]>, what: &str) -> Result<&'a 
 }
 
 fn unix(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
-    let mut out = Vec::new();
-    for line in buf.split(|&b| b == b'\n').skip(1).filter(|l| !l.is_empty()) {
-        // Num RefCount Protocol Flags Type St Inode [Path]; the path is the rest of the line.
-        let mut rest = line;
-        let mut fields = Vec::with_capacity(7);
-        for _ in 0..7 {
-            let start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
-            rest = &rest[start..];
-            let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-            fields.push(&rest[..end]);
-            rest = &rest[end..];
+    let mut out: Vec<Socket> = Vec::new();
+    let mut lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').skip(1).collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    for line in lines {
+        match unix_row(netns, line) {
+            Ok(s) => out.push(s),
+            Err(e) => match out.last_mut() {
+                // why: the kernel prints a bound path raw, so a path holding '\n' goes on over
+                // the next lines; they belong to it, and must not discard the whole table.
+                Some(prev) if !prev.local_addr.is_empty() => {
+                    prev.local_addr.0.push(b'\n');
+                    prev.local_addr.0.extend_from_slice(line);
+                }
+                _ if line.is_empty() => {}
+                _ => return Err(e),
+            },
         }
-        let mut it = fields.into_iter();
-        let _num = field(&mut it, "unix slot")?;
-        let _refs = field(&mut it, "unix refcount")?;
-        let _proto = field(&mut it, "unix protocol")?;
-        let flags =
-            u32::from_str_radix(field(&mut it, "unix flags")?, 16).map_err(|_| "unix flags")?;
-        let ty = u16::from_str_radix(field(&mut it, "unix type")?, 16).map_err(|_| "unix type")?;
-        let st = u8::from_str_radix(field(&mut it, "unix state")?, 16).map_err(|_| "unix state")?;
-        let inode: u64 = field(&mut it, "unix inode")?
-            .parse()
-            .map_err(|_| "unix inode")?;
-        let path = rest.strip_prefix(b" ").unwrap_or(rest);
-        // __SO_ACCEPTCON (1 << 16) marks a listening socket.
-        let state = if flags & (1 << 16) != 0 {
-            "LISTEN"
-        } else {
-            match st {
-                1 => "UNCONNECTED",
-                2 => "CONNECTING",
-                3 => "CONNECTED",
-                4 => "DISCONNECTING",
-                _ => "UNKNOWN",
-            }
-        };
-        let sock_type = match ty {
-            1 => "stream",
-            2 => "dgram",
-            5 => "seqpacket",
-            _ => "other",
-        };
-        out.push(Socket {
-            proto: Proto::Unix,
-            local_addr: Bytes::from(path),
-            local_port: None,
-            remote_addr: None,
-            remote_port: None,
-            state: state.to_string(),
-            sock_type: Some(sock_type.to_string()),
-            inode,
-            netns,
-            uid: None,
-            pids: Vec::new(),
-        });
     }
     Ok(out)
+}
+
+/// One row of `net/unix`: Num RefCount Protocol Flags Type St Inode [Path]; the path is the
+/// rest of the line.
+fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, String> {
+    let mut rest = line;
+    let mut fields = Vec::with_capacity(7);
+    for _ in 0..7 {
+        let start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        rest = &rest[start..];
+        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        fields.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    let mut it = fields.into_iter();
+    if !field(&mut it, "unix slot")?.ends_with(':') {
+        return Err("unix slot".into());
+    }
+    let _refs = field(&mut it, "unix refcount")?;
+    let _proto = field(&mut it, "unix protocol")?;
+    let flags = u32::from_str_radix(field(&mut it, "unix flags")?, 16).map_err(|_| "unix flags")?;
+    let ty = u16::from_str_radix(field(&mut it, "unix type")?, 16).map_err(|_| "unix type")?;
+    let st = u8::from_str_radix(field(&mut it, "unix state")?, 16).map_err(|_| "unix state")?;
+    let inode: u64 = field(&mut it, "unix inode")?
+        .parse()
+        .map_err(|_| "unix inode")?;
+    let path = rest.strip_prefix(b" ").unwrap_or(rest);
+    // __SO_ACCEPTCON (1 << 16) marks a listening socket.
+    let state = if flags & (1 << 16) != 0 {
+        "LISTEN"
+    } else {
+        match st {
+            1 => "UNCONNECTED",
+            2 => "CONNECTING",
+            3 => "CONNECTED",
+            4 => "DISCONNECTING",
+            _ => "UNKNOWN",
+        }
+    };
+    let sock_type = match ty {
+        1 => "stream",
+        2 => "dgram",
+        5 => "seqpacket",
+        _ => "other",
+    };
+    Ok(Socket {
+        proto: Proto::Unix,
+        local_addr: Bytes::from(path),
+        local_port: None,
+        remote_addr: None,
+        remote_port: None,
+        state: state.to_string(),
+        sock_type: Some(sock_type.to_string()),
+        inode,
+        netns,
+        uid: None,
+        pids: Vec::new(),
+    })
 }
 
 fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
@@ -239,6 +271,24 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
     Some(t)
 }
 
+/// Why no member of a namespace gave its tables: a denial wins over "gone" or "missing".
+fn why_no_tables(root: &ProcRoot, pids: &[u32]) -> Unavailable {
+    let mut why: Option<Unavailable> = None;
+    for &pid in pids {
+        let w = match root.process(pid) {
+            Ok(d) => match d.read("net/tcp") {
+                Ok(_) => continue,
+                Err(e) => d.why(&e),
+            },
+            Err(_) => Unavailable::Gone,
+        };
+        if why.is_none() || w == Unavailable::Denied {
+            why = Some(w);
+        }
+    }
+    why.unwrap_or(Unavailable::Gone)
+}
+
 /// Read every table of every network namespace once (reusing `pre`, tables read while the
 /// processes were scanned), from the first member whose `net/` answers, then fill `pids` on
 /// sockets and `peers` on fds.
@@ -274,7 +324,7 @@ pub fn collect(
             }
             None => {
                 info.unavailable
-                    .insert("tables".into(), Unavailable::Denied);
+                    .insert("tables".into(), why_no_tables(root, &info.pids));
             }
         }
         netns.push(info);

@@ -9,6 +9,10 @@ use procscope::model::{
 use procscope::source::snapshot_file::{read_snapshot, write_snapshot};
 use std::time::Duration;
 
+// why: the procscope binary allocates with mimalloc; measure loading as the binary does it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PROCESSES: u32 = 5_000;
 
 fn process(pid: u32) -> Process {

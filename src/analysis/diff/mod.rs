@@ -13,7 +13,7 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Boot {
-    /// Same boot id (or, without boot ids, the same boot time).
+    /// Same boot id (or, without boot ids, the same boot time give or take two seconds).
     Same,
     /// Different boots: no process survives a reboot, and namespace inodes are renumbered, so
     /// sockets and namespaced containers are compared without their namespace.
@@ -163,7 +163,8 @@ fn boot(old: &Meta, new: &Meta) -> Boot {
     match (&old.boot_id, &new.boot_id, old.boot_time, new.boot_time) {
         (Some(a), Some(b), _, _) if a == b => Boot::Same,
         (Some(_), Some(_), _, _) => Boot::Different,
-        (_, _, Some(a), Some(b)) if a == b => Boot::Same,
+        // why: `btime` is derived from the wall clock and shifts by a second when it is slewed.
+        (_, _, Some(a), Some(b)) if a.abs_diff(b) <= 2 => Boot::Same,
         (_, _, Some(_), Some(_)) => Boot::Different,
         _ => Boot::Unknown,
     }

@@ -88,7 +88,8 @@ fn compare(old: &Process, new: &Process) -> Option<ProcessChange> {
         start_time: new.start_time,
         comm: new.comm.clone(),
         // why: kernel workers rename themselves after the work they run (kworker/0:2-events).
-        comm_change: change(Some(&old.comm), Some(&new.comm)).filter(|_| !new.kernel_thread),
+        comm_change: change(Some(&old.comm), Some(&new.comm))
+            .filter(|_| !(old.kernel_thread || new.kernel_thread)),
         exe: change(old.exe.as_ref(), new.exe.as_ref()),
         cwd: change(old.cwd.as_ref(), new.cwd.as_ref()),
         uid,

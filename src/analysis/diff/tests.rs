@@ -206,6 +206,8 @@ fn boot_relation_falls_back_to_boot_time() {
     a.boot_time = Some(100);
     b.boot_time = Some(100);
     assert_eq!(boot(&a, &b), Boot::Same);
+    b.boot_time = Some(101);
+    assert_eq!(boot(&a, &b), Boot::Same);
     b.boot_time = Some(200);
     assert_eq!(boot(&a, &b), Boot::Different);
     a.boot_id = Some("x".into());

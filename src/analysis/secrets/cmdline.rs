@@ -152,15 +152,14 @@ pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool)
     }
     let w = words(argv);
     let mut ctx = Ctx::Plain;
-    let pair = |(i, off, t): (usize, usize, &'a [u8]), skip: usize, name: &[u8], norm: Vec<u8>| {
-        Item {
+    let pair =
+        |(i, off, t): (usize, usize, &'a [u8]), skip: usize, name: &[u8], norm: Vec<u8>| Item {
             index: i,
             offset: off + skip,
             value: &t[skip..],
             name: name.to_vec(),
             norm: Some(norm),
-        }
-    };
+        };
     for j in 0..w.len() {
         let (_, _, t) = w[j];
         let next = w.get(j + 1).copied().filter(|n| !n.2.starts_with(b"-"));
@@ -261,13 +260,28 @@ mod tests {
             normalise(b"-Djavax.net.ssl.keyStorePassword"),
             b"DJAVAX_NET_SSL_KEY_STORE_PASSWORD"
         );
-        assert_eq!(normalise(b"AWS_SECRET_ACCESS_KEY"), b"AWS_SECRET_ACCESS_KEY");
+        assert_eq!(
+            normalise(b"AWS_SECRET_ACCESS_KEY"),
+            b"AWS_SECRET_ACCESS_KEY"
+        );
     }
 
     #[test]
     fn flag_forms() {
-        let p = pairs(&["app", "--db-password=s3cr3t", "--token", "abc", "--port", "80"]);
-        assert!(p.contains(&(1, "--db-password".into(), "DB_PASSWORD".into(), "s3cr3t".into())));
+        let p = pairs(&[
+            "app",
+            "--db-password=s3cr3t",
+            "--token",
+            "abc",
+            "--port",
+            "80",
+        ]);
+        assert!(p.contains(&(
+            1,
+            "--db-password".into(),
+            "DB_PASSWORD".into(),
+            "s3cr3t".into()
+        )));
         assert!(p.contains(&(3, "--token".into(), "TOKEN".into(), "abc".into())));
         assert!(!p.iter().any(|x| x.3 == "80"));
     }

@@ -3,7 +3,7 @@
 
 use super::Severity;
 use super::rules::{self, AllowSpec, RuleSpec, RulesDoc, RulesError, SourceSpec};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::collections::HashSet;
 use std::path::Path;
@@ -30,6 +30,11 @@ impl Allow {
         self.stopwords
             .iter()
             .any(|w| low.windows(w.len()).any(|x| x == w.as_slice()))
+    }
+
+    /// Whether any name pattern is listed.
+    pub(crate) fn has_names(&self) -> bool {
+        self.names.is_some()
     }
 
     /// The (normalised) name is allowlisted.
@@ -66,6 +71,9 @@ pub(crate) struct Rule {
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     keywords: Option<AhoCorasick>,
+    /// The same keywords, leftmost-first: finds where keywords start, fast.
+    keywords_fast: Option<AhoCorasick>,
+    keyword_max: usize,
     /// Keyword pattern index -> rules having that keyword.
     keyword_rules: Vec<Vec<usize>>,
     /// Pattern i is rule i's regex.
@@ -104,7 +112,11 @@ fn compile_one(id: &str, path: &str, what: &str, p: &str) -> Result<Regex, Rules
     build(p).map_err(|e| RulesError::Rule {
         path: path.to_string(),
         id: id.to_string(),
-        problem: format!("bad {what} regex '{p}': {}", regex_problem(&e)),
+        problem: format!(
+            "bad {what}{}regex '{p}': {}",
+            if what.is_empty() { "" } else { " " },
+            regex_problem(&e)
+        ),
     })
 }
 
@@ -256,20 +268,24 @@ impl RuleSet {
             path: path.to_string(),
             message: regex_problem(&e),
         };
-        let keywords = if keywords.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-                    .map_err(|e| RulesError::File {
-                        path: path.to_string(),
-                        message: format!("keywords: {e}"),
-                    })?,
-            )
+        let automaton = |kind: MatchKind| -> Result<Option<AhoCorasick>, RulesError> {
+            if keywords.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .build(&keywords)
+                .map(Some)
+                .map_err(|e| RulesError::File {
+                    path: path.to_string(),
+                    message: format!("keywords: {e}"),
+                })
         };
+        let keyword_max = keywords.iter().map(Vec::len).max().unwrap_or(0);
+        let keywords_fast = automaton(MatchKind::LeftmostFirst)?;
+        let keywords = automaton(MatchKind::Standard)?;
         for p in &doc.placeholders {
             compile_one("placeholders", path, "placeholder", p)?;
         }
@@ -278,6 +294,8 @@ impl RuleSet {
             names: build_set(&name_patterns).map_err(whole)?,
             name_rule,
             keywords,
+            keywords_fast,
+            keyword_max,
             keyword_rules,
             global: compile_allow(&doc.allowlist, "allowlist", path)?,
             placeholders: build_set(&doc.placeholders).map_err(whole)?,
@@ -302,19 +320,30 @@ impl RuleSet {
             .map(|r| (r.id.as_str(), r.severity, r.description.as_str()))
     }
 
-    /// Rules whose keywords occur in `value`, marked in `hit` (indexed by rule).
-    pub(crate) fn keyword_hits(&self, value: &[u8], hit: &mut [bool]) -> bool {
-        let Some(ac) = &self.keywords else {
-            return false;
+    /// Call `f(offset, rule)` for each keyword occurrence in `text` and each rule having it.
+    // why: an overlapping automaton search walks every byte; a leftmost search skips ahead with
+    // a SIMD prefilter, so it finds each position where some keyword starts, and only there the
+    // overlapping automaton runs over a keyword-long window to list every keyword starting there.
+    pub(crate) fn keyword_hits(&self, text: &[u8], mut f: impl FnMut(usize, usize)) {
+        let (Some(fast), Some(all)) = (&self.keywords_fast, &self.keywords) else {
+            return;
         };
-        let mut any = false;
-        for m in ac.find_overlapping_iter(value) {
-            for &r in &self.keyword_rules[m.pattern().as_usize()] {
-                hit[r] = true;
-                any = true;
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = fast.find(Input::new(text).span(pos..text.len())) else {
+                break;
+            };
+            let s = m.start();
+            let w = &text[s..(s + self.keyword_max).min(text.len())];
+            for k in all.find_overlapping_iter(w) {
+                if k.start() == 0 {
+                    for &r in &self.keyword_rules[k.pattern().as_usize()] {
+                        f(s, r);
+                    }
+                }
             }
+            pos = s + 1;
         }
-        any
     }
 
     /// Rules whose name patterns match the normalised name `norm` and do not allowlist it.

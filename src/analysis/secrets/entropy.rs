@@ -31,9 +31,35 @@ pub fn classes(b: &[u8]) -> u8 {
 
 /// Top-level directories that make a slash-led value a path even when it looks random.
 const ROOTS: &[&str] = &[
-    "bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "nix", "opt",
-    "proc", "root", "run", "sbin", "snap", "srv", "sys", "tmp", "usr", "var", "app", "workspace",
-    "secrets", "config", "certs", "keys", "vault",
+    "bin",
+    "boot",
+    "data",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "lib64",
+    "media",
+    "mnt",
+    "nix",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "snap",
+    "srv",
+    "sys",
+    "tmp",
+    "usr",
+    "var",
+    "app",
+    "workspace",
+    "secrets",
+    "config",
+    "certs",
+    "keys",
+    "vault",
 ];
 
 /// A filesystem path (`/x/y`, `./x`, `../x`, `~/x`), as opposed to a random token that happens to
@@ -133,6 +159,8 @@ mod tests {
         assert_eq!(jwt_payload(b"eyJ.eyJhIjoxfQ.sig").unwrap(), b"{\"a\":1}");
         assert!(base64url_decode(b"a b").is_none());
         assert!(is_encoded_text(b"eyJsb2ciOiJpbmZvIiwicG9ydCI6ODA4MH0="));
-        assert!(!is_encoded_text(b"q8Zt/1Xb+Vn3Rk0sLp9WmE4yTa7HcJ2uQdG5fNiOoB6="));
+        assert!(!is_encoded_text(
+            b"q8Zt/1Xb+Vn3Rk0sLp9WmE4yTa7HcJ2uQdG5fNiOoB6="
+        ));
     }
 }

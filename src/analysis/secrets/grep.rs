@@ -98,7 +98,13 @@ pub fn grep(snap: &Snapshot, g: &Grep, reveal: bool) -> Vec<Finding> {
                 entry.extend_from_slice(v);
             }
             if g.text_ok(&entry) {
-                push(SecretSource::Environ, i, name, v, format!("matches --{rule}"));
+                push(
+                    SecretSource::Environ,
+                    i,
+                    name,
+                    v,
+                    format!("matches --{rule}"),
+                );
             }
         }
         if g.names.is_empty() {

@@ -32,6 +32,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The lowercase name used in JSON and tables.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -51,6 +52,7 @@ pub enum SecretSource {
 }
 
 impl SecretSource {
+    /// `environ` or `cmdline`.
     pub fn as_str(self) -> &'static str {
         match self {
             SecretSource::Environ => "environ",

@@ -102,15 +102,14 @@ pub struct RulesDoc {
     pub rules: Vec<RuleSpec>,
 }
 
+/// The first non-empty line of a (possibly multi-line, snippet-rendering) message.
 fn one_line(s: &str) -> String {
-    let mut out = String::new();
-    for l in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(l);
-    }
-    out
+    let l = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    l.strip_prefix("error: ").unwrap_or(l).to_string()
 }
 
 /// Parse a rules document; `path` names it in errors.
@@ -129,8 +128,8 @@ pub fn parse(text: &str, path: &str) -> Result<RulesDoc, RulesError> {
     for (k, v) in obj {
         match k.as_str() {
             "allowlist" => {
-                doc.allowlist = serde_json::from_value(v)
-                    .map_err(|e| file_err(format!("allowlist: {e}")))?;
+                doc.allowlist =
+                    serde_json::from_value(v).map_err(|e| file_err(format!("allowlist: {e}")))?;
             }
             "placeholders" => {
                 doc.placeholders = serde_json::from_value(v)
@@ -198,7 +197,11 @@ mod tests {
     fn builtin_parses_and_anchors_resolve() {
         let d = parse(BUILTIN_RULES, "builtin").unwrap();
         assert!(d.rules.len() > 40, "{}", d.rules.len());
-        let plain = d.rules.iter().find(|r| r.id == "secret-name-value").unwrap();
+        let plain = d
+            .rules
+            .iter()
+            .find(|r| r.id == "secret-name-value")
+            .unwrap();
         assert!(!plain.names.is_empty());
         assert!(!plain.allowlist.names.is_empty());
     }
@@ -210,7 +213,10 @@ mod tests {
         assert!(m.contains("rule x1") && m.contains("regx"), "{m}");
         assert!(!m.contains('\n'));
         let e = parse("rules: [\n", "f.yaml").unwrap_err().to_string();
-        assert!(e.starts_with("rules file f.yaml:") && !e.contains('\n'), "{e}");
+        assert!(
+            e.starts_with("rules file f.yaml:") && !e.contains('\n'),
+            "{e}"
+        );
     }
 
     #[test]

@@ -27,51 +27,118 @@ pub(crate) struct Hit {
     pub name: Vec<u8>,
 }
 
-/// Per-thread scanning state: caches name lookups and the keyword scratch space.
+/// What a name means to the rules: name rules it turns on, pattern rules it turns off.
+#[derive(Clone, Default)]
+struct NameInfo {
+    named: Vec<usize>,
+    excluded: Vec<usize>,
+}
+
+/// Candidate hit in one value: (rule, start, end, severity, placeholder, entropy).
+type Cand = (usize, usize, usize, Severity, bool, f64);
+
+/// Per-thread scanning state: caches what each name means and holds scratch space.
 pub(crate) struct Scanner<'r> {
     rules: &'r RuleSet,
-    names: HashMap<Vec<u8>, Vec<usize>>,
-    kw: Vec<bool>,
+    /// Raw environ name or normalised flag name -> its meaning.
+    env_names: HashMap<Vec<u8>, NameInfo>,
+    names: HashMap<Vec<u8>, NameInfo>,
     /// Rules with neither keywords nor names: they look at every value of their sources.
     free: Vec<usize>,
+    /// Pattern rules that allowlist some names.
+    name_allowing: Vec<usize>,
+    blob: Vec<u8>,
 }
 
 impl<'r> Scanner<'r> {
     pub(crate) fn new(rules: &'r RuleSet) -> Self {
-        let free = (0..rules.rules.len())
-            .filter(|&i| !rules.rules[i].keyworded && !rules.rules[i].named)
-            .collect();
+        let n = rules.rules.len();
         Scanner {
             rules,
+            env_names: HashMap::new(),
             names: HashMap::new(),
-            kw: vec![false; rules.rules.len()],
-            free,
+            free: (0..n)
+                .filter(|&i| !rules.rules[i].keyworded && !rules.rules[i].named)
+                .collect(),
+            name_allowing: (0..n)
+                .filter(|&i| !rules.rules[i].named && rules.rules[i].allow.has_names())
+                .collect(),
+            blob: Vec::new(),
         }
     }
 
-    fn name_rules(&mut self, norm: &[u8]) -> Vec<usize> {
+    fn info(&self, norm: &[u8]) -> NameInfo {
+        NameInfo {
+            named: self.rules.name_hits(norm),
+            excluded: self
+                .name_allowing
+                .iter()
+                .copied()
+                .filter(|&r| self.rules.rules[r].allow.name(norm))
+                .collect(),
+        }
+    }
+
+    fn env_name(&mut self, raw: &[u8]) -> NameInfo {
+        if let Some(v) = self.env_names.get(raw) {
+            return v.clone();
+        }
+        let v = self.info(&cmdline::normalise(raw));
+        self.env_names.insert(raw.to_vec(), v.clone());
+        v
+    }
+
+    fn flag_name(&mut self, norm: &[u8]) -> NameInfo {
         if let Some(v) = self.names.get(norm) {
             return v.clone();
         }
-        let v = self.rules.name_hits(norm);
+        let v = self.info(norm);
         self.names.insert(norm.to_vec(), v.clone());
         v
+    }
+
+    /// (entry, rule) for every keyword occurrence in the environ values, in entry order.
+    // why: one automaton pass over all values joined by NUL (no keyword holds a NUL) costs far
+    // less than one search per value.
+    fn env_keywords(&mut self, p: &Process) -> Vec<(usize, usize)> {
+        let mut starts = Vec::new();
+        self.blob.clear();
+        for e in p.environ.iter().flatten() {
+            starts.push(self.blob.len());
+            if let Some(v) = &e.value {
+                self.blob.extend_from_slice(v.as_bytes());
+            }
+            self.blob.push(0);
+        }
+        let mut out = Vec::new();
+        self.rules.keyword_hits(&self.blob, |at, rule| {
+            let entry = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            out.push((entry, rule));
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Every secret in one process, overlaps resolved.
     pub(crate) fn process(&mut self, p: &Process) -> Vec<Hit> {
         let mut out = Vec::new();
+        let kws = self.env_keywords(p);
+        let mut k = 0;
         for (i, e) in p.environ.iter().flatten().enumerate() {
+            let from = k;
+            while k < kws.len() && kws[k].0 == i {
+                k += 1;
+            }
             let Some(v) = &e.value else { continue };
-            let norm = cmdline::normalise(e.name.as_bytes());
-            let named = self.name_rules(&norm);
+            let info = self.env_name(e.name.as_bytes());
+            let kw: Vec<usize> = kws[from..k].iter().map(|x| x.1).collect();
             let mut hits = Vec::new();
             self.check(
                 SecretSource::Environ,
                 v.as_bytes(),
-                Some(&norm),
-                &named,
-                true,
+                &info,
+                Some(&kw),
                 &mut hits,
             );
             for (rule, start, end, severity, placeholder, ent) in hits {
@@ -91,21 +158,29 @@ impl<'r> Scanner<'r> {
         let env_hits = resolve(out);
         let mut cmd = Vec::new();
         let items = {
-            let mut named = |n: &[u8]| !self.name_rules(n).is_empty();
+            let mut named = |n: &[u8]| !self.flag_name(n).named.is_empty();
             cmdline::items(&p.cmdline, &mut named)
         };
         for it in items {
-            let named = match &it.norm {
-                Some(n) => self.name_rules(n),
-                None => Vec::new(),
+            let info = match &it.norm {
+                Some(n) => self.flag_name(n),
+                None => NameInfo::default(),
+            };
+            let kw = if it.norm.is_none() {
+                let mut kw = Vec::new();
+                self.rules.keyword_hits(it.value, |_, r| kw.push(r));
+                kw.sort_unstable();
+                kw.dedup();
+                Some(kw)
+            } else {
+                None
             };
             let mut hits = Vec::new();
             self.check(
                 SecretSource::Cmdline,
                 it.value,
-                it.norm.as_deref(),
-                &named,
-                it.norm.is_none(),
+                &info,
+                kw.as_deref(),
                 &mut hits,
             );
             for (rule, start, end, severity, placeholder, ent) in hits {
@@ -127,59 +202,56 @@ impl<'r> Scanner<'r> {
         all
     }
 
-    /// Candidate hits in one value: (rule, start, end, severity, placeholder, entropy).
-    #[allow(clippy::type_complexity)]
+    /// Candidate hits in one value. `kw` lists the rules whose keywords occur in it, and is
+    /// `None` where only name rules apply (a flag's value, already checked whole as an argument).
     fn check(
         &mut self,
         source: SecretSource,
         value: &[u8],
-        norm: Option<&[u8]>,
-        named: &[usize],
-        value_rules: bool,
-        out: &mut Vec<(usize, usize, usize, Severity, bool, f64)>,
+        info: &NameInfo,
+        kw: Option<&[usize]>,
+        out: &mut Vec<Cand>,
     ) {
         if value.is_empty() {
             return;
         }
         let rs = self.rules;
-        let applies = |r: usize| match source {
-            SecretSource::Environ => rs.rules[r].environ,
-            SecretSource::Cmdline => rs.rules[r].cmdline,
+        let applies = |r: usize| {
+            value.len() >= rs.rules[r].min_length
+                && match source {
+                    SecretSource::Environ => rs.rules[r].environ,
+                    SecretSource::Cmdline => rs.rules[r].cmdline,
+                }
         };
+        let kw_hit = |r: usize| kw.is_some_and(|k| k.binary_search(&r).is_ok());
         let mut cands: Vec<usize> = Vec::new();
-        let need_kw = value_rules || named.iter().any(|&r| rs.rules[r].keyworded);
-        let any_kw = need_kw && rs.keyword_hits(value, &mut self.kw);
-        for &r in named {
-            if applies(r) && (!rs.rules[r].keyworded || self.kw[r]) {
+        for &r in &info.named {
+            if applies(r) && (!rs.rules[r].keyworded || kw_hit(r)) {
                 cands.push(r);
             }
         }
-        if value_rules {
-            if any_kw {
-                for r in 0..rs.rules.len() {
-                    if self.kw[r] && !rs.rules[r].named && applies(r) {
-                        cands.push(r);
-                    }
-                }
-            }
-            cands.extend(self.free.iter().copied().filter(|&r| applies(r)));
-            // why: a pattern rule may still exclude names (a hash under INTEGRITY_HASH).
-            if let Some(n) = norm {
-                cands.retain(|&r| rs.rules[r].named || !rs.rules[r].allow.name(n));
-            }
-        }
-        if any_kw {
-            self.kw.iter_mut().for_each(|k| *k = false);
+        if let Some(kw) = kw {
+            let pattern =
+                |r: usize| !rs.rules[r].named && applies(r) && !info.excluded.contains(&r);
+            cands.extend(kw.iter().copied().filter(|&r| pattern(r)));
+            cands.extend(self.free.iter().copied().filter(|&r| pattern(r)));
         }
         if cands.is_empty() {
             return;
         }
-        let set = rs.values.matches(value);
+        // why: one RegexSet pass tells which of several candidates match at all; for one or
+        // two candidates a DFA `is_match` on their own regexes is cheaper than the whole set,
+        // and far cheaper than a capturing search that mostly fails.
+        let set = (cands.len() > 2).then(|| rs.values.matches(value));
         for r in cands {
-            if !set.matched(r) {
+            let rule = &rs.rules[r];
+            let matched = match &set {
+                Some(s) => s.matched(r),
+                None => rule.regex.is_match(value),
+            };
+            if !matched {
                 continue;
             }
-            let rule = &rs.rules[r];
             for caps in rule.regex.captures_iter(value).take(MAX_MATCHES) {
                 let Some(m) = (1..caps.len())
                     .find_map(|g| caps.get(g))

@@ -74,19 +74,30 @@ fn placeholders_are_low() {
 
 #[test]
 fn cmdline_flags_and_leads() {
-    let f = found(&[], &["app", "--password=s3cretPass", "--token", "abcdef123456"]);
+    let f = found(
+        &[],
+        &["app", "--password=s3cretPass", "--token", "abcdef123456"],
+    );
     let names: Vec<_> = f.iter().map(|x| x.name.lossy().into_owned()).collect();
     assert_eq!(names, ["--password", "--token"], "{f:?}");
     assert_eq!(f[0].span, (11, 21));
     let f = found(
         &[],
-        &["kube-apiserver", "--tls-private-key-file=/etc/k8s/pki/apiserver.key"],
+        &[
+            "kube-apiserver",
+            "--tls-private-key-file=/etc/k8s/pki/apiserver.key",
+        ],
     );
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(f[0].lead && f[0].value == "/etc/k8s/pki/apiserver.key");
     let f = found(
         &[],
-        &["curl", "-H", "Authorization: Bearer abcDEF123456789xyz", "https://x"],
+        &[
+            "curl",
+            "-H",
+            "Authorization: Bearer abcDEF123456789xyz",
+            "https://x",
+        ],
     );
     assert_eq!(f[0].rule, "authorization-header");
     assert_eq!(f[0].name.lossy(), "-H");
@@ -131,4 +142,44 @@ fn bad_user_regex_names_the_rule() {
     std::fs::write(&p, "rules:\n  - id: broken\n    regex: 'a(b'\n").unwrap();
     let e = RuleSet::load(Some(&p)).unwrap_err().to_string();
     assert!(e.contains("rule broken") && !e.contains('\n'), "{e}");
+}
+
+#[test]
+fn findings_carry_container_and_pod() {
+    let mut s = proc_with(
+        &[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ2uQdG5f")],
+        &[],
+    );
+    s.processes[0].container = Some(crate::model::Container {
+        runtime: "containerd".into(),
+        id: Some("4f2a".repeat(16)),
+        pod_uid: Some("0b1c2d3e-1111-2222-3333-444455556666".into()),
+        qos: None,
+    });
+    let f = scan(&s, &rules());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].container.as_deref(), Some("4f2a".repeat(16).as_str()));
+    assert_eq!(
+        f[0].pod_uid.as_deref(),
+        Some("0b1c2d3e-1111-2222-3333-444455556666")
+    );
+    assert_eq!(f[0].value, "ghp_…(40)");
+    let j = serde_json::to_value(&f[0]).unwrap();
+    for k in [
+        "pid",
+        "start_time",
+        "comm",
+        "container",
+        "source",
+        "name",
+        "rule",
+        "severity",
+        "description",
+        "value",
+        "entropy",
+    ] {
+        assert!(j.get(k).is_some(), "missing {k} in {j}");
+    }
+    assert_eq!(j["source"], "environ");
+    assert_eq!(j["severity"], "critical");
 }
