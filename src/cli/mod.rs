@@ -26,6 +26,9 @@ pub use output::Out;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// With no subcommand (the TUI): take a new snapshot every SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub interval: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -149,7 +152,13 @@ fn stdout_is_tty() -> bool {
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
     let g = &cli.global;
     let Some(cmd) = &cli.command else {
-        anyhow::bail!("no subcommand given (see --help)");
+        return crate::tui::run(&crate::tui::Options {
+            proc_root: g.proc_root.clone(),
+            snapshot: g.snapshot.clone(),
+            rules: g.rules.clone(),
+            reveal: g.reveal,
+            interval: cli.interval,
+        });
     };
     if let Command::Fs(a) = cmd {
         // why: reading one root needs no scan of every process; a snapshot file holds none.

@@ -1,0 +1,92 @@
+//! What a key can do: the vocabulary of the keymap file (`assets/keymap.yaml`), one variant per
+//! user-visible command. The help popup shows the description given next to each key.
+
+use serde::{Deserialize, Serialize};
+
+/// A user command. Serialized in snake_case, as written in the keymap file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave procscope.
+    Quit,
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Collapse the selected node (or go to its parent when already collapsed).
+    Collapse,
+    /// Expand the selected node.
+    Expand,
+    /// Collapse every node.
+    CollapseAll,
+    /// Expand every node.
+    ExpandAll,
+    /// Show or hide threads under their process.
+    ToggleThreads,
+    /// Switch between the tree and the flat list.
+    ToggleTree,
+    /// Sort the flat list by the next column.
+    SortNext,
+    /// Reverse the sort order of the flat list.
+    SortReverse,
+    /// Start an incremental search (matches highlighted).
+    Search,
+    /// Start a filter (non-matching processes hidden, ancestors kept).
+    Filter,
+    /// Remove the filter and the search.
+    ClearFilter,
+    /// Jump to the next search match.
+    NextMatch,
+    /// Jump to the previous search match.
+    PrevMatch,
+    /// Open the selected item (detail, jump to process, directory, file).
+    Open,
+    /// Go back to the previous screen.
+    Back,
+    /// Next tab or pane.
+    NextTab,
+    /// Previous tab or pane.
+    PrevTab,
+    /// Show the process tree.
+    ShowTree,
+    /// Show every secret finding.
+    ShowSecrets,
+    /// Show containers and pods.
+    ShowContainers,
+    /// Open the detail of the selected process on its environ tab.
+    ShowEnviron,
+    /// Open the detail of the selected process on its files tab.
+    ShowFiles,
+    /// Open the root filesystem browser of the selected process.
+    ShowRoot,
+    /// Reveal or mask the selected secret value.
+    Reveal,
+    /// Reveal or mask every secret value.
+    RevealAll,
+    /// Take a new snapshot in the background.
+    Refresh,
+    /// Show this help.
+    Help,
+    /// Go to the parent directory.
+    ParentDir,
+    /// List the interesting paths of the container root.
+    Interesting,
+    /// Cycle the viewer between text, hex and strings.
+    ViewerMode,
+    /// Confirm the text typed.
+    Submit,
+    /// Abandon the text typed.
+    Cancel,
+    /// Delete the last character typed.
+    DeleteChar,
+    /// Cycle the search matcher between plain text, regex and fuzzy.
+    ToggleMatcher,
+}

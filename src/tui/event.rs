@@ -1,0 +1,131 @@
+//! Background threads feeding the event loop over one channel: terminal input, and a collector
+//! that takes whole snapshots on request (plus live CPU and memory from sysinfo), so the UI never
+//! blocks on a scan.
+
+use super::app::Derived;
+use crate::analysis::secrets::RuleSet;
+use crate::collect;
+use crate::model::{Pid, Snapshot};
+use crossterm::event::Event as TermEvent;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Something for the event loop.
+pub enum Event {
+    Term(TermEvent),
+    /// A finished scan: the snapshot and what is derived from it (or the error), and live
+    /// metrics by pid.
+    Snapshot(
+        Result<Box<(Snapshot, Derived)>, String>,
+        HashMap<Pid, (f32, u64)>,
+    ),
+    /// The input thread stopped (terminal closed).
+    InputClosed,
+}
+
+/// Start the input thread.
+pub fn input(tx: Sender<Event>) {
+    std::thread::spawn(move || {
+        loop {
+            match crossterm::event::read() {
+                Ok(ev) => {
+                    if tx.send(Event::Term(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Event::InputClosed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Where snapshots come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Scan a proc root (live `/proc` or a copied tree).
+    Proc(PathBuf),
+    /// Read a saved snapshot file.
+    File(PathBuf),
+}
+
+/// Start the collector; each `()` sent on the returned channel takes one snapshot and derives
+/// the findings, tree and containers from it with `rules`.
+pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>) -> Sender<()> {
+    let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
+    std::thread::spawn(move || {
+        let mut sys: Option<sysinfo::System> = None;
+        while req_rx.recv().is_ok() {
+            // Coalesce requests queued while the last scan ran.
+            while req_rx.try_recv().is_ok() {}
+            // why: a bug met in one scan must not end the UI; report it and keep the old one.
+            let work = std::panic::AssertUnwindSafe(|| take(&source, rules.as_deref(), &mut sys));
+            let (res, metrics) = std::panic::catch_unwind(work).unwrap_or_else(|_| {
+                (
+                    Err("scan failed: internal error".to_string()),
+                    HashMap::new(),
+                )
+            });
+            if tx.send(Event::Snapshot(res, metrics)).is_err() {
+                return;
+            }
+        }
+    });
+    req_tx
+}
+
+type Taken = (
+    Result<Box<(Snapshot, Derived)>, String>,
+    HashMap<Pid, (f32, u64)>,
+);
+
+/// One snapshot from `source` and what is derived from it, with live metrics.
+fn take(source: &Source, rules: Option<&RuleSet>, sys: &mut Option<sysinfo::System>) -> Taken {
+    let (res, metrics) = match source {
+        Source::Proc(path) => {
+            let res = collect::snapshot_at(path, &collect::Options::default())
+                .map_err(|e| format!("scan failed: {e}"));
+            let live = res.as_ref().is_ok_and(|s| s.meta.live);
+            let metrics = if live {
+                live_metrics(sys)
+            } else {
+                HashMap::new()
+            };
+            (res, metrics)
+        }
+        Source::File(path) => {
+            let res = crate::source::snapshot_file::read_snapshot(path)
+                .map_err(|e| format!("cannot read snapshot: {e}"));
+            (res, HashMap::new())
+        }
+    };
+    let res = res.map(|s| {
+        let d = Derived::compute(&s, rules);
+        Box::new((s, d))
+    });
+    (res, metrics)
+}
+
+/// CPU % since the previous refresh and resident memory, per pid, from sysinfo.
+fn live_metrics(sys: &mut Option<sysinfo::System>) -> HashMap<Pid, (f32, u64)> {
+    use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System};
+    let kind = ProcessRefreshKind::nothing().with_cpu().with_memory();
+    let s = match sys {
+        Some(s) => {
+            s.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
+            s
+        }
+        None => match System::new_with_specifics(RefreshKind::nothing().with_processes(kind)) {
+            Ok(s) => sys.insert(s),
+            Err(_) => return HashMap::new(),
+        },
+    };
+    s.processes()
+        .iter()
+        .map(|(pid, p)| (pid.as_u32(), (p.cpu_usage(), p.memory())))
+        .collect()
+}

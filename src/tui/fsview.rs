@@ -1,0 +1,117 @@
+//! The container root as the TUI browses it: an adapter over `source::rootfs` (the only code
+//! that resolves paths inside a root, with the same safe resolution as `procscope fs`) and the
+//! interesting-paths finder, returning plain listings and file contents.
+
+use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
+use crate::model::{Bytes, FsKind, Pid};
+use crate::source::ProcRoot;
+use crate::source::rootfs::RootFs;
+use std::path::Path;
+
+/// One directory entry, ready to draw (the name is untrusted: views escape it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirItem {
+    pub name: Bytes,
+    /// dir, file, symlink, fifo, socket, char_device, block_device or other.
+    pub kind: String,
+    pub size: Option<u64>,
+    /// Symlink target text.
+    pub link: Option<Bytes>,
+}
+
+impl DirItem {
+    pub fn is_dir(&self) -> bool {
+        self.kind == "dir"
+    }
+}
+
+/// The start of a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileData {
+    pub bytes: Vec<u8>,
+    pub size: u64,
+    pub truncated: bool,
+    /// The content is a secret (key, token, shadow file): masked unless revealed.
+    pub sensitive: bool,
+}
+
+/// An interesting path inside a root, with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interesting {
+    pub path: Bytes,
+    pub why: String,
+}
+
+/// An open root of one process.
+pub struct FsHandle {
+    fs: RootFs,
+    list: Option<InterestingList>,
+}
+
+/// Largest file prefix loaded into the viewer.
+pub const VIEW_MAX: u64 = 4 << 20;
+
+impl FsHandle {
+    /// Open the root of `pid` under the proc root at `proc_root`.
+    pub fn open(proc_root: &Path, pid: Pid) -> Result<FsHandle, String> {
+        let root = ProcRoot::open(proc_root).map_err(|e| e.to_string())?;
+        let fs = RootFs::open(&root, pid).map_err(|e| format!("root of {pid}: {e}"))?;
+        Ok(FsHandle {
+            fs,
+            list: InterestingList::builtin().ok(),
+        })
+    }
+
+    /// Entries of directory `path` (absolute inside the root), directories first.
+    pub fn list(&self, path: &[u8]) -> Result<Vec<DirItem>, String> {
+        let mut items: Vec<DirItem> = self
+            .fs
+            .list(path)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|e| DirItem {
+                size: (e.kind == FsKind::File).then_some(e.size),
+                kind: e.kind.as_str().to_string(),
+                link: e.link_target,
+                name: e.name,
+            })
+            .collect();
+        items.sort_by(|a, b| (!a.is_dir(), &a.name).cmp(&(!b.is_dir(), &b.name)));
+        Ok(items)
+    }
+
+    /// The first [`VIEW_MAX`] bytes of a file, and whether its content is a secret.
+    pub fn read(&self, path: &[u8]) -> Result<FileData, String> {
+        let c = self.fs.read(path, VIEW_MAX).map_err(|e| e.to_string())?;
+        // why: fail closed: without the list, treat every file as sensitive.
+        let sensitive = self
+            .list
+            .as_ref()
+            .is_none_or(|l| is_sensitive(&self.fs, l, path, &c));
+        Ok(FileData {
+            bytes: c.bytes,
+            size: c.size,
+            truncated: c.truncated,
+            sensitive,
+        })
+    }
+
+    /// Paths worth a look (credentials, keys, shell histories, executables in /tmp).
+    pub fn interesting(&self) -> Result<Vec<Interesting>, String> {
+        let list = self
+            .list
+            .as_ref()
+            .ok_or("interesting-paths list unavailable")?;
+        Ok(find_interesting(&self.fs, list)
+            .into_iter()
+            .map(|h| Interesting {
+                path: h.path,
+                why: if h.sensitive {
+                    format!("{} (sensitive)", h.what)
+                } else {
+                    h.what
+                },
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,102 @@
+//! Containers and pods with their processes; Enter opens the root browser of the group's init.
+
+use super::fit;
+use super::table::table;
+use crate::model::escape;
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// Rows given to the group list (the rest shows the selected group's processes).
+pub fn table_height(h: u16) -> usize {
+    (h as usize * 3 / 5).max(1)
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    if app.groups.is_empty() {
+        frame.render_widget(
+            Paragraph::new("no containers or namespaced processes found").style(t.dim()),
+            area,
+        );
+        return;
+    }
+    let rows: Vec<(Vec<String>, Style)> = app
+        .groups
+        .iter()
+        .map(|g| {
+            let init = app
+                .snap
+                .process(g.root_pid)
+                .map_or(String::new(), |p| p.comm.safe().into_owned());
+            (
+                vec![
+                    escape(&g.runtime).into_owned(),
+                    g.id.as_deref()
+                        .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned()),
+                    g.pod_uid
+                        .as_deref()
+                        .map_or("-".into(), |u| escape(u).into_owned()),
+                    g.qos
+                        .as_deref()
+                        .map_or("-".into(), |q| escape(q).into_owned()),
+                    format!("{init}({})", g.root_pid),
+                    g.pids.len().to_string(),
+                    g.root
+                        .as_ref()
+                        .map_or("-".into(), |r| r.safe().into_owned()),
+                ],
+                Style::new(),
+            )
+        })
+        .collect();
+    let th = table_height(area.height.saturating_sub(1)) as u16 + 1;
+    let top = Rect {
+        height: th.min(area.height),
+        ..area
+    };
+    table(
+        frame,
+        app,
+        top,
+        &[
+            ("RUNTIME", 11),
+            ("ID", 13),
+            ("POD", 14),
+            ("QOS", 11),
+            ("INIT", 16),
+            ("PROCS", 6),
+            ("ROOT", 0),
+        ],
+        &rows,
+        app.containers,
+    );
+    let Some(g) = app.groups.get(app.containers.sel) else {
+        return;
+    };
+    let below = Rect {
+        y: area.y + top.height,
+        height: area.height - top.height,
+        ..area
+    };
+    if below.height == 0 {
+        return;
+    }
+    let mut lines = vec![Line::styled(
+        fit("processes (Enter or R: root browser)", below.width as usize),
+        t.header(),
+    )];
+    for pid in g.pids.iter().take(below.height as usize - 1) {
+        if let Some(p) = app.snap.process(*pid) {
+            lines.push(Line::raw(format!(
+                "{} {}",
+                fit(&pid.to_string(), 8),
+                app.command_line(p)
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), below);
+}

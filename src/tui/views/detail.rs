@@ -1,0 +1,283 @@
+//! The detail screen of one process: tabs Overview, Environ, Files, Sockets and Root.
+
+use super::overview::{or_why, overview_lines};
+use super::table::table;
+use crate::model::{FdKind, Process, Snapshot, Socket, escape};
+use crate::tui::app::{App, Tab};
+use crate::tui::findings::Place;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Sockets held by `p`, in fd order.
+pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
+    let netns = p.namespaces.get("net").copied();
+    p.fds
+        .iter()
+        .flatten()
+        .filter(|f| f.kind == FdKind::Socket)
+        .filter_map(|f| {
+            let ino = f.inode?;
+            app.snap
+                .socket(netns, ino)
+                .or_else(|| app.snap.socket(None, ino))
+        })
+        .collect()
+}
+
+/// `addr:port`, bracketing IPv6.
+pub fn endpoint(addr: &str, port: Option<u16>) -> String {
+    match port {
+        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
+        Some(p) => format!("{addr}:{p}"),
+        None => addr.to_string(),
+    }
+}
+
+fn peers(snap: &Snapshot, me: u32, pids: &[u32]) -> String {
+    pids.iter()
+        .filter(|&&q| q != me)
+        .map(|&q| match snap.process(q) {
+            Some(x) => format!("{}({q})", x.comm.safe()),
+            None => format!("?({q})"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let Some(d) = app.detail.as_ref() else {
+        return;
+    };
+    let Some(p) = app.detail_process() else {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "process {} (start {}) is not in the current snapshot (exited?)",
+                d.key.0, d.key.1
+            ))
+            .style(t.error()),
+            area,
+        );
+        return;
+    };
+    if area.height < 4 {
+        return;
+    }
+    let mut head = vec![Span::styled(
+        format!(" {} {} ", p.pid, p.comm.safe()),
+        t.title(),
+    )];
+    head.push(Span::styled(
+        escape(&super::procs::tag(p)).into_owned(),
+        t.tag(),
+    ));
+    if p.exe.as_ref().is_some_and(|e| e.deleted || e.memfd) {
+        head.push(Span::styled(" exe deleted/memfd", t.finding()));
+    }
+    let n = app.findings.of(p.pid, p.start_time).count();
+    if n > 0 {
+        head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..area });
+    let tabs: Vec<Span> = super::tab_labels()
+        .into_iter()
+        .map(|(label, tab)| match tab {
+            Some(tab) if tab == d.tab => Span::styled(label, t.bar_active()),
+            Some(_) => Span::styled(label, t.bar()),
+            None => Span::raw(label),
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(Line::from(tabs)),
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+    );
+    let rest = Rect {
+        y: area.y + 2,
+        height: area.height - 2,
+        ..area
+    };
+    let cur = app.detail_cursor();
+    match d.tab {
+        Tab::Overview => {
+            let lines = overview_lines(app, p);
+            let rows: Vec<(Vec<String>, Style)> = lines
+                .into_iter()
+                .map(|(k, v)| {
+                    let st = if v.starts_with('<')
+                        || k == "finding"
+                        || v.contains("[DELETED]")
+                        || v.contains("[MEMFD]")
+                    {
+                        if k == "finding" || v.contains('[') {
+                            t.finding()
+                        } else {
+                            t.dim()
+                        }
+                    } else {
+                        Style::new()
+                    };
+                    (vec![k, v], st)
+                })
+                .collect();
+            table(frame, app, rest, &[("FIELD", 14), ("VALUE", 0)], &rows, cur);
+        }
+        Tab::Environ => {
+            let Some(env) = &p.environ else {
+                let msg = format!("environ {}", or_why(None, p, "environ"));
+                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+                return;
+            };
+            let rows: Vec<(Vec<String>, Style)> = env
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
+                    let value = match &e.value {
+                        None => "(no '=')".to_string(),
+                        Some(v) => app.shown_value(p, Place::Env(i), v),
+                    };
+                    let mark = f.map_or(String::new(), |f| format!("!{}", f.rule));
+                    let st = if f.is_some() {
+                        t.finding()
+                    } else {
+                        Style::new()
+                    };
+                    (
+                        vec![i.to_string(), e.name.safe().into_owned(), mark, value],
+                        st,
+                    )
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[
+                    ("#", 4),
+                    ("NAME", 24),
+                    ("FINDING", 14),
+                    ("VALUE (v: reveal)", 0),
+                ],
+                &rows,
+                cur,
+            );
+        }
+        Tab::Files => {
+            let Some(fds) = &p.fds else {
+                let msg = format!("fds {}", or_why(None, p, "fds"));
+                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+                return;
+            };
+            let netns = p.namespaces.get("net").copied();
+            let rows: Vec<(Vec<String>, Style)> = fds
+                .iter()
+                .map(|f| {
+                    let mut detail = String::new();
+                    if let (FdKind::Socket, Some(ino)) = (f.kind, f.inode)
+                        && let Some(s) = app
+                            .snap
+                            .socket(netns, ino)
+                            .or_else(|| app.snap.socket(None, ino))
+                    {
+                        detail = format!(
+                            "{} {} {}",
+                            s.proto.as_str(),
+                            escape(&s.state),
+                            endpoint(&s.local_addr.safe(), s.local_port)
+                        );
+                        if let Some(r) = &s.remote_addr {
+                            detail.push_str(&format!(" → {}", endpoint(&escape(r), s.remote_port)));
+                        }
+                    }
+                    let pe = peers(&app.snap, p.pid, &f.peers);
+                    if !pe.is_empty() {
+                        detail.push_str(&format!(" ⇄ {pe}"));
+                    }
+                    let st = if f.kind == FdKind::Memfd
+                        || f.target.as_bytes().ends_with(b" (deleted)")
+                    {
+                        t.finding()
+                    } else {
+                        Style::new()
+                    };
+                    (
+                        vec![
+                            f.fd.to_string(),
+                            f.kind.as_str().to_string(),
+                            f.target.safe().into_owned(),
+                            detail.trim().to_string(),
+                        ],
+                        st,
+                    )
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[
+                    ("FD", 5),
+                    ("KIND", 11),
+                    ("TARGET", 30),
+                    ("DETAIL (Enter: peer)", 0),
+                ],
+                &rows,
+                cur,
+            );
+            if p.fds_unresolved > 0 {
+                let y = rest.y + rest.height.saturating_sub(1);
+                frame.render_widget(
+                    Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
+                    Rect {
+                        y,
+                        height: 1,
+                        ..rest
+                    },
+                );
+            }
+        }
+        Tab::Sockets => {
+            let rows: Vec<(Vec<String>, Style)> = sockets_of(app, p)
+                .into_iter()
+                .map(|s| {
+                    (
+                        vec![
+                            s.proto.as_str().to_string(),
+                            escape(&s.state).into_owned(),
+                            endpoint(&s.local_addr.safe(), s.local_port),
+                            s.remote_addr
+                                .as_deref()
+                                .map_or("*".into(), |r| endpoint(&escape(r), s.remote_port)),
+                            s.inode.to_string(),
+                            peers(&app.snap, p.pid, &s.pids),
+                        ],
+                        Style::new(),
+                    )
+                })
+                .collect();
+            table(
+                frame,
+                app,
+                rest,
+                &[
+                    ("PROTO", 6),
+                    ("STATE", 12),
+                    ("LOCAL", 22),
+                    ("PEER", 22),
+                    ("INODE", 10),
+                    ("ALSO HELD BY", 0),
+                ],
+                &rows,
+                cur,
+            );
+        }
+        Tab::Root => super::rootfs::render(frame, app, rest),
+    }
+}

@@ -1,0 +1,267 @@
+//! The process tree (pstree-like, with container tags and marks where the namespace, container
+//! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
+
+use super::{fit, window};
+use crate::model::{Process, time};
+use crate::tui::app::App;
+use crate::tui::rows::{self, RowKind, SortBy};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Deepest indentation drawn; deeper rows show their depth as a number.
+const MAX_INDENT: usize = 24;
+
+/// Short container tag: `docker:0123456789ab`, `pod:1b2c3d4e`, or `ns` for namespaced.
+pub fn tag(p: &Process) -> String {
+    match &p.container {
+        Some(c) => match (&c.id, &c.pod_uid) {
+            (Some(id), _) => format!("{}:{}", short_runtime(&c.runtime), &id[..id.len().min(8)]),
+            (None, Some(pod)) => format!("pod:{}", &pod[..pod.len().min(8)]),
+            (None, None) => c.runtime.clone(),
+        },
+        None if p.namespaced => "ns".into(),
+        None => String::new(),
+    }
+}
+
+fn short_runtime(r: &str) -> &str {
+    match r {
+        "containerd" => "ctrd",
+        "kubernetes" => "k8s",
+        "systemd-nspawn" => "nspawn",
+        other => other,
+    }
+}
+
+/// Compact marks where `p` differs from its parent: `[ctr]`, `[ns:mnt,pid]`, `[uid:1000]`.
+pub fn marks(p: &Process, parent: Option<&Process>) -> String {
+    let Some(q) = parent else {
+        return String::new();
+    };
+    let mut m = String::new();
+    if p.container != q.container && p.container.is_some() {
+        m.push_str("[ctr]");
+    }
+    let ns: Vec<&str> = ["mnt", "pid", "net", "user", "uts", "ipc", "cgroup"]
+        .into_iter()
+        .filter(|k| match (p.namespaces.get(*k), q.namespaces.get(*k)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        })
+        .collect();
+    match ns.len() {
+        0 => {}
+        1..=3 => m.push_str(&format!("[ns:{}]", ns.join(","))),
+        n => m.push_str(&format!("[ns:{}+{}]", ns[..2].join(","), n - 2)),
+    }
+    if p.uid.effective != q.uid.effective && !p.unavailable.contains_key("status") {
+        m.push_str(&format!("[uid:{}]", p.uid.effective));
+    }
+    m
+}
+
+fn user(p: &Process) -> String {
+    match &p.uid.effective_name {
+        Some(n) => crate::model::escape(n).into_owned(),
+        None => p.uid.effective.to_string(),
+    }
+}
+
+fn prefix(rows: &[rows::Row], r: usize) -> String {
+    let flags = rows::branch(rows, r);
+    let mut s = String::new();
+    if flags.len() <= 1 {
+        return s;
+    }
+    let inner = &flags[1..flags.len() - 1];
+    if inner.len() > MAX_INDENT {
+        s.push_str(&format!("…{} ", inner.len()));
+        for &l in &inner[inner.len() - 2..] {
+            s.push_str(if l { "  " } else { "│ " });
+        }
+    } else {
+        for &l in inner {
+            s.push_str(if l { "  " } else { "│ " });
+        }
+    }
+    s.push_str(if flags[flags.len() - 1] {
+        "└─"
+    } else {
+        "├─"
+    });
+    s
+}
+
+fn metrics(app: &App, p: &Process) -> (String, String) {
+    match app.metrics.get(&p.pid) {
+        Some((cpu, mem)) => (format!("{cpu:.1}"), human(*mem)),
+        None => ("-".into(), "-".into()),
+    }
+}
+
+/// Bytes as `12K`, `3.4M`, `1.2G`.
+pub fn human(b: u64) -> String {
+    const U: [&str; 5] = ["B", "K", "M", "G", "T"];
+    let mut v = b as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < U.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 || v >= 10.0 {
+        format!("{v:.0}{}", U[i])
+    } else {
+        format!("{v:.1}{}", U[i])
+    }
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    if area.height == 0 {
+        return;
+    }
+    let flat = app.shape.flat;
+    let header = if flat {
+        let col = |s: SortBy, label: &str, w: usize| {
+            let mark = if app.shape.sort == s {
+                if app.shape.reverse { "▲" } else { "▼" }
+            } else {
+                ""
+            };
+            fit(&format!("{label}{mark}"), w)
+        };
+        format!(
+            "{}{}{} {}{}{}{}{}",
+            col(SortBy::Pid, "PID", 8),
+            col(SortBy::User, "USER", 10),
+            fit("TAG", 16),
+            col(SortBy::Fds, "FDS", 6),
+            col(SortBy::Start, "START", 12),
+            col(SortBy::Cpu, "CPU%", 6),
+            col(SortBy::Mem, "MEM", 7),
+            col(SortBy::Name, "COMMAND", 20),
+        )
+    } else {
+        format!(
+            "{}{}{} COMMAND",
+            fit("PID", 8),
+            fit("USER", 10),
+            fit("TAG", 16)
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
+        Rect { height: 1, ..area },
+    );
+    let list = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if app.rows.is_empty() {
+        let msg = if app.status.scanning.is_some() {
+            "scanning…"
+        } else if app.filter.count == 0 && !app.filter.text.is_empty() {
+            "no process matches the filter"
+        } else {
+            "no processes"
+        };
+        frame.render_widget(Paragraph::new(msg).style(t.dim()), list);
+        return;
+    }
+    let range = window(app.procs, app.rows.len(), list.height as usize);
+    let mut lines = Vec::with_capacity(range.len());
+    for r in range {
+        let row = app.rows[r];
+        let p = &app.snap.processes[row.index];
+        let mut base = Style::new();
+        if app.findings.flagged(p.pid) {
+            base = t.finding();
+        }
+        let mut spans: Vec<Span> = Vec::new();
+        match row.kind {
+            RowKind::Thread(n) => {
+                let th: Vec<_> = p.threads.iter().filter(|x| x.tid != p.pid).collect();
+                let (tid, name) = th
+                    .get(n)
+                    .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
+                    .unwrap_or_default();
+                let pre = if flat {
+                    "  └─".to_string()
+                } else {
+                    prefix(&app.rows, r)
+                };
+                spans.push(Span::styled(
+                    format!(
+                        "{}{}{}{pre}{{{name}}}",
+                        fit(&tid, 8),
+                        fit("", 10),
+                        fit("", 16)
+                    ),
+                    t.dim(),
+                ));
+            }
+            RowKind::Process => {
+                let flag = if app.findings.flagged(p.pid) {
+                    "!"
+                } else {
+                    " "
+                };
+                spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
+                spans.push(Span::styled(fit(&user(p), 10), base));
+                spans.push(Span::styled(
+                    fit(&crate::model::escape(&tag(p)), 15),
+                    t.tag(),
+                ));
+                spans.push(Span::styled(flag.to_string(), t.finding()));
+                if flat {
+                    let fds = match &p.fds {
+                        Some(f) => (f.len() + p.fds_unresolved).to_string(),
+                        None => "-".into(),
+                    };
+                    let start = p
+                        .started_at
+                        .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
+                        .unwrap_or_else(|| "-".into());
+                    let (cpu, mem) = metrics(app, p);
+                    spans.push(Span::styled(
+                        format!(
+                            "{}{}{}{}",
+                            fit(&fds, 6),
+                            fit(&start, 12),
+                            fit(&cpu, 6),
+                            fit(&mem, 7)
+                        ),
+                        base,
+                    ));
+                } else {
+                    spans.push(Span::styled(prefix(&app.rows, r), t.dim()));
+                    if row.folded {
+                        spans.push(Span::styled("▸", t.mark()));
+                    }
+                    let parent = app.tree.parent[row.index].map(|i| &app.snap.processes[i]);
+                    let m = marks(p, parent);
+                    if !m.is_empty() {
+                        spans.push(Span::styled(m, t.mark()));
+                        spans.push(Span::raw(" "));
+                    }
+                }
+                let cmd_style = if app.row_matches(r) {
+                    base.patch(t.matched())
+                } else {
+                    base
+                };
+                spans.push(Span::styled(app.command_line(p), cmd_style));
+            }
+        }
+        let mut line = Line::from(spans);
+        if r == app.procs.sel {
+            line = line.patch_style(t.selected());
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+}

@@ -1,0 +1,86 @@
+//! The root browser tab: the current directory inside the process's root, or the list of
+//! interesting paths, with the error of the last operation if any.
+
+use super::procs::human;
+use super::table::table;
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let Some(b) = app.browser.as_ref() else {
+        return;
+    };
+    if area.height < 2 {
+        return;
+    }
+    let (head, st) = match &b.error {
+        Some(e) => (crate::model::escape(e).into_owned(), t.error()),
+        None if b.interesting.is_some() => (
+            "interesting paths (Enter: view, Esc: back to the directory)".to_string(),
+            t.title(),
+        ),
+        None => (
+            format!(
+                "{}   (Enter: open, h: up, i: interesting paths)",
+                crate::model::escape_bytes(&b.path)
+            ),
+            t.title(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(head).style(st), Rect { height: 1, ..area });
+    let rest = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if let Some(list) = &b.interesting {
+        let rows: Vec<(Vec<String>, Style)> = list
+            .iter()
+            .map(|i| {
+                (
+                    vec![
+                        i.path.safe().into_owned(),
+                        crate::model::escape(&i.why).into_owned(),
+                    ],
+                    Style::new(),
+                )
+            })
+            .collect();
+        table(frame, app, rest, &[("PATH", 40), ("WHY", 0)], &rows, b.cur);
+        return;
+    }
+    let rows: Vec<(Vec<String>, Style)> = b
+        .items
+        .iter()
+        .map(|e| {
+            let mut name = e.name.safe().into_owned();
+            if e.is_dir() {
+                name.push('/');
+            }
+            if let Some(l) = &e.link {
+                name.push_str(" -> ");
+                name.push_str(&l.safe());
+            }
+            (
+                vec![
+                    crate::model::escape(&e.kind).into_owned(),
+                    e.size.map_or("-".into(), human),
+                    name,
+                ],
+                if e.is_dir() { t.title() } else { Style::new() },
+            )
+        })
+        .collect();
+    table(
+        frame,
+        app,
+        rest,
+        &[("KIND", 9), ("SIZE", 7), ("NAME", 0)],
+        &rows,
+        b.cur,
+    );
+}

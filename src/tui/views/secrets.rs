@@ -1,0 +1,82 @@
+//! Every secret finding across all processes; Enter jumps to the process and the variable.
+
+use super::table::table;
+use crate::tui::app::App;
+use crate::tui::findings::Place;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    if let Some(why) = &app.findings.unavailable {
+        frame.render_widget(
+            Paragraph::new(crate::model::escape(why).into_owned()).style(t.error()),
+            area,
+        );
+        return;
+    }
+    let rows: Vec<(Vec<String>, Style)> = app
+        .findings
+        .rows
+        .iter()
+        .map(|f| {
+            let value = app
+                .snap
+                .process(f.pid)
+                .filter(|p| p.start_time == f.start_time)
+                .map_or(String::new(), |p| {
+                    let raw = match f.place {
+                        Place::Env(i) => p
+                            .environ
+                            .as_ref()
+                            .and_then(|e| e.get(i))
+                            .and_then(|e| e.value.as_ref()),
+                        Place::Argv(i) => p.cmdline.get(i),
+                    };
+                    let secret = raw
+                        .map(|v| v.as_bytes())
+                        .and_then(|v| v.get(f.span.0..f.span.1))
+                        .unwrap_or_default();
+                    if app.value_masked(p, f.place) {
+                        crate::model::escape(&crate::analysis::mask::mask(secret)).into_owned()
+                    } else {
+                        crate::model::escape_bytes(secret).into_owned()
+                    }
+                });
+            let place = match f.place {
+                Place::Env(_) => "env",
+                Place::Argv(_) => "argv",
+            };
+            (
+                vec![
+                    f.severity.as_str().to_string(),
+                    f.pid.to_string(),
+                    f.comm.clone(),
+                    place.to_string(),
+                    f.name.clone(),
+                    f.rule.clone(),
+                    value,
+                ],
+                t.finding(),
+            )
+        })
+        .collect();
+    table(
+        frame,
+        app,
+        area,
+        &[
+            ("SEV", 9),
+            ("PID", 7),
+            ("COMM", 10),
+            ("IN", 5),
+            ("NAME", 18),
+            ("RULE", 16),
+            ("VALUE (v: reveal)", 0),
+        ],
+        &rows,
+        app.secrets,
+    );
+}

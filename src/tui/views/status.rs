@@ -1,0 +1,123 @@
+//! The status bar (source, process count, scan time, what could not be read, masking, scan
+//! progress) and the search/filter prompt above it.
+
+use crate::model::escape;
+use crate::tui::app::{App, Prompt};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The status text.
+pub fn text(app: &App) -> String {
+    let s = &app.snap;
+    let source = match &app.file {
+        Some(f) => format!(
+            "file {} ({} at {})",
+            escape(f),
+            escape(&s.meta.source),
+            crate::model::time::utc(s.meta.taken_at)
+        ),
+        None => escape(&s.meta.source).into_owned(),
+    };
+    let mut parts = vec![
+        source,
+        format!("{} procs", s.processes.len()),
+        format!("scan {} ms", s.meta.scan_ms),
+    ];
+    let denied = s.stats.denied_fields;
+    if denied > 0 {
+        parts.push(format!("{denied} fields denied"));
+    }
+    if s.stats.unresolved_fds > 0 {
+        parts.push(format!("{} fds unreadable", s.stats.unresolved_fds));
+    }
+    parts.push(if app.reveal_all {
+        "REVEALED".into()
+    } else {
+        "masked".into()
+    });
+    if !app.filter.text.is_empty() {
+        parts.push(format!("filter: {} match(es)", app.filter.count));
+    }
+    if !app.search.text.is_empty() && app.prompt != Some(Prompt::Search) {
+        parts.push(format!("search: {} match(es)", app.search.count));
+    }
+    if let Some(ms) = app.status.scanning {
+        const SPIN: [char; 4] = ['|', '/', '-', '\\'];
+        parts.push(format!(
+            "scanning {} {:.1} s",
+            SPIN[(ms / 250) as usize % 4],
+            ms as f64 / 1000.0
+        ));
+    }
+    if let Some(m) = &app.status.message {
+        parts.push(escape(m).into_owned());
+    }
+    parts.join(" │ ")
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let y = area.y + area.height - 1;
+    frame.render_widget(
+        Paragraph::new(format!(" {}", text(app))).style(t.bar()),
+        Rect {
+            y,
+            height: 1,
+            ..area
+        },
+    );
+    let Some(p) = app.prompt else { return };
+    let (label, q, err, mode) = match p {
+        Prompt::Search => (
+            "search",
+            app.search.text.as_str(),
+            app.search.error.as_deref(),
+            Some(app.search.mode),
+        ),
+        Prompt::Filter => (
+            "filter",
+            app.filter.text.as_str(),
+            app.filter.error.as_deref(),
+            Some(app.filter.mode),
+        ),
+        Prompt::ViewerSearch => (
+            "find",
+            app.viewer.as_ref().map_or("", |v| v.query.as_str()),
+            None,
+            None,
+        ),
+    };
+    let mut spans = vec![
+        Span::styled(
+            match mode {
+                Some(m) => format!("{label} [{}]: ", m.as_str()),
+                None => format!("{label}: "),
+            },
+            t.title(),
+        ),
+        Span::raw(escape(q).into_owned()),
+        Span::styled("█", t.dim()),
+    ];
+    match (err, p) {
+        (Some(e), _) => spans.push(Span::styled(format!("  {}", escape(e)), t.error())),
+        (None, Prompt::Search) => spans.push(Span::styled(
+            format!("  {} match(es)", app.search.count),
+            t.dim(),
+        )),
+        (None, Prompt::Filter) => spans.push(Span::styled(
+            format!("  {} match(es)", app.filter.count),
+            t.dim(),
+        )),
+        _ => {}
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)),
+        Rect {
+            y: y - 1,
+            height: 1,
+            ..area
+        },
+    );
+}

@@ -1,0 +1,237 @@
+//! End-to-end test of the real binary in tmux: start the TUI against the live system with a
+//! planted process (chrooted into a temp root, with a token in its environ), search for it,
+//! open its environ, reveal the value, open its root browser and a file, open help, quit, and
+//! check the terminal is given back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "ghp_Zq3xV8mK2pL9nR4tY7wB1cD6fG0hJ5sA2eUi";
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        let out = self.cmd(&args);
+        assert!(out.status.success(), "send-keys {keys:?}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+    /// Wait until the screen satisfies `ok`, or fail with the last screen.
+    fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < end,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// The planted process, killed and reaped by pid on drop.
+struct Planted(Child);
+
+impl Drop for Planted {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn plant(root: &Path) -> Option<Planted> {
+    let busybox = Path::new("/bin/busybox");
+    let chroot = ["/usr/sbin/chroot", "/sbin/chroot", "/usr/bin/chroot"]
+        .into_iter()
+        .find(|c| Path::new(c).exists())?;
+    if !busybox.exists() {
+        return None;
+    }
+    std::fs::create_dir_all(root.join("bin")).expect("test setup");
+    std::fs::create_dir_all(root.join("etc")).expect("test setup");
+    std::fs::copy(busybox, root.join("bin/busybox")).expect("test setup");
+    std::fs::write(
+        root.join("etc/app.conf"),
+        "planted-config-line\nsecond line\n",
+    )
+    .expect("test setup");
+    let child = Command::new(chroot)
+        .arg(root)
+        .args(["/bin/busybox", "sleep", "600"])
+        .env_clear()
+        .env("PLANTED_TOKEN", TOKEN)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the planted process");
+    Some(Planted(child))
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn tui_end_to_end_in_tmux() {
+    if !have_tmux() {
+        eprintln!("tmux not installed (tests/setup.sh installs it): skipping");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("test setup");
+    let Some(planted) = plant(&tmp.path().join("root")) else {
+        eprintln!("busybox-static or chroot missing (tests/setup.sh installs it): skipping");
+        return;
+    };
+    let pid = planted.0.id();
+    // Wait for the exec into busybox so the scan sees the final process.
+    let end = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map_or(true, |c| c.trim() != "busybox")
+    {
+        assert!(Instant::now() < end, "planted process did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&config).expect("test setup");
+    let t = Tmux {
+        socket: format!("procscope-e2e-{}", std::process::id()),
+    };
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_procscope"));
+    let out = t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "env",
+        "PS1=e2e-prompt$ ",
+        "TERM=xterm-256color",
+        &format!("XDG_CONFIG_HOME={}", config.display()),
+        "sh",
+    ]);
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.wait("the shell prompt", 10, |s| s.contains("e2e-prompt$"));
+    t.send(&[&format!("{} ; echo EXIT=$?", bin.display()), "Enter"]);
+
+    // The first scan finishes (debug builds take seconds on a busy host).
+    t.wait("the first snapshot", 120, |s| {
+        s.contains(" procs │") && !s.contains("scanning")
+    });
+
+    // Search for the planted process: the selection jumps to it.
+    t.send(&["/"]);
+    t.send(&["-l", &format!("pid={pid}")]);
+    t.send(&["Enter"]);
+    let s = t.wait("the planted row", 10, |s| {
+        s.lines()
+            .any(|l| l.starts_with(&pid.to_string()) && l.contains("/bin/busybox sleep 600"))
+    });
+    assert!(s.contains("search: 1 mat"), "{s}");
+
+    // Its environ: the token is flagged and masked, then revealed.
+    t.send(&["e"]);
+    let s = t.wait("the environ tab", 10, |s| s.contains("PLANTED_TOKEN"));
+    assert!(s.contains("ghp_…(40)"), "masked by default:\n{s}");
+    assert!(!s.contains(TOKEN), "{s}");
+    assert!(s.contains("!github"), "finding marked:\n{s}");
+    t.send(&["v"]);
+    t.wait("the revealed token", 10, |s| s.contains(TOKEN));
+
+    // Its root browser: bin/ and etc/ of the chroot; open etc/app.conf.
+    t.send(&["R"]);
+    let s = t.wait("the root listing", 10, |s| s.contains("etc/"));
+    assert!(s.contains("bin/"), "{s}");
+    assert!(
+        !s.contains("proc/"),
+        "listed inside the chroot, not the host root:\n{s}"
+    );
+    t.send(&["j"]);
+    t.send(&["Enter"]);
+    t.wait("the /etc listing", 10, |s| s.contains("app.conf"));
+    t.send(&["Enter"]);
+    let s = t.wait("the file viewer", 10, |s| s.contains("planted-config-line"));
+    assert!(s.contains("mode text"), "{s}");
+    t.send(&["m"]);
+    t.wait("hex mode", 10, |s| {
+        s.contains("mode hex") && s.contains("70 6c 61 6e")
+    });
+    t.send(&["Escape"]);
+
+    // Help, generated from the keymap.
+    t.send(&["?"]);
+    let s = t.wait("help", 10, |s| s.contains("Help: keys"));
+    assert!(
+        s.contains("Show this help") && s.contains("Everywhere"),
+        "{s}"
+    );
+    t.send(&["G"]);
+    t.wait("the end of help", 10, |s| {
+        s.contains("Search syntax") && s.contains("File viewer")
+    });
+    t.send(&["Escape"]);
+    t.wait("help closed", 10, |s| !s.contains("Help: keys"));
+
+    // Quit: the shell is back, the alternate screen is gone.
+    t.send(&["q"]);
+    let s = t.wait("the exit", 20, |s| s.contains("EXIT=0"));
+    assert!(!s.contains("1 Tree"), "TUI still on screen:\n{s}");
+    let alt = t.cmd(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&alt.stdout).trim(),
+        "0",
+        "alternate screen left on"
+    );
+    drop(planted);
+}
+
+#[test]
+fn without_a_terminal_the_ui_refuses_in_one_line() {
+    let out = assert_cmd::Command::cargo_bin("procscope")
+        .expect("binary")
+        .output()
+        .expect("run procscope");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "no escape sequences written to a pipe"
+    );
+}
