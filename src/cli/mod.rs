@@ -29,6 +29,10 @@ pub struct Cli {
     /// With no subcommand (the TUI): take a new snapshot every SECS seconds.
     #[arg(long, value_name = "SECS")]
     pub interval: Option<u64>,
+    /// With no subcommand (the TUI): mark processes started (+) or changed (~) since this
+    /// saved snapshot, and count those gone.
+    #[arg(long, value_name = "OLD")]
+    pub diff: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -158,6 +162,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             rules: g.rules.clone(),
             reveal: g.reveal,
             interval: cli.interval,
+            diff: cli.diff.clone(),
         });
     };
     if let Command::Fs(a) = cmd {

@@ -253,6 +253,7 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
         reader_pid: pid,
         ..Tables::default()
     };
+    let mut unread = 0;
     for proto in Proto::ALL {
         match d.read(&format!("net/{}", proto.as_str())) {
             Ok(buf) => match parse_table(proto, ns, &buf) {
@@ -263,13 +264,14 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
                 }
             },
             Err(e) => {
+                unread += 1;
                 t.unavailable.insert(proto.as_str().into(), d.why(&e));
             }
         }
     }
     // why: a member whose every table failed (gone, denied) cannot speak for its namespace;
     // one that lacks only some tables (no IPv4, a partial copy) still can.
-    if t.unavailable.len() == Proto::ALL.len() {
+    if unread == Proto::ALL.len() {
         return None;
     }
     Some(t)

@@ -10,6 +10,7 @@ use super::rows::{ProcKey, Row, Shape};
 use super::search::{self, MatchMode};
 use super::viewer::Viewer;
 use crate::analysis::containers::{ContainerGroup, containers};
+use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
 use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
@@ -118,11 +119,14 @@ pub struct Derived {
     pub tree: ProcessTree,
     pub groups: Vec<ContainerGroup>,
     pub hay: Vec<String>,
+    /// Against the `--diff OLD` snapshot, when one was given.
+    pub diff: Option<SnapshotDiff>,
 }
 
 impl Derived {
-    pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>) -> Derived {
+    pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>, base: Option<&Snapshot>) -> Derived {
         Derived {
+            diff: base.map(|old| super::diffmark::compute(old, snap, rules)),
             findings: Findings::scan(snap, rules),
             tree: ProcessTree::build(snap),
             groups: containers(snap),
@@ -176,6 +180,9 @@ pub struct App {
     pub root_unavailable: Option<String>,
     /// The snapshot file shown, when not a proc root.
     pub file: Option<String>,
+    /// `--diff OLD`: the older snapshot, and the differences of the one shown from it.
+    pub diff_base: Option<Arc<Snapshot>>,
+    pub diff: Option<SnapshotDiff>,
 }
 
 impl App {
@@ -212,6 +219,8 @@ impl App {
             rules: rules.map(Arc::new),
             root_unavailable: None,
             file: None,
+            diff_base: None,
+            diff: None,
         };
         app.set_snapshot(snap, HashMap::new());
         app
@@ -219,7 +228,7 @@ impl App {
 
     /// Replace the snapshot, keeping selection, collapsed nodes and queries by (pid, start).
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
-        let derived = Derived::compute(&snap, self.rules.as_deref());
+        let derived = Derived::compute(&snap, self.rules.as_deref(), self.diff_base.as_deref());
         self.install(snap, derived, metrics);
     }
 
@@ -232,6 +241,7 @@ impl App {
         self.snap = Arc::new(snap);
         self.tree = d.tree;
         self.groups = d.groups;
+        self.diff = d.diff;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();

@@ -55,7 +55,12 @@ pub enum Source {
 
 /// Start the collector; each `()` sent on the returned channel takes one snapshot and derives
 /// the findings, tree and containers from it with `rules`.
-pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>) -> Sender<()> {
+pub fn collector(
+    source: Source,
+    rules: Option<Arc<RuleSet>>,
+    base: Option<Arc<Snapshot>>,
+    tx: Sender<Event>,
+) -> Sender<()> {
     let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::spawn(move || {
         let mut sys: Option<sysinfo::System> = None;
@@ -63,7 +68,9 @@ pub fn collector(source: Source, rules: Option<Arc<RuleSet>>, tx: Sender<Event>)
             // Coalesce requests queued while the last scan ran.
             while req_rx.try_recv().is_ok() {}
             // why: a bug met in one scan must not end the UI; report it and keep the old one.
-            let work = std::panic::AssertUnwindSafe(|| take(&source, rules.as_deref(), &mut sys));
+            let work = std::panic::AssertUnwindSafe(|| {
+                take(&source, rules.as_deref(), base.as_deref(), &mut sys)
+            });
             let (res, metrics) = std::panic::catch_unwind(work).unwrap_or_else(|_| {
                 (
                     Err("scan failed: internal error".to_string()),
@@ -84,7 +91,12 @@ type Taken = (
 );
 
 /// One snapshot from `source` and what is derived from it, with live metrics.
-fn take(source: &Source, rules: Option<&RuleSet>, sys: &mut Option<sysinfo::System>) -> Taken {
+fn take(
+    source: &Source,
+    rules: Option<&RuleSet>,
+    base: Option<&Snapshot>,
+    sys: &mut Option<sysinfo::System>,
+) -> Taken {
     let (res, metrics) = match source {
         Source::Proc(path) => {
             let res = collect::snapshot_at(path, &collect::Options::default())
@@ -104,7 +116,7 @@ fn take(source: &Source, rules: Option<&RuleSet>, sys: &mut Option<sysinfo::Syst
         }
     };
     let res = res.map(|s| {
-        let d = Derived::compute(&s, rules);
+        let d = Derived::compute(&s, rules, base);
         Box::new((s, d))
     });
     (res, metrics)

@@ -11,6 +11,7 @@ pub mod app;
 mod app_nav;
 mod app_query;
 pub mod cursor;
+pub mod diffmark;
 pub mod event;
 pub mod exec;
 pub mod findings;
@@ -34,6 +35,7 @@ use anyhow::{Result, anyhow};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyEventKind};
 use event::{Event, Source};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -49,6 +51,8 @@ pub struct Options {
     pub reveal: bool,
     /// Take a new snapshot every this many seconds.
     pub interval: Option<u64>,
+    /// Mark rows new or changed since this saved snapshot.
+    pub diff: Option<PathBuf>,
 }
 
 /// Draw the whole UI for `app` (used by the loop, tests and benches).
@@ -86,14 +90,19 @@ pub fn run(opts: &Options) -> Result<()> {
         },
         ..Snapshot::default()
     };
+    let base = match &opts.diff {
+        Some(path) => Some(Arc::new(crate::source::snapshot_file::read_snapshot(path)?)),
+        None => None,
+    };
     let mut app = App::new(empty, keymap, Some(rules), opts.reveal);
+    app.diff_base = base.clone();
     if let Some(path) = &opts.snapshot {
         app.root_unavailable = Some(crate::cli::NO_ROOT_IN_SNAPSHOT.to_string());
         app.file = Some(path.display().to_string());
     }
     app.status.scanning = Some(0);
     let (tx, rx) = channel();
-    let req = event::collector(source, app.rules.clone(), tx.clone());
+    let req = event::collector(source, app.rules.clone(), base, tx.clone());
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;

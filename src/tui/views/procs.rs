@@ -212,10 +212,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 };
                 spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
                 spans.push(Span::styled(fit(&user(p), 10), base));
+                // why: the diff mark takes the tag's last cell only under `--diff`, so the
+                // layout without it is unchanged.
+                let tag_width = if app.diff.is_some() { 14 } else { 15 };
                 spans.push(Span::styled(
-                    fit(&crate::model::escape(&tag(p)), 15),
+                    fit(&crate::model::escape(&tag(p)), tag_width),
                     t.tag(),
                 ));
+                if let Some(d) = &app.diff {
+                    let m = crate::tui::diffmark::mark(d, p);
+                    spans.push(Span::styled(m.to_string(), t.mark()));
+                }
                 spans.push(Span::styled(flag.to_string(), t.finding()));
                 if flat {
                     let fds = match &p.fds {

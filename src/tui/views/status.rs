@@ -37,6 +37,9 @@ pub fn text(app: &App) -> String {
     } else {
         "masked".into()
     });
+    if let Some(d) = &app.diff {
+        parts.push(crate::tui::diffmark::summary(d));
+    }
     if !app.filter.text.is_empty() {
         parts.push(format!("filter: {} match(es)", app.filter.count));
     }
