@@ -3,7 +3,7 @@
 
 use procscope::collect::parse;
 use procscope::collect::process::classify;
-use procscope::collect::sockets::parse_table;
+use procscope::collect::tables::parse_table;
 use procscope::model::Proto;
 use proptest::prelude::*;
 

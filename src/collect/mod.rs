@@ -4,6 +4,7 @@
 pub mod parse;
 pub mod process;
 pub mod sockets;
+pub mod tables;
 
 use crate::analysis::container;
 use crate::model::{Format, Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
