@@ -198,6 +198,9 @@ fn malformed_files_are_unparsable_never_a_panic() {
     };
     unparsable(2, "stat");
     unparsable(3, "status");
+    // Unread ids never pass for root: (uid_t)-1 and no name.
+    assert_eq!(p(3)["uid"]["effective"], u64::from(u32::MAX));
+    assert_eq!(p(3)["uid"]["effective_name"], serde_json::Value::Null);
     unparsable(4, "cgroup");
     unparsable(5, "ns.net");
     unparsable(6, "stat");

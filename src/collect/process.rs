@@ -1,7 +1,7 @@
 //! Read one `/proc/PID` directory into a [`Process`], recording why each missing field is missing.
 
 use super::parse;
-use crate::model::{Bytes, Exe, Fd, FdKind, NS_KINDS, Process, Thread, Unavailable};
+use crate::model::{Bytes, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, Unavailable};
 use crate::source::{PidDir, ProcRoot};
 use rustix::fs::FileType;
 use std::io;
@@ -76,11 +76,15 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions) -> Read {
         }
         Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e)),
     }
+    // why: until `status` is read the ids are unknown; (uid_t)-1 is the kernel's "no id", so a
+    // process whose status cannot be read never passes for root.
+    p.uid = Ids::unknown();
+    p.gid = Ids::unknown();
     if let Some(b) = get(&d, &mut p, "status", d.read("status")) {
         match parse::status(&b) {
             Ok(s) => {
-                p.uid = s.uid.unwrap_or_default();
-                p.gid = s.gid.unwrap_or_default();
+                p.uid = s.uid.unwrap_or_else(Ids::unknown);
+                p.gid = s.gid.unwrap_or_else(Ids::unknown);
                 p.tracer_pid = s.tracer_pid;
                 p.cap_eff = s.cap_eff;
                 p.seccomp = s.seccomp;

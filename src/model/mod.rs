@@ -15,7 +15,9 @@ pub use bytes::Bytes;
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
 pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
-pub use process::{Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread};
+pub use process::{
+    Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
+};
 pub use socket::{NetNs, Proto, Socket};
 pub use text::{escape, escape_bytes};
 pub use tree::{ProcessTree, WalkRow, branch_flags};

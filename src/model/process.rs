@@ -91,6 +91,28 @@ pub struct Ids {
     pub effective_name: Option<String>,
 }
 
+/// The id the kernel uses for "no id" ((uid_t)-1): the ids of a process whose `status`
+/// could not be read (the reason is in `unavailable.status`).
+pub const UNKNOWN_ID: u32 = u32::MAX;
+
+impl Ids {
+    /// Ids not read: every one [`UNKNOWN_ID`], no names.
+    pub fn unknown() -> Ids {
+        Ids {
+            real: UNKNOWN_ID,
+            effective: UNKNOWN_ID,
+            saved: UNKNOWN_ID,
+            fs: UNKNOWN_ID,
+            ..Ids::default()
+        }
+    }
+
+    /// Whether these ids were read.
+    pub fn known(&self) -> bool {
+        self.real != UNKNOWN_ID || self.effective != UNKNOWN_ID
+    }
+}
+
 /// The `exe` link.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exe {

@@ -66,6 +66,7 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> String {
 fn user(p: &Process) -> String {
     match &p.uid.effective_name {
         Some(n) => crate::model::escape(n).into_owned(),
+        None if !p.uid.known() => "?".into(),
         None => p.uid.effective.to_string(),
     }
 }
