@@ -115,12 +115,16 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
     for (r, last) in rows.iter().zip(crate::model::branch_flags(&rows)) {
         let p = &snap.processes[r.index];
         let prefix = branch_prefix(&last);
-        let name = if a.args {
-            p.command_line()
+        // why: invalid bytes show as `\xNN` here exactly as in `inspect`, not as U+FFFD.
+        let name = if a.args && !p.cmdline.is_empty() {
+            let args: Vec<String> = p.cmdline.iter().map(|x| x.safe().into_owned()).collect();
+            args.join(" ")
+        } else if a.args {
+            format!("[{}]", p.comm.safe())
         } else {
-            p.comm.lossy().into_owned()
+            p.comm.safe().into_owned()
         };
-        let mut line = format!("{prefix}{}({})", crate::model::escape(&name), p.pid);
+        let mut line = format!("{prefix}{name}({})", p.pid);
         for m in marks(p, parent_of(r.index)) {
             line.push_str(&format!(" [{}]", crate::model::escape(&m)));
         }
