@@ -184,20 +184,23 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         let mut o = Out::new(out, g.json);
         return secrets::run(&snap, &rules, &grep, a, g.reveal, &mut o);
     }
-    let snap = prepare_with(load(g)?, g, &rules);
+    // why: the process exits right after printing; freeing a snapshot of a busy host (hundreds
+    // of thousands of allocations) would only delay the exit.
+    let snap = std::mem::ManuallyDrop::new(prepare_with(load(g)?, g, &rules));
+    let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
         Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
-        Command::Tree(a) => tree::run(&snap, a, &mut o),
-        Command::Inspect(a) => inspect::run(&snap, a, &mut o),
-        Command::Sockets(a) => sockets::run(&snap, a, &mut o),
-        Command::Containers => containers::run(&snap, &mut o),
+        Command::Tree(a) => tree::run(snap, a, &mut o),
+        Command::Inspect(a) => inspect::run(snap, a, &mut o),
+        Command::Sockets(a) => sockets::run(snap, a, &mut o),
+        Command::Containers => containers::run(snap, &mut o),
         Command::Snapshot(a) => match &a.output {
-            Some(path) => Ok(snapshot_file::write_snapshot(path, &snap)?),
+            Some(path) => Ok(snapshot_file::write_snapshot(path, snap)?),
             // why: the snapshot is a document for machines (and `jq`); compact JSON is a
             // third smaller and faster to write than pretty-printed.
             None => {
-                serde_json::to_writer(&mut *o.w, &snap)?;
+                serde_json::to_writer(&mut *o.w, snap)?;
                 writeln!(o.w)?;
                 Ok(())
             }

@@ -103,6 +103,18 @@ fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
     })
 }
 
+/// Text of a link, read into an uninitialised stack buffer and copied out at its exact size
+/// (the scan reads ~30 links per process: no zeroing, no regrowth); longer texts take the
+/// growing path.
+fn link_at<Fd: AsFd, P: rustix::path::Arg + Copy>(at: Fd, name: P) -> io::Result<Vec<u8>> {
+    let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
+    let (text, rest) = rustix::fs::readlinkat_raw(&at, name, &mut buf)?;
+    if !rest.is_empty() {
+        return Ok(text.to_vec());
+    }
+    Ok(rustix::fs::readlinkat(at, name, Vec::new())?.into_bytes())
+}
+
 fn list_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<DirEntry>> {
     let fd = open_dir(at, rel)?;
     list_fd(&fd)
@@ -234,7 +246,7 @@ impl PidDir {
 
     /// Text of the link `PID/<rel>` (exe, cwd, root, ns/net, fd/3).
     pub fn read_link(&self, rel: &str) -> io::Result<Vec<u8>> {
-        Ok(rustix::fs::readlinkat(&self.dir, rel, Vec::new())?.into_bytes())
+        link_at(&self.dir, rel)
     }
 
     /// Entries of `PID/<rel>/`.
@@ -272,7 +284,7 @@ impl PidDir {
 
     /// Text of the link `name` in this directory.
     pub fn read_link_c(&self, name: &std::ffi::CStr) -> io::Result<Vec<u8>> {
-        Ok(rustix::fs::readlinkat(&self.dir, name, Vec::with_capacity(128))?.into_bytes())
+        link_at(&self.dir, name)
     }
 
     /// stat (following links) the entry `name` of this directory.
