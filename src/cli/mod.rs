@@ -200,7 +200,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             // why: the snapshot is a document for machines (and `jq`); compact JSON is a
             // third smaller and faster to write than pretty-printed.
             None => {
-                serde_json::to_writer(&mut *o.w, snap)?;
+                crate::model::json::write_json(snap, &mut *o.w)?;
                 writeln!(o.w)?;
                 Ok(())
             }

@@ -4,6 +4,7 @@ mod bytes;
 mod field;
 mod format;
 mod fs;
+pub mod json;
 mod process;
 mod sanitize;
 mod socket;

@@ -62,12 +62,12 @@ pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileEr
         // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
         let mut json =
             io::BufWriter::with_capacity(1 << 16, GzEncoder::new(buf, Compression::default()));
-        serde_json::to_writer(&mut json, snap).map_err(|e| err(e.into()))?;
+        crate::model::json::write_json(snap, &mut json).map_err(err)?;
         let gz = json.into_inner().map_err(|e| err(e.into_error()))?;
         gz.finish().map_err(err)?
     } else {
         let mut buf = buf;
-        serde_json::to_writer(&mut buf, snap).map_err(|e| err(e.into()))?;
+        crate::model::json::write_json(snap, &mut buf).map_err(err)?;
         buf
     };
     let file = buf.into_inner().map_err(|e| err(e.into_error()))?;
