@@ -289,23 +289,12 @@ fn sockets_json_lists_the_child_sockets_with_owners() {
     assert!(!l.iter().any(|x| x["state"] == "ESTABLISHED"));
 }
 
-fn find_node(nodes: &Value, pid: u64) -> Option<&Value> {
-    let mut stack: Vec<&Value> = nodes.as_array()?.iter().collect();
-    while let Some(n) = stack.pop() {
-        if n["pid"] == pid {
-            return Some(n);
-        }
-        stack.extend(n["children"].as_array()?.iter());
-    }
-    None
-}
-
 #[test]
 fn tree_json_nests_the_child_and_its_fork() {
     let c = plant(ENV, ARG);
     let me = std::process::id() as u64;
     let t = json(["tree", "--json", "--threads"]);
-    let node = find_node(&t, me).expect("test process in tree");
+    let node = common::find_node(&t, me).expect("test process in tree");
     let child = node["children"]
         .as_array()
         .unwrap()

@@ -82,17 +82,6 @@ fn ns_link(pid: u32, kind: &str) -> u64 {
     l[kind.len() + 2..l.len() - 1].parse().unwrap()
 }
 
-fn find_node(nodes: &Value, pid: u32) -> Option<&Value> {
-    let mut stack: Vec<&Value> = nodes.as_array()?.iter().collect();
-    while let Some(n) = stack.pop() {
-        if n["pid"] == pid {
-            return Some(n);
-        }
-        stack.extend(n["children"].as_array()?.iter());
-    }
-    None
-}
-
 #[test]
 fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     let Some(c) = start_container() else { return };
@@ -148,7 +137,7 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     );
 
     let t = json(["tree", "--json"]);
-    let outer = find_node(&t, c.outer).expect("unshare in tree");
+    let outer = common::find_node(&t, u64::from(c.outer)).expect("unshare in tree");
     // unshare(1) itself enters the new net and mount namespaces; its child the pid namespace.
     assert!(
         outer["marks"]
@@ -243,7 +232,7 @@ fn check_pod(init: u32, runtime: &str, id: &str, pod: &str, qos: &str) {
     assert_eq!(g["pod_uid"], pod);
     assert_eq!(g["qos"], qos);
     let t = json(["tree", "--json"]);
-    let n = find_node(&t, init).unwrap();
+    let n = common::find_node(&t, u64::from(init)).unwrap();
     let mark = format!("container {runtime}:{}", &id[..12]);
     assert!(
         n["marks"].as_array().unwrap().iter().any(|m| m == &*mark),

@@ -13,6 +13,23 @@ pub fn mask(value: &[u8]) -> String {
     }
 }
 
+/// `b` with each span (sorted; overlapping or out-of-range ones skipped) replaced by its mask:
+/// how a secret inside a longer value (a URL's password, a flag's value) is hidden.
+pub fn mask_spans(b: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut at = 0;
+    for &(s, e) in spans {
+        if s < at || e > b.len() || s > e {
+            continue;
+        }
+        out.extend_from_slice(&b[at..s]);
+        out.extend_from_slice(mask(&b[s..e]).as_bytes());
+        at = e;
+    }
+    out.extend_from_slice(&b[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

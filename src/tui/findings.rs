@@ -2,7 +2,7 @@
 //! `analysis::secrets`; this adapter indexes its findings by process and place, and masks the
 //! matched spans the way `mask_snapshot` does for text output.
 
-use crate::analysis::mask::mask;
+pub use crate::analysis::mask::mask_spans;
 use crate::analysis::secrets::{self, RuleSet, SecretSource, Severity};
 use crate::model::{Pid, Snapshot};
 use std::collections::HashMap;
@@ -117,22 +117,6 @@ impl Findings {
         v.sort_unstable();
         v
     }
-}
-
-/// `b` with each span (sorted; overlapping ones skipped) replaced by its mask.
-pub fn mask_spans(b: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut at = 0;
-    for &(s, e) in spans {
-        if s < at || e > b.len() || s > e {
-            continue;
-        }
-        out.extend_from_slice(&b[at..s]);
-        out.extend_from_slice(mask(&b[s..e]).as_bytes());
-        at = e;
-    }
-    out.extend_from_slice(&b[at..]);
-    out
 }
 
 #[cfg(test)]

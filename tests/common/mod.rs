@@ -345,3 +345,16 @@ pub fn fds_of(p: &Value) -> &Vec<Value> {
 pub fn fds_of_kind<'a>(p: &'a Value, kind: &str) -> Vec<&'a Value> {
     fds_of(p).iter().filter(|f| f["kind"] == kind).collect()
 }
+
+/// The node of `pid` in `tree --json` output (nested `children`), searched without recursion.
+#[allow(dead_code)]
+pub fn find_node(nodes: &serde_json::Value, pid: u64) -> Option<&serde_json::Value> {
+    let mut stack: Vec<&serde_json::Value> = nodes.as_array()?.iter().collect();
+    while let Some(n) = stack.pop() {
+        if n["pid"] == pid {
+            return Some(n);
+        }
+        stack.extend(n["children"].as_array()?.iter());
+    }
+    None
+}

@@ -210,22 +210,6 @@ pub fn scan_with(snap: &Snapshot, rules: &RuleSet, reveal: bool) -> Vec<Finding>
     .collect()
 }
 
-/// Replace each span of `b` (sorted, disjoint) by the mask of what it covers.
-fn mask_spans(b: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut at = 0;
-    for &(s, e) in spans {
-        if s < at || e > b.len() {
-            continue;
-        }
-        out.extend_from_slice(&b[at..s]);
-        out.extend_from_slice(mask(&b[s..e]).as_bytes());
-        at = e;
-    }
-    out.extend_from_slice(&b[at..]);
-    out
-}
-
 /// Mask, in place, every value a rule matched: environ values and the secret part of argv
 /// entries (leads, which are paths, stay). Sets `meta.masked`.
 pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
@@ -262,7 +246,7 @@ pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
                 SecretSource::Cmdline => p.cmdline.get_mut(idx),
             };
             if let Some(t) = target {
-                *t = Bytes(mask_spans(t.as_bytes(), &spans));
+                *t = Bytes(crate::analysis::mask::mask_spans(t.as_bytes(), &spans));
             }
         }
     }
