@@ -20,9 +20,8 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
                 .unwrap_or_default();
             vec![
                 g.runtime.clone(),
-                g.id.as_deref().map_or("-".into(), |i| {
-                    escape(&i.chars().take(12).collect::<String>()).into_owned()
-                }),
+                g.id.as_deref()
+                    .map_or("-".into(), |i| crate::model::escape_prefix(i, 12)),
                 g.pod_uid
                     .as_deref()
                     .map_or("-".into(), |u| escape(u).into_owned()),

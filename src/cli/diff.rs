@@ -178,7 +178,7 @@ fn container_line(mark: char, c: &ContainerRef) -> String {
     let g = &c.group;
     let id =
         g.id.as_deref()
-            .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned());
+            .map_or("-".into(), |i| crate::model::escape_prefix(i, 12));
     let mut line = format!("  {mark} {} {id}", escape(&g.runtime));
     if let Some(pod) = &g.pod_uid {
         line.push_str(&format!("  pod {}", escape(pod)));

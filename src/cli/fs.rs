@@ -185,7 +185,11 @@ fn cat(a: &FsArgs, c: &FileContent, masked: bool, o: &mut Out, tty: bool) -> Res
     }
     if masked {
         let m = String::from_utf8_lossy(&shown).into_owned();
-        return o.line(&format!("{m}  (secret masked; --reveal to show)"));
+        // why: the mask keeps the first characters of the file, which may be escape bytes.
+        return o.line(&format!(
+            "{}  (secret masked; --reveal to show)",
+            crate::model::escape(&m)
+        ));
     }
     if a.hex {
         for line in hex_dump(&c.bytes) {

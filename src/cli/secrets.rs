@@ -57,7 +57,7 @@ impl SecretsArgs {
 }
 
 fn container_cell(f: &Finding) -> String {
-    let short = |s: &str| escape(&s[..s.len().min(12)]).into_owned();
+    let short = |s: &str| crate::model::escape_prefix(s, 12);
     match (&f.container, &f.pod_uid) {
         (Some(c), Some(p)) => format!("{} pod:{}", short(c), short(p)),
         (Some(c), None) => short(c),

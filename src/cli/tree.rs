@@ -43,10 +43,9 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
     if p.container != parent.container
         && let Some(c) = &p.container
     {
-        // why: ids of lxc and nspawn are names, any UTF-8; cut at a char boundary.
-        let id: String =
+        let id =
             c.id.as_deref()
-                .map_or("?".into(), |i| i.chars().take(12).collect());
+                .map_or("?".into(), |i| crate::model::escape_prefix(i, 12));
         m.push(format!("container {}:{}", c.runtime, id));
     }
     let changed: Vec<&str> = ["mnt", "pid", "net", "user", "uts", "ipc", "cgroup"]

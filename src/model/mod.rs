@@ -20,7 +20,7 @@ pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };
 pub use socket::{NetNs, Proto, Socket};
-pub use text::{escape, escape_bytes};
+pub use text::{escape, escape_bytes, escape_prefix};
 pub use tree::{ProcessTree, WalkRow, branch_flags};
 
 use serde::{Deserialize, Serialize};

@@ -61,6 +61,15 @@ pub fn escape_bytes(b: &[u8]) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The first `n` characters of `s`, escaped: for ids shown short (an lxc or nspawn name is any
+/// UTF-8, so cutting at a byte offset could split a character).
+pub fn escape_prefix(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((end, _)) => escape(&s[..end]).into_owned(),
+        None => escape(s).into_owned(),
+    }
+}
+
 impl Bytes {
     /// Terminal-safe text of these bytes.
     pub fn safe(&self) -> Cow<'_, str> {
@@ -81,5 +90,8 @@ mod tests {
         assert_eq!(escape("del\u{7f}"), "del\\x7f");
         assert_eq!(escape_bytes(b"a\xffb\n"), "a\\xffb\\n");
         assert_eq!(escape_bytes(b"\xc2\x9b"), "\\x9b");
+        assert_eq!(escape_prefix("héééééé", 3), "héé");
+        assert_eq!(escape_prefix("ab", 12), "ab");
+        assert_eq!(escape_prefix("\u{1b}[2Jxyz", 4), "\\e[2J");
     }
 }

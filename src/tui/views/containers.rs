@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 vec![
                     escape(&g.runtime).into_owned(),
                     g.id.as_deref()
-                        .map_or("-".into(), |i| escape(&i[..i.len().min(12)]).into_owned()),
+                        .map_or("-".into(), |i| crate::model::escape_prefix(i, 12)),
                     g.pod_uid
                         .as_deref()
                         .map_or("-".into(), |u| escape(u).into_owned()),

@@ -70,10 +70,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         format!(" {} {} ", p.pid, p.comm.safe()),
         t.title(),
     )];
-    head.push(Span::styled(
-        escape(&super::procs::tag(p)).into_owned(),
-        t.tag(),
-    ));
+    head.push(Span::styled(super::procs::tag(p), t.tag()));
     if p.exe.as_ref().is_some_and(|e| e.deleted || e.memfd) {
         head.push(Span::styled(" exe deleted/memfd", t.finding()));
     }

@@ -2,7 +2,7 @@
 //! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
 
 use super::{fit, window};
-use crate::model::{Process, time};
+use crate::model::{Process, escape_prefix, time};
 use crate::tui::app::App;
 use crate::tui::rows::{self, RowKind, SortBy};
 use ratatui::Frame;
@@ -18,8 +18,8 @@ const MAX_INDENT: usize = 24;
 pub fn tag(p: &Process) -> String {
     match &p.container {
         Some(c) => match (&c.id, &c.pod_uid) {
-            (Some(id), _) => format!("{}:{}", short_runtime(&c.runtime), &id[..id.len().min(8)]),
-            (None, Some(pod)) => format!("pod:{}", &pod[..pod.len().min(8)]),
+            (Some(id), _) => format!("{}:{}", short_runtime(&c.runtime), escape_prefix(id, 8)),
+            (None, Some(pod)) => format!("pod:{}", escape_prefix(pod, 8)),
             (None, None) => c.runtime.clone(),
         },
         None if p.namespaced => "ns".into(),
@@ -216,10 +216,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 // why: the diff mark takes the tag's last cell only under `--diff`, so the
                 // layout without it is unchanged.
                 let tag_width = if app.diff.is_some() { 14 } else { 15 };
-                spans.push(Span::styled(
-                    fit(&crate::model::escape(&tag(p)), tag_width),
-                    t.tag(),
-                ));
+                spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
                 if let Some(d) = &app.diff {
                     let m = crate::tui::diffmark::mark(d, p);
                     spans.push(Span::styled(m.to_string(), t.mark()));
@@ -272,4 +269,25 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Container;
+
+    #[test]
+    fn tag_cuts_names_at_characters_and_escapes() {
+        let mut p = Process {
+            container: Some(Container {
+                runtime: "lxc".into(),
+                id: Some("wébsérvér\u{1b}[2J".into()),
+                ..Container::default()
+            }),
+            ..Process::default()
+        };
+        assert_eq!(tag(&p), "lxc:wébsérvé");
+        p.container.as_mut().unwrap().id = Some("ab\u{1b}]0;x".into());
+        assert_eq!(tag(&p), "lxc:ab\\e]0;x");
+    }
 }
