@@ -16,12 +16,13 @@ pub struct InspectArgs {
 /// The JSON view: the process as in the snapshot, each socket fd carrying its socket.
 pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
     let mut v = serde_json::to_value(p)?;
+    let index = crate::model::SocketIndex::build(snap);
     if let Some(fds) = v.get_mut("fds").and_then(Value::as_array_mut) {
         for (fv, f) in fds.iter_mut().zip(p.fds.iter().flatten()) {
             let sock = match (f.kind, f.inode) {
-                (crate::model::FdKind::Socket, Some(ino)) => snap
-                    .socket(p.namespaces.get("net").copied(), ino)
-                    .or_else(|| snap.socket(None, ino)),
+                (crate::model::FdKind::Socket, Some(ino)) => {
+                    index.find(snap, p.namespaces.get("net").copied(), ino)
+                }
                 _ => None,
             };
             fv["socket"] = serde_json::to_value(sock)?;
@@ -194,12 +195,13 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     o.line("")?;
     match &p.fds {
         Some(fds) => {
+            let index = crate::model::SocketIndex::build(snap);
             let rows: Vec<Vec<String>> = fds
                 .iter()
                 .map(|f| {
                     let mut detail = String::new();
                     if let (crate::model::FdKind::Socket, Some(ino)) = (f.kind, f.inode)
-                        && let Some(s) = snap.socket(p.namespaces.get("net").copied(), ino)
+                        && let Some(s) = index.find(snap, p.namespaces.get("net").copied(), ino)
                     {
                         detail = format!(
                             "{} {} {}:{}",

@@ -8,6 +8,7 @@ pub mod json;
 mod process;
 mod sanitize;
 mod socket;
+mod sockindex;
 mod text;
 pub mod time;
 mod tree;
@@ -20,6 +21,7 @@ pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };
 pub use socket::{NetNs, Proto, Socket};
+pub use sockindex::SocketIndex;
 pub use text::{escape, escape_bytes, escape_prefix};
 pub use tree::{ProcessTree, WalkRow, branch_flags};
 
@@ -102,13 +104,6 @@ impl Snapshot {
             .binary_search_by_key(&pid, |p| p.pid)
             .ok()
             .map(|i| &self.processes[i])
-    }
-
-    /// The socket with this inode in this network namespace.
-    pub fn socket(&self, netns: Option<u64>, inode: u64) -> Option<&Socket> {
-        self.sockets
-            .iter()
-            .find(|s| s.inode == inode && (netns.is_none() || Some(s.netns) == netns))
     }
 
     /// Children of `pid`, in pid order.

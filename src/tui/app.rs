@@ -12,7 +12,7 @@ use super::viewer::Viewer;
 use crate::analysis::containers::{ContainerGroup, containers};
 use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
-use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot};
+use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot, SocketIndex};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -119,6 +119,7 @@ pub struct Derived {
     pub tree: ProcessTree,
     pub groups: Vec<ContainerGroup>,
     pub hay: Vec<String>,
+    pub sockets: SocketIndex,
     /// Against the `--diff OLD` snapshot, when one was given.
     pub diff: Option<SnapshotDiff>,
 }
@@ -127,6 +128,7 @@ impl Derived {
     pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>, base: Option<&Snapshot>) -> Derived {
         Derived {
             diff: base.map(|old| super::diffmark::compute(old, snap, rules)),
+            sockets: SocketIndex::build(snap),
             findings: Findings::scan(snap, rules),
             tree: ProcessTree::build(snap),
             groups: containers(snap),
@@ -183,6 +185,8 @@ pub struct App {
     /// `--diff OLD`: the older snapshot, and the differences of the one shown from it.
     pub diff_base: Option<Arc<Snapshot>>,
     pub diff: Option<SnapshotDiff>,
+    /// Sockets of `snap` by inode.
+    pub sockets: SocketIndex,
 }
 
 impl App {
@@ -221,6 +225,7 @@ impl App {
             file: None,
             diff_base: None,
             diff: None,
+            sockets: SocketIndex::default(),
         };
         app.set_snapshot(snap, HashMap::new());
         app
@@ -242,6 +247,7 @@ impl App {
         self.tree = d.tree;
         self.groups = d.groups;
         self.diff = d.diff;
+        self.sockets = d.sockets;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();

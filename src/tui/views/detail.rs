@@ -20,9 +20,7 @@ pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
         .filter(|f| f.kind == FdKind::Socket)
         .filter_map(|f| {
             let ino = f.inode?;
-            app.snap
-                .socket(netns, ino)
-                .or_else(|| app.snap.socket(None, ino))
+            app.sockets.find(&app.snap, netns, ino)
         })
         .collect()
 }
@@ -178,10 +176,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 .map(|f| {
                     let mut detail = String::new();
                     if let (FdKind::Socket, Some(ino)) = (f.kind, f.inode)
-                        && let Some(s) = app
-                            .snap
-                            .socket(netns, ino)
-                            .or_else(|| app.snap.socket(None, ino))
+                        && let Some(s) = app.sockets.find(&app.snap, netns, ino)
                     {
                         detail = format!(
                             "{} {} {}",

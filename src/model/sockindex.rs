@@ -1,0 +1,75 @@
+//! Sockets by inode, built once per snapshot: an fd names its socket by inode, and a busy
+//! server holds thousands of them against tens of thousands of sockets on the host.
+
+use super::{Snapshot, Socket};
+use std::collections::HashMap;
+
+/// Positions in `Snapshot::sockets` by inode.
+#[derive(Debug, Clone, Default)]
+pub struct SocketIndex {
+    by_inode: HashMap<u64, Vec<usize>>,
+}
+
+impl SocketIndex {
+    pub fn build(snap: &Snapshot) -> Self {
+        let mut by_inode: HashMap<u64, Vec<usize>> = HashMap::with_capacity(snap.sockets.len());
+        for (i, s) in snap.sockets.iter().enumerate() {
+            if s.inode != 0 {
+                by_inode.entry(s.inode).or_default().push(i);
+            }
+        }
+        SocketIndex { by_inode }
+    }
+
+    /// The socket with this inode, from the table of `netns` when it is there, else from any
+    /// namespace's table (socket inodes are unique system-wide; the netns of a process may be
+    /// unreadable).
+    pub fn find<'a>(
+        &self,
+        snap: &'a Snapshot,
+        netns: Option<u64>,
+        inode: u64,
+    ) -> Option<&'a Socket> {
+        let ids = self.by_inode.get(&inode)?;
+        let in_ns = ids
+            .iter()
+            .map(|&i| &snap.sockets[i])
+            .find(|s| Some(s.netns) == netns);
+        in_ns.or_else(|| ids.first().map(|&i| &snap.sockets[i]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Bytes, Proto};
+
+    fn sock(netns: u64, inode: u64) -> Socket {
+        Socket {
+            proto: Proto::Tcp,
+            local_addr: Bytes::from("127.0.0.1"),
+            local_port: Some(1),
+            remote_addr: None,
+            remote_port: None,
+            state: "LISTEN".into(),
+            sock_type: None,
+            inode,
+            netns,
+            uid: None,
+            pids: vec![],
+        }
+    }
+
+    #[test]
+    fn prefers_the_processs_namespace_then_any() {
+        let snap = Snapshot {
+            sockets: vec![sock(1, 5), sock(2, 5), sock(2, 6)],
+            ..Snapshot::default()
+        };
+        let ix = SocketIndex::build(&snap);
+        assert_eq!(ix.find(&snap, Some(2), 5).map(|s| s.netns), Some(2));
+        assert_eq!(ix.find(&snap, Some(9), 6).map(|s| s.netns), Some(2));
+        assert_eq!(ix.find(&snap, None, 5).map(|s| s.netns), Some(1));
+        assert!(ix.find(&snap, Some(1), 7).is_none());
+    }
+}
