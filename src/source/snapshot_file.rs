@@ -56,7 +56,18 @@ pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileEr
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::create(path).map_err(err)?;
+    // why: a snapshot holds every command line and environment of the host (and, written with
+    // --reveal, its secrets): only the owner may read a new file.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(err)?
+    };
     let buf = io::BufWriter::with_capacity(1 << 16, file);
     let buf = if is_gzip_name(path) {
         // why: serde writes a few bytes at a time; feed the compressor large blocks instead.

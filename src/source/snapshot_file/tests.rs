@@ -55,6 +55,16 @@ fn plain_and_gzip_round_trip_and_gzip_is_told_by_magic() {
     assert!(gz.len() < plain.len() + 64);
     let renamed = write_raw(&dir, "renamed.json", &gz);
     assert_eq!(read_snapshot(&renamed).unwrap(), snap);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("s.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "a snapshot is readable by its owner only"
+    );
 }
 
 #[test]
