@@ -1,6 +1,7 @@
 //! The I/O boundary: the only code that touches the filesystem. A proc root (live `/proc`,
 //! a copied tree or a test fixture) read through directory fds, never by joining path strings.
 
+pub mod config;
 pub mod rootfs;
 pub mod snapshot_file;
 

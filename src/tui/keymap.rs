@@ -157,7 +157,7 @@ impl Keymap {
     pub fn load() -> Result<Keymap, String> {
         let mut k = Keymap::default_map()?;
         if let Some(path) = user_file().filter(|p| p.is_file()) {
-            let text = std::fs::read_to_string(&path)
+            let text = crate::source::config::read_text(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             k.merge_str(&text, &path.display().to_string())?;
         }

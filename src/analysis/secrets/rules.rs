@@ -164,7 +164,7 @@ pub fn parse(text: &str, path: &str) -> Result<RulesDoc, RulesError> {
 /// Read and parse a user rules file.
 pub fn read(path: &Path) -> Result<RulesDoc, RulesError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| RulesError::Read {
+    let text = crate::source::config::read_text(path).map_err(|e| RulesError::Read {
         path: shown.clone(),
         message: e.to_string(),
     })?;
