@@ -1,6 +1,7 @@
 //! The snapshot data model: plain serde data, no I/O and no UI. Its JSON form is the versioned schema.
 
 mod bytes;
+mod environ;
 mod field;
 mod format;
 mod fs;
@@ -14,6 +15,7 @@ pub mod time;
 mod tree;
 
 pub use bytes::Bytes;
+pub use environ::{EnvIter, EnvVar, Environ};
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
 pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};

@@ -12,7 +12,7 @@ use super::viewer::Viewer;
 use crate::analysis::containers::{ContainerGroup, containers};
 use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
-use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot, SocketIndex};
+use crate::model::{Pid, Process, ProcessTree, Snapshot, SocketIndex};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -234,20 +234,23 @@ impl App {
     /// Replace the snapshot, keeping selection, collapsed nodes and queries by (pid, start).
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
         let derived = Derived::compute(&snap, self.rules.as_deref(), self.diff_base.as_deref());
-        self.install(snap, derived, metrics);
+        self.install(Arc::new(snap), derived, metrics);
     }
 
     /// Replace the snapshot with one whose derived data was computed elsewhere (the collector
     /// thread), so the UI thread only swaps it in.
-    pub fn install(&mut self, snap: Snapshot, d: Derived, metrics: HashMap<Pid, (f32, u64)>) {
+    pub fn install(&mut self, snap: Arc<Snapshot>, d: Derived, metrics: HashMap<Pid, (f32, u64)>) {
         let selected = self.selected_key();
-        self.findings = d.findings;
-        self.hay = d.hay;
-        self.snap = Arc::new(snap);
-        self.tree = d.tree;
-        self.groups = d.groups;
+        let old = (
+            std::mem::replace(&mut self.snap, snap),
+            std::mem::replace(&mut self.findings, d.findings),
+            std::mem::replace(&mut self.hay, d.hay),
+            std::mem::replace(&mut self.tree, d.tree),
+            std::mem::replace(&mut self.groups, d.groups),
+            std::mem::replace(&mut self.sockets, d.sockets),
+        );
+        super::event::retire(old);
         self.diff = d.diff;
-        self.sockets = d.sockets;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();
@@ -375,16 +378,15 @@ impl App {
     }
 
     /// A value of `p` at `place` as drawn: escaped, its secret spans masked unless revealed.
-    pub fn shown_value(&self, p: &Process, place: Place, raw: &Bytes) -> String {
+    pub fn shown_value(&self, p: &Process, place: Place, raw: &[u8]) -> String {
         if !self.value_masked(p, place) {
-            return raw.safe().into_owned();
+            return crate::model::escape_bytes(raw).into_owned();
         }
         if self.findings.unavailable.is_some() {
-            return crate::model::escape(&crate::analysis::mask::mask(raw.as_bytes())).into_owned();
+            return crate::model::escape(&crate::analysis::mask::mask(raw)).into_owned();
         }
         let spans = self.findings.spans(p.pid, p.start_time, place);
-        crate::model::escape_bytes(&super::findings::mask_spans(raw.as_bytes(), &spans))
-            .into_owned()
+        crate::model::escape_bytes(&super::findings::mask_spans(raw, &spans)).into_owned()
     }
 
     /// The command line as shown: secret parts of argv masked unless revealed.
@@ -396,7 +398,7 @@ impl App {
             .cmdline
             .iter()
             .enumerate()
-            .map(|(i, a)| self.shown_value(p, Place::Argv(i), a))
+            .map(|(i, a)| self.shown_value(p, Place::Argv(i), a.as_bytes()))
             .collect();
         parts.join(" ")
     }

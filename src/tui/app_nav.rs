@@ -6,7 +6,7 @@ use super::cursor::Cursor;
 use super::fsview::{DirItem, Interesting};
 use super::rows::ProcKey;
 use super::viewer::Viewer;
-use crate::model::{Bytes, Pid};
+use crate::model::{Bytes, Environ, Pid};
 
 impl App {
     pub(super) fn go(&mut self, v: View) {
@@ -95,8 +95,8 @@ impl App {
         };
         match d.tab {
             Tab::Overview => super::views::overview::overview_lines(self, p).len(),
-            Tab::Environ => p.environ.as_ref().map_or(0, Vec::len),
-            Tab::Files => p.fds.as_ref().map_or(0, Vec::len),
+            Tab::Environ => p.environ.as_ref().map_or(0, Environ::len),
+            Tab::Files => p.fd_list().len(),
             Tab::Sockets => super::views::detail::sockets_of(self, p).len(),
             Tab::Root => self.browser_len(),
         }

@@ -184,9 +184,9 @@ fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &HashMap<Pid, (
             let k = |i: usize| (ps[i].uid.effective_name.clone(), ps[i].uid.effective);
             k(a).cmp(&k(b))
         }),
-        SortBy::Fds => idx.sort_by_key(|&i| {
-            std::cmp::Reverse(ps[i].fds.as_ref().map_or(0, Vec::len) + ps[i].fds_unresolved)
-        }),
+        SortBy::Fds => {
+            idx.sort_by_key(|&i| std::cmp::Reverse(ps[i].fd_list().len() + ps[i].fds_unresolved))
+        }
         SortBy::Start => idx.sort_by_key(|&i| std::cmp::Reverse(ps[i].start_time)),
         SortBy::Cpu => idx.sort_by(|&a, &b| {
             let c = |i: usize| metrics.get(&ps[i].pid).map_or(0.0, |m| m.0);

@@ -2,7 +2,7 @@
 
 use super::overview::{or_why, overview_lines};
 use super::table::table;
-use crate::model::{FdKind, Process, Snapshot, Socket, escape};
+use crate::model::{FdKind, Process, Snapshot, Socket, escape, escape_bytes};
 use crate::tui::app::{App, Tab};
 use crate::tui::findings::Place;
 use ratatui::Frame;
@@ -14,9 +14,8 @@ use ratatui::widgets::Paragraph;
 /// Sockets held by `p`, in fd order.
 pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
     let netns = p.namespaces.get("net").copied();
-    p.fds
+    p.fd_list()
         .iter()
-        .flatten()
         .filter(|f| f.kind == FdKind::Socket)
         .filter_map(|f| {
             let ino = f.inode?;
@@ -134,7 +133,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 .enumerate()
                 .map(|(i, e)| {
                     let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
-                    let value = match &e.value {
+                    let value = match e.value {
                         None => "(no '=')".to_string(),
                         Some(v) => app.shown_value(p, Place::Env(i), v),
                     };
@@ -145,7 +144,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         Style::new()
                     };
                     (
-                        vec![i.to_string(), e.name.safe().into_owned(), mark, value],
+                        vec![
+                            i.to_string(),
+                            escape_bytes(e.name).into_owned(),
+                            mark,
+                            value,
+                        ],
                         st,
                     )
                 })
