@@ -16,7 +16,7 @@ mod tree;
 pub use bytes::Bytes;
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
-pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
+pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
 pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };

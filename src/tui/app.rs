@@ -106,6 +106,8 @@ pub struct Browser {
     pub pid: Pid,
     pub path: Vec<u8>,
     pub items: Vec<DirItem>,
+    /// Set when the directory had more entries than were read (shown below the list).
+    pub truncated: Option<String>,
     pub cur: Cursor,
     pub error: Option<String>,
     /// When set, the list shows these instead of the directory.

@@ -3,7 +3,7 @@
 
 use super::app::{App, Browser, Detail, Effect, Tab, View};
 use super::cursor::Cursor;
-use super::fsview::{DirItem, Interesting};
+use super::fsview::{Interesting, Listing};
 use super::rows::ProcKey;
 use super::viewer::Viewer;
 use crate::model::{Bytes, Pid};
@@ -165,15 +165,16 @@ impl App {
     }
 
     /// A directory listing arrived (or failed).
-    pub fn set_listing(&mut self, pid: Pid, path: Vec<u8>, res: Result<Vec<DirItem>, String>) {
+    pub fn set_listing(&mut self, pid: Pid, path: Vec<u8>, res: Result<Listing, String>) {
         let Some(b) = self.browser.as_mut().filter(|b| b.pid == pid) else {
             return;
         };
         b.interesting = None;
         match res {
-            Ok(items) => {
+            Ok(listing) => {
                 b.path = path;
-                b.items = items;
+                b.items = listing.items;
+                b.truncated = listing.truncated;
                 b.cur = Cursor::default();
                 b.error = None;
             }
