@@ -124,12 +124,20 @@ pub struct Derived {
     pub sockets: SocketIndex,
     /// Against the `--diff OLD` snapshot, when one was given.
     pub diff: Option<SnapshotDiff>,
+    /// Secret findings of the processes gone since OLD (drawn from OLD).
+    pub gone_findings: Findings,
 }
 
 impl Derived {
     pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>, base: Option<&Snapshot>) -> Derived {
+        let diff = base.map(|old| super::diffmark::compute(old, snap, rules));
+        let gone_findings = match (base, &diff) {
+            (Some(old), Some(d)) => super::diffmark::gone_findings(old, d, rules),
+            _ => Findings::default(),
+        };
         Derived {
-            diff: base.map(|old| super::diffmark::compute(old, snap, rules)),
+            diff,
+            gone_findings,
             sockets: SocketIndex::build(snap),
             findings: Findings::scan(snap, rules),
             tree: ProcessTree::build(snap),
@@ -187,6 +195,8 @@ pub struct App {
     /// `--diff OLD`: the older snapshot, and the differences of the one shown from it.
     pub diff_base: Option<Arc<Snapshot>>,
     pub diff: Option<SnapshotDiff>,
+    /// Secret findings of the processes gone since OLD, whose rows are drawn from OLD.
+    pub gone_findings: Findings,
     /// Sockets of `snap` by inode.
     pub sockets: SocketIndex,
 }
@@ -227,6 +237,7 @@ impl App {
             file: None,
             diff_base: None,
             diff: None,
+            gone_findings: Findings::default(),
             sockets: SocketIndex::default(),
         };
         app.set_snapshot(snap, HashMap::new());
@@ -249,6 +260,7 @@ impl App {
         self.tree = d.tree;
         self.groups = d.groups;
         self.diff = d.diff;
+        self.gone_findings = d.gone_findings;
         self.sockets = d.sockets;
         self.metrics = metrics;
         self.status.scanning = None;
@@ -368,10 +380,11 @@ impl App {
         if self.reveal_all || self.revealed.contains(&(p.pid, p.start_time, place)) {
             return false;
         }
-        if self.findings.unavailable.is_some() {
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
             return matches!(place, Place::Env(_));
         }
-        self.findings
+        findings
             .of(p.pid, p.start_time)
             .any(|f| f.place == place && !f.lead)
     }
@@ -381,10 +394,11 @@ impl App {
         if !self.value_masked(p, place) {
             return raw.safe().into_owned();
         }
-        if self.findings.unavailable.is_some() {
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
             return crate::model::escape(&crate::analysis::mask::mask(raw.as_bytes())).into_owned();
         }
-        let spans = self.findings.spans(p.pid, p.start_time, place);
+        let spans = findings.spans(p.pid, p.start_time, place);
         crate::model::escape_bytes(&super::findings::mask_spans(raw.as_bytes(), &spans))
             .into_owned()
     }

@@ -217,6 +217,14 @@ impl App {
         if self.shape.flat {
             return;
         }
+        if row.kind != RowKind::Process {
+            // A thread or a gone process: go to the row above it in the tree.
+            if let Some(pr) = row.parent_row {
+                let page = self.page();
+                self.procs.set(pr as usize, self.rows.len(), page);
+            }
+            return;
+        }
         let k = rows::key(&self.snap, row.index);
         let has_kids = self
             .rows
@@ -247,12 +255,18 @@ impl App {
                 },
                 None => Vec::new(),
             },
-            _ => match self.selected() {
-                Some(p) => {
+            _ => match (self.selected(), self.selected_gone()) {
+                (Some(p), _) => {
                     let k = (p.pid, p.start_time);
                     self.open_detail(k, tab)
                 }
-                None => Vec::new(),
+                // why: a gone process only has what OLD recorded; its pid may belong to
+                // another process now, so nothing is read live (set_tab keeps Overview).
+                (None, Some(p)) => {
+                    let k = (p.pid, p.start_time);
+                    self.open_detail(k, Tab::Overview)
+                }
+                (None, None) => Vec::new(),
             },
         }
     }

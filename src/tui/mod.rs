@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+mod app_gone;
 mod app_nav;
 mod app_query;
 pub mod cursor;
