@@ -217,20 +217,16 @@ impl App {
         if self.shape.flat {
             return;
         }
-        if row.kind != RowKind::Process {
-            // A thread or a gone process: go to the row above it in the tree.
-            if let Some(pr) = row.parent_row {
-                let page = self.page();
-                self.procs.set(pr as usize, self.rows.len(), page);
-            }
-            return;
-        }
-        let k = rows::key(&self.snap, row.index);
+        // why: only a current process row indexes the snapshot (not a thread, not a gone row).
+        let k = (row.kind == RowKind::Process).then(|| rows::key(&self.snap, row.index));
         let has_kids = self
             .rows
             .get(self.procs.sel + 1)
             .is_some_and(|n| n.depth > row.depth);
-        if row.kind == RowKind::Process && has_kids && !self.shape.collapsed.contains(&k) {
+        if let Some(k) = k
+            && has_kids
+            && !self.shape.collapsed.contains(&k)
+        {
             self.shape.collapsed.insert(k);
             self.rebuild();
         } else if let Some(pr) = row.parent_row {
