@@ -162,7 +162,8 @@ fn tui_end_to_end_in_tmux() {
         s.lines()
             .any(|l| l.starts_with(&pid.to_string()) && l.contains("/bin/busybox sleep 600"))
     });
-    assert!(s.contains("search: 1 mat"), "{s}");
+    // why: on a busy host the status bar is longer than 100 columns and cut after "ma".
+    assert!(s.contains("search: 1 ma"), "{s}");
 
     // Its environ: the token is flagged and masked, then revealed.
     t.send(&["e"]);
