@@ -26,10 +26,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
         .diff_base
         .as_ref()
         .map_or_else(|| "?".to_string(), |b| time::utc(b.meta.taken_at));
-    let note = format!(
-        "not running any more: its overview from the OLD snapshot (taken {taken}), read-only; \
-         other tabs are not available"
-    );
+    let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
     frame.render_widget(
         Paragraph::new(note).style(t.dim()),
         Rect {
