@@ -75,7 +75,10 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
             .unwrap()
             .shares(b11.environ.as_ref().unwrap())
     );
-    assert_eq!(env_text(b11), vec![("A".to_string(), Some("2".to_string()))]);
+    assert_eq!(
+        env_text(b11),
+        vec![("A".to_string(), Some("2".to_string()))]
+    );
 
     // pid 13 now has another start time: never the old process's data, even when equal.
     let (a13, b13) = (proc_of(&a, 13), proc_of(&b, 13));
@@ -95,7 +98,14 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
 
     // 10's fds are the same, but its pipe gained a reader: the peers are current, so the list
     // was copied rather than shared.
-    let pipe = |p: &Process| p.fd_list().iter().find(|x| x.fd == 3).unwrap().peers.clone();
+    let pipe = |p: &Process| {
+        p.fd_list()
+            .iter()
+            .find(|x| x.fd == 3)
+            .unwrap()
+            .peers
+            .clone()
+    };
     assert!(pipe(a10).is_empty());
     assert_eq!(pipe(b10), vec![14]);
     assert!(!Arc::ptr_eq(
@@ -109,7 +119,10 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     let c = scan(&f, Some(&b));
     for p in &b.processes {
         let q = proc_of(&c, p.pid);
-        assert!(Arc::ptr_eq(p.fds.as_ref().unwrap(), q.fds.as_ref().unwrap()));
+        assert!(Arc::ptr_eq(
+            p.fds.as_ref().unwrap(),
+            q.fds.as_ref().unwrap()
+        ));
         assert!(
             p.environ
                 .as_ref()
@@ -129,8 +142,10 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
 fn processes_in_the_same_cgroups_and_namespaces_share_one_copy() {
     let f = FakeProc::new();
     f.process(1, 0, "init");
-    f.process(20, 1, "a").file("cgroup", b"0::/kubepods/pod1/abc\n");
-    f.process(21, 1, "b").file("cgroup", b"0::/kubepods/pod1/abc\n");
+    f.process(20, 1, "a")
+        .file("cgroup", b"0::/kubepods/pod1/abc\n");
+    f.process(21, 1, "b")
+        .file("cgroup", b"0::/kubepods/pod1/abc\n");
     f.process(22, 1, "c")
         .file("cgroup", b"0::/other\n")
         .ns("net", 4026539999);

@@ -18,7 +18,7 @@ pub use bytes::Bytes;
 pub use environ::{EnvIter, EnvVar, Environ};
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
-pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
+pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
 pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };

@@ -3,13 +3,14 @@
 //! (or a test) carries out.
 
 use super::cursor::Cursor;
+pub use super::derived::Derived;
 use super::findings::{Findings, Place};
 use super::fsview::{DirItem, Interesting};
 use super::keymap::{Keymap, Mode};
 use super::rows::{ProcKey, Row, Shape};
-use super::search::{self, MatchMode};
+use super::search::MatchMode;
 use super::viewer::Viewer;
-use crate::analysis::containers::{ContainerGroup, containers};
+use crate::analysis::containers::ContainerGroup;
 use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
 use crate::model::{Pid, Process, ProcessTree, Snapshot, SocketIndex};
@@ -106,35 +107,12 @@ pub struct Browser {
     pub pid: Pid,
     pub path: Vec<u8>,
     pub items: Vec<DirItem>,
+    /// Set when the directory had more entries than were read (shown below the list).
+    pub truncated: Option<String>,
     pub cur: Cursor,
     pub error: Option<String>,
     /// When set, the list shows these instead of the directory.
     pub interesting: Option<Vec<Interesting>>,
-}
-
-/// What the app derives from a snapshot: secret findings, tree, containers, search text.
-/// Computed with the scan, off the UI thread.
-pub struct Derived {
-    pub findings: Findings,
-    pub tree: ProcessTree,
-    pub groups: Vec<ContainerGroup>,
-    pub hay: Vec<String>,
-    pub sockets: SocketIndex,
-    /// Against the `--diff OLD` snapshot, when one was given.
-    pub diff: Option<SnapshotDiff>,
-}
-
-impl Derived {
-    pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>, base: Option<&Snapshot>) -> Derived {
-        Derived {
-            diff: base.map(|old| super::diffmark::compute(old, snap, rules)),
-            sockets: SocketIndex::build(snap),
-            findings: Findings::scan(snap, rules),
-            tree: ProcessTree::build(snap),
-            groups: containers(snap),
-            hay: snap.processes.iter().map(search::haystack).collect(),
-        }
-    }
 }
 
 /// Status-bar state.
@@ -185,6 +163,8 @@ pub struct App {
     /// `--diff OLD`: the older snapshot, and the differences of the one shown from it.
     pub diff_base: Option<Arc<Snapshot>>,
     pub diff: Option<SnapshotDiff>,
+    /// Secret findings of the processes gone since OLD, whose rows are drawn from OLD.
+    pub gone_findings: Findings,
     /// Sockets of `snap` by inode.
     pub sockets: SocketIndex,
 }
@@ -225,6 +205,7 @@ impl App {
             file: None,
             diff_base: None,
             diff: None,
+            gone_findings: Findings::default(),
             sockets: SocketIndex::default(),
         };
         app.set_snapshot(snap, HashMap::new());
@@ -251,6 +232,7 @@ impl App {
         );
         super::event::retire(old);
         self.diff = d.diff;
+        self.gone_findings = d.gone_findings;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();
@@ -369,10 +351,11 @@ impl App {
         if self.reveal_all || self.revealed.contains(&(p.pid, p.start_time, place)) {
             return false;
         }
-        if self.findings.unavailable.is_some() {
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
             return matches!(place, Place::Env(_));
         }
-        self.findings
+        findings
             .of(p.pid, p.start_time)
             .any(|f| f.place == place && !f.lead)
     }
@@ -382,10 +365,11 @@ impl App {
         if !self.value_masked(p, place) {
             return crate::model::escape_bytes(raw).into_owned();
         }
-        if self.findings.unavailable.is_some() {
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
             return crate::model::escape(&crate::analysis::mask::mask(raw)).into_owned();
         }
-        let spans = self.findings.spans(p.pid, p.start_time, place);
+        let spans = findings.spans(p.pid, p.start_time, place);
         crate::model::escape_bytes(&super::findings::mask_spans(raw, &spans)).into_owned()
     }
 

@@ -14,12 +14,19 @@ pub enum RowKind {
     Process,
     /// The n-th thread of the process (other than the main one).
     Thread(usize),
+    /// A process of the `--diff OLD` snapshot gone since: the index is into the OLD
+    /// snapshot's processes, and the row's `index` is [`NO_INDEX`].
+    Gone(usize),
 }
+
+/// The `index` of a row that is not a process of the current snapshot (a gone process): out
+/// of range on purpose, so a lookup with `get` finds nothing instead of another process.
+pub const NO_INDEX: usize = usize::MAX;
 
 /// One visible row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
-    /// Index into `Snapshot::processes`.
+    /// Index into `Snapshot::processes` of the current snapshot ([`NO_INDEX`] for a gone row).
     pub index: usize,
     pub kind: RowKind,
     pub depth: u32,

@@ -50,6 +50,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let Some(p) = app.detail_process() else {
+        if let Some(old) = app.gone_detail_process() {
+            return super::gone::render(frame, app, area, old);
+        }
         frame.render_widget(
             Paragraph::new(format!(
                 "process {} (start {}) is not in the current snapshot (exited?)",
