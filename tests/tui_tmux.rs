@@ -122,37 +122,8 @@ fn tui_end_to_end_in_tmux() {
     }
     let config = tmp.path().join("config");
     std::fs::create_dir_all(&config).expect("test setup");
-    let t = Tmux {
-        socket: format!("procscope-e2e-{}", std::process::id()),
-    };
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_procscope"));
-    let out = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "env",
-        "PS1=e2e-prompt$ ",
-        "TERM=xterm-256color",
-        &format!("XDG_CONFIG_HOME={}", config.display()),
-        "sh",
-    ]);
-    assert!(
-        out.status.success(),
-        "tmux new-session: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    t.wait("the shell prompt", 10, |s| s.contains("e2e-prompt$"));
-    t.send(&[&format!("{} ; echo EXIT=$?", bin.display()), "Enter"]);
-
     // The first scan finishes (debug builds take seconds on a busy host).
-    t.wait("the first snapshot", 120, |s| {
-        s.contains(" procs │") && !s.contains("scanning")
-    });
+    let t = start_tui(format!("procscope-e2e-{}", std::process::id()), &config, "");
 
     // Search for the planted process: the selection jumps to it.
     t.send(&["/"]);

@@ -229,10 +229,10 @@ impl App {
             std::mem::replace(&mut self.tree, d.tree),
             std::mem::replace(&mut self.groups, d.groups),
             std::mem::replace(&mut self.sockets, d.sockets),
+            std::mem::replace(&mut self.diff, d.diff),
+            std::mem::replace(&mut self.gone_findings, d.gone_findings),
         );
         super::event::retire(old);
-        self.diff = d.diff;
-        self.gone_findings = d.gone_findings;
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();

@@ -87,19 +87,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             None => Span::raw(label),
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(Line::from(tabs)),
-        Rect {
-            y: area.y + 1,
-            height: 1,
-            ..area
-        },
-    );
-    let rest = Rect {
-        y: area.y + 2,
-        height: area.height - 2,
-        ..area
-    };
+    let (bar, rest) = bar_and_body(area);
+    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
     let cur = app.detail_cursor();
     match d.tab {
         Tab::Overview => {
@@ -279,4 +268,19 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
         Tab::Root => super::rootfs::render(frame, app, rest),
     }
+}
+
+/// The line under a detail header (tabs, or a note) and the body below it.
+pub fn bar_and_body(area: Rect) -> (Rect, Rect) {
+    let bar = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    let rest = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    (bar, rest)
 }

@@ -27,19 +27,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
         .as_ref()
         .map_or_else(|| "?".to_string(), |b| time::utc(b.meta.taken_at));
     let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
-    frame.render_widget(
-        Paragraph::new(note).style(t.dim()),
-        Rect {
-            y: area.y + 1,
-            height: 1,
-            ..area
-        },
-    );
-    let rest = Rect {
-        y: area.y + 2,
-        height: area.height - 2,
-        ..area
-    };
+    let (bar, rest) = super::detail::bar_and_body(area);
+    frame.render_widget(Paragraph::new(note).style(t.dim()), bar);
     let rows: Vec<(Vec<String>, Style)> = overview_lines(app, p)
         .into_iter()
         .map(|(k, v)| (vec![k, v], t.dim()))
