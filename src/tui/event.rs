@@ -204,3 +204,32 @@ fn live_metrics(sys: &mut Option<sysinfo::System>) -> HashMap<Pid, (f32, u64)> {
         .map(|(pid, p)| (pid.as_u32(), (p.cpu_usage(), p.memory())))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reports its drop on a channel.
+    struct Tell(Sender<()>);
+
+    impl Drop for Tell {
+        fn drop(&mut self) {
+            let _ = self.0.send(());
+        }
+    }
+
+    #[test]
+    fn retired_values_are_dropped_off_the_calling_thread() {
+        let (tx, rx) = channel();
+        retire(Tell(tx));
+        // The caller returns at once; the drop happens on the retire thread, promptly.
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_secs(5)).is_ok(),
+            "the old snapshot was never freed"
+        );
+        // Asking for purges repeatedly is harmless (one purge thread, requests coalesced).
+        for _ in 0..100 {
+            purge_soon();
+        }
+    }
+}
