@@ -1,9 +1,10 @@
 //! Socket tables read once per network namespace from a member's `net/*` (parsed in
-//! [`super::tables`]), and joined to fds by inode.
+//! [`super::tables`]; unix sockets from sock_diag on the live procfs), and joined to fds by
+//! inode.
 
-use super::tables::parse_table;
+use super::tables::{parse_table, unix_from_diag};
 use crate::model::{NetNs, Process, Proto, Socket, Unavailable};
-use crate::source::ProcRoot;
+use crate::source::{ProcRoot, sockdiag};
 use std::collections::{BTreeMap, HashMap};
 /// Tables of one network namespace, read through one member's `net/`.
 #[derive(Debug, Default)]
@@ -12,6 +13,10 @@ pub struct Tables {
     pub reader_pid: u32,
     pub sockets: Vec<Socket>,
     pub unavailable: BTreeMap<String, Unavailable>,
+    /// Unix sockets came from sock_diag.
+    pub sock_diag: bool,
+    /// (not yet accepted unix connection, its listener), from sock_diag.
+    pub pending: Vec<(u64, u64)>,
 }
 
 /// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
@@ -23,8 +28,19 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
         reader_pid: pid,
         ..Tables::default()
     };
-    let mut unread = 0;
+    // why: sock_diag gives exact paths (net/unix prints them raw, so a path holding '\n' can
+    // forge rows) and peers; it answers only on the live procfs.
+    let diag = root
+        .is_live()
+        .then(|| sockdiag::unix_sockets(root, pid, ns));
+    let (mut tried, mut unread) = (0, 0);
     for proto in Proto::ALL {
+        if proto == Proto::Unix
+            && let Some(Ok(_)) = &diag
+        {
+            continue;
+        }
+        tried += 1;
         match d.read(&format!("net/{}", proto.as_str())) {
             Ok(buf) => match parse_table(proto, ns, &buf) {
                 Ok(mut s) => t.sockets.append(&mut s),
@@ -39,9 +55,22 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
             }
         }
     }
+    match diag {
+        Some(Ok(rows)) => {
+            t.sock_diag = true;
+            for r in &rows {
+                t.pending.extend(r.pending.iter().map(|&e| (e, r.inode)));
+            }
+            t.sockets.extend(unix_from_diag(ns, rows));
+        }
+        Some(Err(why)) => {
+            t.unavailable.insert("sock_diag".into(), why);
+        }
+        None => {}
+    }
     // why: a member whose every table failed (gone, denied) cannot speak for its namespace;
     // one that lacks only some tables (no IPv4, a partial copy) still can.
-    if unread == Proto::ALL.len() {
+    if unread == tried {
         return None;
     }
     Some(t)
@@ -82,6 +111,7 @@ pub fn collect(
     let mut pre = pre;
     let mut sockets = Vec::new();
     let mut netns = Vec::new();
+    let mut pending = HashMap::new();
     for (ns, pids) in members {
         let mut info = NetNs {
             inode: ns,
@@ -96,6 +126,8 @@ pub fn collect(
             Some(mut t) => {
                 info.reader_pid = Some(t.reader_pid);
                 info.unavailable = t.unavailable;
+                info.sock_diag = t.sock_diag;
+                pending.extend(t.pending);
                 sockets.append(&mut t.sockets);
             }
             None => {
@@ -105,6 +137,7 @@ pub fn collect(
         }
         netns.push(info);
     }
+    super::peers::link(&mut sockets, &pending);
     join(procs, &mut sockets);
     (sockets, netns)
 }
