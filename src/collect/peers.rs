@@ -38,17 +38,9 @@ fn put<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Option<usize>>, k: K, i: usiz
     m.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
 }
 
-/// Set `peer` on every local connection whose other end is in `sockets`. `pending` maps a
-/// unix connection not yet accepted (held by nobody) to its listener, which stands for it.
-pub fn link(sockets: &mut [Socket], pending: &HashMap<u64, u64>) {
-    for s in sockets.iter_mut() {
-        if s.proto == Proto::Unix
-            && let Some(p) = s.peer
-            && let Some(&l) = pending.get(&p)
-        {
-            s.peer = Some(l);
-        }
-    }
+/// Set `peer` on every TCP/UDP local connection whose other end is in `sockets` (unix
+/// sockets come with theirs from sock_diag).
+pub fn link(sockets: &mut [Socket]) {
     // (netns, tcp, local, remote) of connected sockets; (netns, tcp, local) of listeners.
     let mut conns: HashMap<(u64, bool, End, End), Option<usize>> = HashMap::new();
     let mut listeners: HashMap<(u64, bool, End), Option<usize>> = HashMap::new();

@@ -104,7 +104,7 @@ fn loopback_tcp_pairs_find_each_other_in_their_namespace_only() {
             41,
         ),
     ];
-    link(&mut s, &HashMap::new());
+    link(&mut s);
     assert_eq!(
         peers(&s),
         vec![
@@ -154,35 +154,9 @@ fn unaccepted_tcp_and_unconnected_udp_servers_stand_in_for_the_peer() {
         inet(Udp, 1, "127.0.0.1", 9, "0.0.0.0", 0, "UNCONN", 6),
         inet(Udp, 1, "127.0.0.1", 40001, "127.0.0.1", 9, "ESTABLISHED", 7),
     ];
-    link(&mut s, &HashMap::new());
+    link(&mut s);
     assert_eq!(s[2].peer, Some(1));
     assert_eq!(s[4].peer, Some(3));
     assert_eq!(s[7].peer, None);
     assert_eq!(s[0].peer, None);
-}
-
-#[test]
-fn a_unix_connection_waiting_in_a_listen_queue_points_at_the_listener() {
-    let unix = |inode, peer| Socket {
-        proto: Proto::Unix,
-        local_addr: Bytes::default(),
-        local_port: None,
-        remote_addr: None,
-        remote_port: None,
-        state: "CONNECTED".into(),
-        sock_type: Some("stream".into()),
-        inode,
-        netns: 1,
-        uid: None,
-        pids: vec![],
-        peer,
-    };
-    let mut s = vec![
-        unix(1, None),
-        unix(2, Some(3)),
-        unix(3, Some(2)),
-        unix(4, Some(5)),
-    ];
-    link(&mut s, &HashMap::from([(3, 1)]));
-    assert_eq!(peers(&s), vec![None, Some(1), Some(2), Some(5)]);
 }

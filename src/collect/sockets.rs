@@ -15,8 +15,6 @@ pub struct Tables {
     pub unavailable: BTreeMap<String, Unavailable>,
     /// Unix sockets came from sock_diag.
     pub sock_diag: bool,
-    /// (not yet accepted unix connection, its listener), from sock_diag.
-    pub pending: Vec<(u64, u64)>,
 }
 
 /// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
@@ -58,9 +56,6 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
     match diag {
         Some(Ok(rows)) => {
             t.sock_diag = true;
-            for r in &rows {
-                t.pending.extend(r.pending.iter().map(|&e| (e, r.inode)));
-            }
             t.sockets.extend(unix_from_diag(ns, rows));
         }
         Some(Err(why)) => {
@@ -111,7 +106,6 @@ pub fn collect(
     let mut pre = pre;
     let mut sockets = Vec::new();
     let mut netns = Vec::new();
-    let mut pending = HashMap::new();
     for (ns, pids) in members {
         let mut info = NetNs {
             inode: ns,
@@ -127,7 +121,6 @@ pub fn collect(
                 info.reader_pid = Some(t.reader_pid);
                 info.unavailable = t.unavailable;
                 info.sock_diag = t.sock_diag;
-                pending.extend(t.pending);
                 sockets.append(&mut t.sockets);
             }
             None => {
@@ -137,7 +130,7 @@ pub fn collect(
         }
         netns.push(info);
     }
-    super::peers::link(&mut sockets, &pending);
+    super::peers::link(&mut sockets);
     join(procs, &mut sockets);
     (sockets, netns)
 }

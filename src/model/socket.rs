@@ -64,8 +64,10 @@ pub struct Socket {
     /// Processes holding an fd to it.
     pub pids: Vec<Pid>,
     /// Inode of the socket at the other end of a local connection: from sock_diag for unix
-    /// sockets, by the reversed address pair within the namespace for TCP/UDP. For a
-    /// connection not yet `accept(2)`ed, the listening socket that queues it.
+    /// sockets, by the reversed address pair within the namespace for TCP/UDP. For a TCP
+    /// connection not yet `accept(2)`ed, or a client of an unconnected UDP server, the
+    /// listening (bound) socket that stands for it. A unix connection not yet accepted has
+    /// none (the kernel reports its peer as 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer: Option<u64>,
 }

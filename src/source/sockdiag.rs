@@ -22,10 +22,10 @@ pub struct UnixDiag {
     pub state: u8,
     /// The bound address as stored (`sun_path` bytes, abstract names starting with NUL).
     pub name: Option<Vec<u8>>,
-    /// Inode of the connected peer (0 and absent both mean none).
+    /// Inode of the connected peer (0 and absent both mean none). why: a connection still
+    /// in a listener's queue reads 0, its server end having no inode yet; the kernel does
+    /// not list that server end either, so such a client stays unresolved (as in ss).
     pub peer: Option<u64>,
-    /// For a listener: inodes of the accepted-but-not-yet-`accept(2)`ed connections.
-    pub pending: Vec<u64>,
     /// Owner uid (kernels >= 5.3).
     pub uid: Option<u32>,
 }
@@ -41,11 +41,9 @@ const NLM_F_DUMP: u16 = 0x300;
 const AF_UNIX: u8 = 1;
 const UDIAG_SHOW_NAME: u32 = 0x1;
 const UDIAG_SHOW_PEER: u32 = 0x4;
-const UDIAG_SHOW_ICONS: u32 = 0x8;
 const UDIAG_SHOW_UID: u32 = 0x40;
 const UNIX_DIAG_NAME: u16 = 0;
 const UNIX_DIAG_PEER: u16 = 2;
-const UNIX_DIAG_ICONS: u16 = 3;
 const UNIX_DIAG_UID: u16 = 7;
 /// `struct unix_diag_msg`.
 const UNIX_DIAG_MSG: usize = 16;
@@ -76,7 +74,7 @@ pub fn request(seq: u32) -> Vec<u8> {
     b.extend_from_slice(&[AF_UNIX, 0, 0, 0]);
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
     b.extend_from_slice(&0u32.to_ne_bytes());
-    let show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_UID;
+    let show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_UID;
     b.extend_from_slice(&show.to_ne_bytes());
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
@@ -157,14 +155,6 @@ fn parse_msg(body: &[u8]) -> Result<UnixDiag, String> {
             UNIX_DIAG_PEER => {
                 let p = u32_at(val, 0).ok_or("sock_diag: short peer attribute")?;
                 d.peer = (p != 0).then_some(u64::from(p));
-            }
-            UNIX_DIAG_ICONS => {
-                d.pending = val
-                    .chunks_exact(4)
-                    .filter_map(|c| u32_at(c, 0))
-                    .filter(|&i| i != 0)
-                    .map(u64::from)
-                    .collect();
             }
             UNIX_DIAG_UID => d.uid = u32_at(val, 0),
             _ => {}
