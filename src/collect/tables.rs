@@ -248,7 +248,7 @@ pub fn unix_from_diag(netns: u64, rows: Vec<UnixDiag>) -> Vec<Socket> {
                 sock_type: Some(unix_type(u16::from(d.sock_type)).to_string()),
                 inode: d.inode,
                 netns,
-                uid: d.uid,
+                uid: None,
                 pids: Vec::new(),
                 peer: d.peer,
             }
@@ -314,7 +314,6 @@ ffff0002: 00000003 00000000 00000000 0001 03 1235\n";
                 sock_type: 1,
                 state: 10,
                 name: Some(b"/s\n0000: forged\0".to_vec()),
-                uid: Some(7),
                 ..UnixDiag::default()
             },
             UnixDiag {
@@ -329,7 +328,7 @@ ffff0002: 00000003 00000000 00000000 0001 03 1235\n";
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].local_addr.as_bytes(), b"/s\n0000: forged");
         assert!(s[0].is_listening());
-        assert_eq!((s[0].uid, s[0].peer), (Some(7), None));
+        assert_eq!(s[0].peer, None);
         assert_eq!(s[1].state, "CONNECTED");
         assert_eq!(s[1].sock_type.as_deref(), Some("dgram"));
         assert_eq!((s[1].netns, s[1].peer), (3, Some(9)));

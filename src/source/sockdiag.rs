@@ -26,8 +26,6 @@ pub struct UnixDiag {
     /// in a listener's queue reads 0, its server end having no inode yet; the kernel does
     /// not list that server end either, so such a client stays unresolved (as in ss).
     pub peer: Option<u64>,
-    /// Owner uid (kernels >= 5.3).
-    pub uid: Option<u32>,
 }
 
 const NLMSG_HDR: usize = 16;
@@ -41,10 +39,8 @@ const NLM_F_DUMP: u16 = 0x300;
 const AF_UNIX: u8 = 1;
 const UDIAG_SHOW_NAME: u32 = 0x1;
 const UDIAG_SHOW_PEER: u32 = 0x4;
-const UDIAG_SHOW_UID: u32 = 0x40;
 const UNIX_DIAG_NAME: u16 = 0;
 const UNIX_DIAG_PEER: u16 = 2;
-const UNIX_DIAG_UID: u16 = 7;
 /// `struct unix_diag_msg`.
 const UNIX_DIAG_MSG: usize = 16;
 /// Stop a reply that never ends (a well-behaved kernel sends NLMSG_DONE long before).
@@ -74,7 +70,7 @@ pub fn request(seq: u32) -> Vec<u8> {
     b.extend_from_slice(&[AF_UNIX, 0, 0, 0]);
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
     b.extend_from_slice(&0u32.to_ne_bytes());
-    let show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_UID;
+    let show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
     b.extend_from_slice(&show.to_ne_bytes());
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
     b.extend_from_slice(&u32::MAX.to_ne_bytes());
@@ -156,7 +152,6 @@ fn parse_msg(body: &[u8]) -> Result<UnixDiag, String> {
                 let p = u32_at(val, 0).ok_or("sock_diag: short peer attribute")?;
                 d.peer = (p != 0).then_some(u64::from(p));
             }
-            UNIX_DIAG_UID => d.uid = u32_at(val, 0),
             _ => {}
         }
         at += align4(alen);
@@ -248,20 +243,19 @@ pub fn unix_sockets(root: &ProcRoot, pid: Pid, ns: u64) -> Result<Vec<UnixDiag>,
     if !root.is_live() {
         return Err(Unavailable::Missing);
     }
-    let open = |rel: &str| {
-        rustix::fs::openat(
+    // why: our own namespace needs no setns (nor the privilege for it). The kernel's
+    // /proc/thread-self, not the root's: a proc root of another pid namespace may not show us.
+    let own = rustix::fs::stat("/proc/thread-self/ns/net").map(|s| s.st_ino);
+    let fd = if own == Ok(ns) {
+        netlink_socket().map_err(why)?
+    } else {
+        let target = rustix::fs::openat(
             &root.dir,
-            rel,
+            format!("{pid}/ns/net"),
             OFlags::RDONLY | OFlags::CLOEXEC,
             Mode::empty(),
         )
-    };
-    let own = open("thread-self/ns/net").map_err(why)?;
-    let own_ino = rustix::fs::fstat(&own).map_err(why)?.st_ino;
-    let fd = if own_ino == ns {
-        netlink_socket().map_err(why)?
-    } else {
-        let target = open(&format!("{pid}/ns/net")).map_err(why)?;
+        .map_err(why)?;
         // why: the pid may have exited and been reused since the namespace was listed.
         if rustix::fs::fstat(&target).map_err(why)?.st_ino != ns {
             return Err(Unavailable::Gone);
