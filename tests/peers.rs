@@ -21,6 +21,9 @@ use std::process::{Command, Stdio};
 const PAIRS: &str = r#"
 import os, socket, sys, time
 d = sys.argv[1]
+def say(*f):
+    # One write(2) per line: the two processes share the pipe.
+    os.write(1, (" ".join(map(str, f)) + "\n").encode())
 a, b = socket.socketpair()
 srv = socket.socket(socket.AF_UNIX)
 srv.bind(d + "/srv.sock")
@@ -38,13 +41,13 @@ if pid == 0:
     q.connect(d + "/srv.sock")
     t = socket.socket()
     t.connect(("127.0.0.1", port))
-    print("CHILD", os.getpid(), b.fileno(), c.fileno(), q.fileno(), t.fileno(), flush=True)
+    say("CHILD", os.getpid(), b.fileno(), c.fileno(), q.fileno(), t.fileno())
     time.sleep(600)
     os._exit(0)
 b.close()
 conn, _ = srv.accept()
 tconn, _ = tl.accept()
-print("PARENT", os.getpid(), a.fileno(), conn.fileno(), tconn.fileno(), port, flush=True)
+say("PARENT", os.getpid(), a.fileno(), conn.fileno(), tconn.fileno(), port)
 time.sleep(600)
 "#;
 
