@@ -12,6 +12,7 @@ use common::{Guard, is_root, json, procscope};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -66,9 +67,16 @@ struct Pairs {
 /// Run [`PAIRS`] under `prefix` (e.g. `unshare --net`), and read both processes' reports.
 fn start(prefix: &[&str]) -> Pairs {
     let tmp = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(prefix.first().copied().unwrap_or("python3"));
+    // why: the pair may run as nobody (the fallback test) and binds a socket in here.
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    // why: a python3 shim under /root (pyenv) is out of nobody's reach.
+    let py = ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .find(|p| Path::new(p).exists() || !p.starts_with('/'))
+        .unwrap();
+    let mut cmd = Command::new(prefix.first().copied().unwrap_or(py));
     if !prefix.is_empty() {
-        cmd.args(&prefix[1..]).arg("python3");
+        cmd.args(&prefix[1..]).arg(py);
     }
     cmd.args(["-c", PAIRS])
         .arg(tmp.path())
@@ -277,4 +285,55 @@ fn pairs_inside_another_network_namespace_are_resolved_through_setns() {
     assert_eq!(ns["sock_diag"], true, "{ns}");
     assert!(ns["unavailable"].get("sock_diag").is_none(), "{ns}");
     assert!(theirs.to_str().unwrap().contains(&ns["inode"].to_string()));
+}
+
+#[test]
+fn without_the_right_to_setns_unix_sockets_come_from_net_unix_and_say_why() {
+    if !is_root() {
+        eprintln!("skipped: unshare --net needs root");
+        return;
+    }
+    // The pair runs as nobody in a namespace made by root: nobody can read its processes
+    // but may not enter the namespace.
+    let t = start(&[
+        "unshare",
+        "--net",
+        "sh",
+        "-c",
+        "ip link set lo up && exec setpriv --reuid=65534 --regid=65534 --clear-groups \"$@\"",
+        "sh",
+    ]);
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(common::procscope_path())
+        .arg("snapshot")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ns = snap["netns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["pids"].as_array().unwrap().contains(&t.parent.into()))
+        .expect("the pair's namespace");
+    assert_eq!(ns["unavailable"]["sock_diag"], "permission denied", "{ns}");
+    assert!(ns.get("sock_diag").is_none(), "{ns}");
+    let listener = snap["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["netns"] == ns["inode"] && s["state"] == "LISTEN" && s["proto"] == "unix")
+        .expect("the unix listener, from net/unix");
+    assert!(
+        listener["local_addr"]
+            .as_str()
+            .unwrap()
+            .ends_with("/srv.sock")
+    );
+    assert_eq!(listener["pids"], serde_json::json!([t.parent]));
 }
