@@ -145,9 +145,9 @@ fn process() -> impl Strategy<Value = Process> {
                 .map(|(name, value)| EnvEntry { name, value })
                 .collect()
         }),
-        fds: r.0,
+        fds: r.0.map(Into::into),
         fds_unresolved: r.1,
-        namespaces: r.2,
+        namespaces: r.2.into(),
         cgroups: r
             .3
             .into_iter()
@@ -156,7 +156,8 @@ fn process() -> impl Strategy<Value = Process> {
                 controllers,
                 path,
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         container: r.4,
         namespaced: r.5,
         unavailable: r.6,

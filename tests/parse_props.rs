@@ -4,7 +4,7 @@
 use procscope::collect::parse;
 use procscope::collect::process::classify;
 use procscope::collect::tables::parse_table;
-use procscope::model::Proto;
+use procscope::model::{Environ, Proto};
 use proptest::prelude::*;
 
 /// Bytes biased toward the characters these formats are made of.
@@ -27,7 +27,7 @@ proptest! {
         let _ = parse::status(&b);
         let _ = parse::cgroups(&b);
         let _ = parse::cmdline(&b);
-        let _ = parse::environ(&b);
+        let _ = Environ::from_raw(&b).iter().count();
         let _ = parse::ns_inode(&b);
         let _ = parse::bracket_inode(&b, b"socket:");
         let _ = parse::passwd(&b);
@@ -74,13 +74,14 @@ proptest! {
         for (a, e) in argv.iter().zip(&entries) {
             prop_assert_eq!(a.as_bytes(), &e[..]);
         }
-        let env = parse::environ(&buf);
+        let env = Environ::from_raw(&buf);
         prop_assert_eq!(env.len(), entries.len());
+        prop_assert_eq!(env.iter().count(), entries.len());
         for (v, e) in env.iter().zip(&entries) {
-            let mut back = v.name.as_bytes().to_vec();
-            if let Some(val) = &v.value {
+            let mut back = v.name.to_vec();
+            if let Some(val) = v.value {
                 back.push(b'=');
-                back.extend_from_slice(val.as_bytes());
+                back.extend_from_slice(val);
             }
             prop_assert_eq!(&back, e);
         }

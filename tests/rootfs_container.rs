@@ -94,8 +94,13 @@ fn links_resolve_inside_the_root_and_never_reach_the_host() {
     }
     let (_, out, _) = ps(&["--json", "fs", &pid, "/etc/dotdot"]);
     let v: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(v[0]["kind"], "symlink");
-    assert!(v[0]["link_target"].as_str().unwrap().starts_with("../../"));
+    assert_eq!(v["entries"][0]["kind"], "symlink");
+    assert!(
+        v["entries"][0]["link_target"]
+            .as_str()
+            .unwrap()
+            .starts_with("../../")
+    );
     assert!(
         !seen.contains(&c.host_secret),
         "host content leaked:\n{seen}"
@@ -136,8 +141,10 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
     let (ok, out, _) = ps(&["--json", "fs", &pid, "/tmp"]);
     assert!(ok);
     let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["truncated"], false);
     let kind = |n: &str| {
-        v.as_array()
+        v["entries"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|e| e["name"] == n)
@@ -151,7 +158,7 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
     assert_eq!(kind("sparse"), "file");
     let (_, out, _) = ps(&["--json", "fs", &pid, "/dev/null"]);
     let v: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(v[0]["device"], serde_json::json!([1, 3]));
+    assert_eq!(v["entries"][0]["device"], serde_json::json!([1, 3]));
 
     // The 10 GiB sparse file: exactly the cap, in bounded memory. The child blocks writing
     // to the full pipe after reading, so its peak RSS can be read while it is alive.
@@ -226,7 +233,8 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
     let (_, out, _) = ps(&["--json", "fs", &pid, "/tmp"]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert!(
-        v.as_array()
+        v["entries"]
+            .as_array()
             .unwrap()
             .iter()
             .any(|e| e["name"] == "evil\u{1b}[2J\u{1b}]0;owned\u{7}name")

@@ -5,9 +5,11 @@ use super::{Global, Out};
 use crate::analysis::content::{hex_dump, strings};
 use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
 use crate::analysis::mask::mask;
-use crate::model::{FsEntry, FsKind, Pid, escape_bytes, time};
+use crate::model::{Bytes, DirListing, FsEntry, FsKind, Pid, escape_bytes, time};
 use crate::source::ProcRoot;
-use crate::source::rootfs::{DEFAULT_MAX_BYTES, FileContent, RootFs, RootFsError};
+use crate::source::rootfs::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FileContent, RootFs, RootFsError,
+};
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
@@ -36,10 +38,23 @@ pub struct FsArgs {
     /// With --cat: read at most N bytes of the file.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
+    /// Read at most N entries of a directory (sorted over those read); the listing says when
+    /// it is truncated and how many entries were not shown.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES, value_parser = at_least_one)]
+    pub max_entries: usize,
     /// List the paths responders look at first (service-account tokens, keys, shell
     /// histories, credentials, executables in /tmp and /dev/shm) that are present.
     #[arg(long)]
     pub interesting: bool,
+}
+
+/// A count of at least 1.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Open the root of `pid` under the configured proc root, with one-line errors.
@@ -84,18 +99,26 @@ pub fn run(g: &Global, a: &FsArgs, o: &mut Out, tty: bool) -> Result<()> {
         return cat(a, &content, masked, o, tty);
     }
     let entry = fs.stat(path).map_err(ctx)?;
-    let entries = if entry.kind == FsKind::Dir {
-        fs.list(path).map_err(ctx)?
+    let listing = if entry.kind == FsKind::Dir {
+        fs.list(path, a.max_entries).map_err(ctx)?
     } else {
-        vec![entry]
+        DirListing {
+            path: Bytes::from(path),
+            entries: vec![entry],
+            ..DirListing::default()
+        }
     };
     if o.json {
-        return o.json(&entries);
+        return o.json(&listing);
     }
     o.table(
         &["Mode", "Uid", "Gid", "Size", "Modified", "Name"],
-        &entries.iter().map(ls_row).collect::<Vec<_>>(),
-    )
+        &listing.entries.iter().map(ls_row).collect::<Vec<_>>(),
+    )?;
+    match listing.truncation_note() {
+        Some(note) => o.line(&format!("{note}; --max-entries N reads more")),
+        None => Ok(()),
+    }
 }
 
 fn ls_row(e: &FsEntry) -> Vec<String> {
@@ -234,6 +257,7 @@ mod tests {
             hex: false,
             strings: false,
             max_bytes: DEFAULT_MAX_BYTES,
+            max_entries: DEFAULT_MAX_ENTRIES,
             interesting: false,
         };
         let c = FileContent {

@@ -2,7 +2,7 @@
 
 use super::Out;
 use super::output::or_why;
-use crate::model::{Pid, Process, Snapshot, escape, time};
+use crate::model::{Pid, Process, Snapshot, escape, escape_bytes, time};
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::Value;
@@ -18,7 +18,7 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
     let mut v = serde_json::to_value(p)?;
     let index = crate::model::SocketIndex::build(snap);
     if let Some(fds) = v.get_mut("fds").and_then(Value::as_array_mut) {
-        for (fv, f) in fds.iter_mut().zip(p.fds.iter().flatten()) {
+        for (fv, f) in fds.iter_mut().zip(p.fd_list().iter()) {
             let sock = match (f.kind, f.inode) {
                 (crate::model::FdKind::Socket, Some(ino)) => {
                     index.find(snap, p.namespaces.get("net").copied(), ino)
@@ -160,7 +160,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         })
         .collect();
     l.push(format!("namespaces {}", ns.join(" ")));
-    for c in &p.cgroups {
+    for c in p.cgroups.iter() {
         l.push(format!(
             "cgroup {}:{}:{}",
             c.hierarchy,
@@ -187,9 +187,11 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         Some(env) => {
             o.line(&format!("environ ({} entries)", env.len()))?;
             for e in env {
-                match &e.value {
-                    Some(v) => o.line(&format!("  {}={}", e.name.safe(), v.safe()))?,
-                    None => o.line(&format!("  {} (no '=')", e.name.safe()))?,
+                match e.value {
+                    Some(v) => {
+                        o.line(&format!("  {}={}", escape_bytes(e.name), escape_bytes(v)))?
+                    }
+                    None => o.line(&format!("  {} (no '=')", escape_bytes(e.name)))?,
                 }
             }
         }

@@ -4,6 +4,7 @@
 pub mod parse;
 pub mod peers;
 pub mod process;
+pub mod share;
 pub mod sockets;
 pub mod tables;
 
@@ -41,11 +42,22 @@ impl Default for Options {
 /// Scan the proc root at `path`.
 pub fn snapshot_at(path: &Path, opt: &Options) -> Result<Snapshot, SourceError> {
     let root = ProcRoot::open(path)?;
-    snapshot(&root, opt)
+    snapshot(&root, opt, None)
 }
 
-/// Scan `root` into a snapshot.
-pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError> {
+/// Scan the proc root at `path` again, sharing unchanged data with `previous` (its earlier
+/// snapshot), so that holding both costs little more than holding one.
+pub fn rescan_at(path: &Path, opt: &Options, previous: &Snapshot) -> Result<Snapshot, SourceError> {
+    let root = ProcRoot::open(path)?;
+    snapshot(&root, opt, Some(previous))
+}
+
+/// Scan `root` into a snapshot, sharing unchanged environ blocks with `previous`.
+pub fn snapshot(
+    root: &ProcRoot,
+    opt: &Options,
+    previous: Option<&Snapshot>,
+) -> Result<Snapshot, SourceError> {
     let started = Instant::now();
     let taken_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -69,7 +81,8 @@ pub fn snapshot(root: &ProcRoot, opt: &Options) -> Result<Snapshot, SourceError>
             let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
             sockets::read_tables(root, seed, parse::ns_inode(&ns)?)
         });
-        let scanned = read_all(root, &pids, read, opt.workers);
+        let shared = share::Shared::new(previous);
+        let scanned = read_all(root, &pids, read, opt.workers, &shared);
         (scanned, pre.join().ok().flatten())
     });
 
@@ -117,6 +130,7 @@ fn read_all(
     pids: &[u32],
     opt: ReadOptions,
     workers: usize,
+    shared: &share::Shared,
 ) -> (Vec<Process>, usize) {
     let n = if workers == 0 {
         std::thread::available_parallelism()
@@ -139,7 +153,7 @@ fn read_all(
                         break;
                     }
                     for &pid in &pids[i..(i + 16).min(pids.len())] {
-                        match process::read(root, pid, opt) {
+                        match process::read(root, pid, opt, shared) {
                             process::Read::Ok(p) => mine.push(*p),
                             process::Read::Vanished => gone += 1,
                         }
@@ -223,7 +237,7 @@ fn stats(procs: &[Process], vanished: usize) -> Stats {
     };
     for p in procs {
         s.threads += p.threads.len();
-        s.fds += p.fds.as_ref().map_or(0, Vec::len);
+        s.fds += p.fd_list().len();
         s.unresolved_fds += p.fds_unresolved;
         for why in p.unavailable.values() {
             match why {

@@ -2,7 +2,7 @@
 //! why hand-written: procfs's parsers read these files as UTF-8 and fail on an attacker-chosen
 //! non-UTF-8 comm or argument, which would hide the very process a responder is looking for.
 
-use crate::model::{Bytes, Cgroup, EnvEntry, Ids, Pid};
+use crate::model::{Bytes, Cgroup, Ids, Pid};
 
 /// The fields of `stat` the snapshot uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,23 +132,6 @@ pub fn cmdline(buf: &[u8]) -> Vec<Bytes> {
     nul_list(buf).into_iter().map(Bytes::from).collect()
 }
 
-/// environ in order, duplicates kept, entries without `=` kept with no value.
-pub fn environ(buf: &[u8]) -> Vec<EnvEntry> {
-    nul_list(buf)
-        .into_iter()
-        .map(|e| match e.iter().position(|&b| b == b'=') {
-            Some(i) => EnvEntry {
-                name: Bytes::from(&e[..i]),
-                value: Some(Bytes::from(&e[i + 1..])),
-            },
-            None => EnvEntry {
-                name: Bytes::from(e),
-                value: None,
-            },
-        })
-        .collect()
-}
-
 /// Inode from an `ns/*` link text such as `net:[4026531840]`.
 pub fn ns_inode(link: &[u8]) -> Option<u64> {
     let s = std::str::from_utf8(link).ok()?;
@@ -224,11 +207,6 @@ mod tests {
     fn lists_keep_empty_args_duplicates_and_bare_names() {
         assert_eq!(nul_list(b"a\0\0b\0"), vec![&b"a"[..], b"", b"b"]);
         assert!(nul_list(b"").is_empty());
-        let env = environ(b"A=1\0A=2\0BARE\0=x\0");
-        assert_eq!(env.len(), 4);
-        assert_eq!(env[1].value.as_ref().unwrap().as_bytes(), b"2");
-        assert_eq!(env[2].value, None);
-        assert_eq!(env[3].name.as_bytes(), b"");
     }
 
     #[test]

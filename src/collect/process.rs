@@ -1,6 +1,7 @@
 //! Read one `/proc/PID` directory into a [`Process`], recording why each missing field is missing.
 
 use super::parse;
+use super::share::Shared;
 use crate::model::{Bytes, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, Unavailable};
 use crate::source::{PidDir, ProcRoot};
 use rustix::fs::FileType;
@@ -54,7 +55,7 @@ fn zombie_aware(d: &PidDir, p: &Process, e: &io::Error) -> Unavailable {
 }
 
 /// Read one process. Only a missing `stat` makes it vanish; every other failure is recorded.
-pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions) -> Read {
+pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Read {
     let Ok(d) = root.process(pid) else {
         return Read::Vanished;
     };
@@ -97,7 +98,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions) -> Read {
         p.cmdline = parse::cmdline(&b);
     }
     if let Some(b) = get(&d, &mut p, "environ", d.read("environ")) {
-        p.environ = Some(parse::environ(&b));
+        p.environ = Some(shared.environ(pid, p.start_time, &b));
     }
     if let Some(b) = get(&d, &mut p, "exe", d.read_link("exe")) {
         p.exe = Some(exe(b));
@@ -109,13 +110,13 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions) -> Read {
         p.root = Some(Bytes(b));
     }
     if let Some(b) = get(&d, &mut p, "cgroup", d.read("cgroup")) {
-        match parse::cgroups(&b) {
+        match shared.cgroups(&b) {
             Ok(c) => p.cgroups = c,
             Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e)),
         }
     }
-    read_namespaces(&d, &mut p);
-    read_fds(&d, &mut p, opt.stat_fds);
+    read_namespaces(&d, &mut p, shared);
+    read_fds(&d, &mut p, opt.stat_fds, shared);
     if opt.threads {
         read_threads(&d, &mut p);
     }
@@ -136,12 +137,13 @@ fn exe(mut b: Vec<u8>) -> Exe {
     }
 }
 
-fn read_namespaces(d: &PidDir, p: &mut Process) {
+fn read_namespaces(d: &PidDir, p: &mut Process, shared: &Shared) {
+    let mut map = std::collections::BTreeMap::new();
     for kind in NS_KINDS {
         match d.read_link(&format!("ns/{kind}")) {
             Ok(link) => match parse::ns_inode(&link) {
                 Some(ino) => {
-                    p.namespaces.insert(kind.to_string(), ino);
+                    map.insert(kind.to_string(), ino);
                 }
                 None => note(
                     p,
@@ -155,6 +157,7 @@ fn read_namespaces(d: &PidDir, p: &mut Process) {
             }
         }
     }
+    p.namespaces = shared.namespaces(map);
 }
 
 /// Classify an fd from its link text, and for paths from a stat of its target when available.
@@ -191,7 +194,7 @@ pub fn classify(target: &[u8], stat: Option<FileType>) -> (FdKind, Option<u64>) 
     (kind, None)
 }
 
-fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool) {
+fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, shared: &Shared) {
     let dir = match d.sub("fd") {
         Ok(dir) => dir,
         Err(e) => {
@@ -235,7 +238,7 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool) {
         return;
     }
     fds.sort_unstable_by_key(|f| f.fd);
-    p.fds = Some(fds);
+    p.fds = Some(shared.fds(p.pid, p.start_time, fds));
 }
 
 fn read_threads(d: &PidDir, p: &mut Process) {

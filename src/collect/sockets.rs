@@ -6,6 +6,7 @@ use super::tables::{parse_table, unix_from_diag};
 use crate::model::{NetNs, Process, Proto, Socket, Unavailable};
 use crate::source::{ProcRoot, sockdiag};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 /// Tables of one network namespace, read through one member's `net/`.
 #[derive(Debug, Default)]
 pub struct Tables {
@@ -140,7 +141,7 @@ pub fn collect(
 pub fn join(procs: &mut [Process], sockets: &mut Vec<Socket>) {
     let mut holders: HashMap<(bool, u64), Vec<u32>> = HashMap::new();
     for p in procs.iter() {
-        for f in p.fds.iter().flatten() {
+        for f in p.fds.iter().flat_map(|f| f.iter()) {
             if let (Some(ino), true) = (
                 f.inode,
                 matches!(
@@ -159,14 +160,24 @@ pub fn join(procs: &mut [Process], sockets: &mut Vec<Socket>) {
     }
     for p in procs.iter_mut() {
         let pid = p.pid;
-        for f in p.fds.iter_mut().flatten() {
-            if let Some(ino) = f.inode {
-                let pipe = f.kind == crate::model::FdKind::Pipe;
-                if (f.kind == crate::model::FdKind::Pipe || f.kind == crate::model::FdKind::Socket)
-                    && let Some(h) = holders.get(&(pipe, ino))
-                {
-                    f.peers = h.iter().copied().filter(|&x| x != pid).collect();
-                }
+        let Some(fds) = p.fds.as_mut() else { continue };
+        for i in 0..fds.len() {
+            let f = &fds[i];
+            let pipe = f.kind == crate::model::FdKind::Pipe;
+            if !(pipe || f.kind == crate::model::FdKind::Socket) {
+                continue;
+            }
+            let Some(h) = f.inode.and_then(|ino| holders.get(&(pipe, ino))) else {
+                continue;
+            };
+            // why: a list shared with the previous snapshot is copied only if its peers changed.
+            if !f
+                .peers
+                .iter()
+                .copied()
+                .eq(h.iter().copied().filter(|&x| x != pid))
+            {
+                Arc::make_mut(fds)[i].peers = h.iter().copied().filter(|&x| x != pid).collect();
             }
         }
     }

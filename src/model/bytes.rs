@@ -70,15 +70,20 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
 
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match std::str::from_utf8(&self.0) {
-            Ok(text) => s.serialize_str(text),
-            Err(_) => {
-                use serde::ser::SerializeStruct;
-                let mut st = s.serialize_struct("Bytes", 2)?;
-                st.serialize_field("lossy", &self.lossy())?;
-                st.serialize_field("hex", &to_hex(&self.0))?;
-                st.end()
-            }
+        serialize_bytes(&self.0, s)
+    }
+}
+
+/// The JSON form of [`Bytes`] for borrowed bytes: a string when UTF-8, else `{lossy, hex}`.
+pub fn serialize_bytes<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    match std::str::from_utf8(b) {
+        Ok(text) => s.serialize_str(text),
+        Err(_) => {
+            use serde::ser::SerializeStruct;
+            let mut st = s.serialize_struct("Bytes", 2)?;
+            st.serialize_field("lossy", &String::from_utf8_lossy(b))?;
+            st.serialize_field("hex", &to_hex(b))?;
+            st.end()
         }
     }
 }

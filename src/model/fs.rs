@@ -118,6 +118,62 @@ pub fn octal_mode(st_mode: u32) -> String {
     format!("{:04o}", st_mode & 0o7777)
 }
 
+/// The entries of one directory as `procscope fs` lists them, at most a cap of them. JSON:
+/// `{path, entries, truncated, more?, more_exact?}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirListing {
+    /// The directory, as asked.
+    pub path: Bytes,
+    /// The entries read, sorted by name. When truncated, these are the first ones the kernel
+    /// returned (directory order), so the sorted list is deterministic over what was read, not
+    /// the alphabetically first names of the directory.
+    pub entries: Vec<FsEntry>,
+    /// Whether the directory holds more entries than were read.
+    pub truncated: bool,
+    /// Entries not shown, counted by name only (no `lstat`): exact when `more_exact`, else a
+    /// lower bound (counting stops after a fixed number to keep time bounded too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more_exact: Option<bool>,
+}
+
+impl DirListing {
+    /// One line saying the listing is incomplete, or `None` when it is not: `… 1,234,567 more
+    /// entries not shown` when counted, `listing truncated at 10,000 entries` otherwise.
+    pub fn truncation_note(&self) -> Option<String> {
+        if !self.truncated {
+            return None;
+        }
+        let shown = grouped(self.entries.len() as u64);
+        Some(match (self.more, self.more_exact) {
+            (Some(n), Some(true)) => format!(
+                "… {} more entr{} not shown (listing truncated at {shown})",
+                grouped(n),
+                if n == 1 { "y" } else { "ies" }
+            ),
+            (Some(n), _) => format!(
+                "listing truncated at {shown} entries (over {} more not shown)",
+                grouped(n)
+            ),
+            (None, _) => format!("listing truncated at {shown} entries"),
+        })
+    }
+}
+
+/// `n` with thousands separated by commas (`1,234,567`).
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A path from the interesting-paths list found present in a container root.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterestingHit {
@@ -169,6 +225,36 @@ mod tests {
         assert!(entry(FsKind::File, "0601").is_executable_file());
         assert!(!entry(FsKind::File, "0644").is_executable_file());
         assert!(!entry(FsKind::Dir, "0755").is_executable_file());
+    }
+
+    #[test]
+    fn truncation_notes_say_how_much_is_missing() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        let mut l = DirListing {
+            entries: vec![entry(FsKind::File, "0644"); 3],
+            ..DirListing::default()
+        };
+        assert_eq!(l.truncation_note(), None);
+        l.truncated = true;
+        assert_eq!(
+            l.truncation_note().unwrap(),
+            "listing truncated at 3 entries"
+        );
+        l.more = Some(1_234_567);
+        l.more_exact = Some(true);
+        assert_eq!(
+            l.truncation_note().unwrap(),
+            "… 1,234,567 more entries not shown (listing truncated at 3)"
+        );
+        l.more_exact = Some(false);
+        assert!(l.truncation_note().unwrap().contains("over 1,234,567 more"));
+        let v = serde_json::to_value(&l).unwrap();
+        assert_eq!(v["truncated"], true);
+        assert_eq!(v["more"], 1_234_567);
+        assert_eq!(v["entries"].as_array().unwrap().len(), 3);
     }
 
     #[test]

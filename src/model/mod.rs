@@ -1,6 +1,7 @@
 //! The snapshot data model: plain serde data, no I/O and no UI. Its JSON form is the versioned schema.
 
 mod bytes;
+mod environ;
 mod field;
 mod format;
 mod fs;
@@ -14,9 +15,10 @@ pub mod time;
 mod tree;
 
 pub use bytes::Bytes;
+pub use environ::{EnvIter, EnvVar, Environ};
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
-pub use fs::{FsEntry, FsKind, InterestingHit, octal_mode};
+pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
 pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };

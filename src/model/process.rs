@@ -1,8 +1,9 @@
 //! One process as read from `/proc/PID`: ids, links, environ, fds, namespaces, cgroups (proc(5)).
 
-use super::{Bytes, Pid, Unavailable};
+use super::{Bytes, Environ, Pid, Unavailable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Namespace kinds read from `/proc/PID/ns/*`, in display order.
 pub const NS_KINDS: [&str; 8] = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"];
@@ -38,14 +39,17 @@ pub struct Process {
     pub root: Option<Bytes>,
     pub threads: Vec<Thread>,
     /// environ in kernel order, duplicates and entries without `=` kept.
-    pub environ: Option<Vec<EnvEntry>>,
-    /// Open fds in numeric order (those whose link could be read).
-    pub fds: Option<Vec<Fd>>,
+    pub environ: Option<Environ>,
+    /// Open fds in numeric order (those whose link could be read). Shared with the previous
+    /// snapshot of a rescan when the process holds the same fds.
+    pub fds: Option<Arc<Vec<Fd>>>,
     /// fds listed in `fd/` whose link could not be read.
     pub fds_unresolved: usize,
-    /// Namespace inode by kind (`net` -> 4026531840), read from the `ns/*` links.
-    pub namespaces: BTreeMap<String, u64>,
-    pub cgroups: Vec<Cgroup>,
+    /// Namespace inode by kind (`net` -> 4026531840), read from the `ns/*` links. Shared
+    /// between the processes of a scan that are in the same namespaces.
+    pub namespaces: Arc<BTreeMap<String, u64>>,
+    /// Lines of `cgroup`, shared between the processes of a scan that are in the same cgroups.
+    pub cgroups: Arc<Vec<Cgroup>>,
     /// Container identity derived from the cgroups, if a runtime was recognised.
     pub container: Option<Container>,
     /// mnt or pid namespace differs from pid 1's, or root is not `/`.
@@ -61,12 +65,17 @@ impl Process {
     }
 
     /// The value of the first environ entry named `name`.
-    pub fn env(&self, name: &str) -> Option<&Bytes> {
+    pub fn env(&self, name: &str) -> Option<&[u8]> {
         self.environ
             .as_ref()?
             .iter()
-            .find(|e| e.name.as_bytes() == name.as_bytes())
-            .and_then(|e| e.value.as_ref())
+            .find(|e| e.name == name.as_bytes())
+            .and_then(|e| e.value)
+    }
+
+    /// The fds read (none when they could not be read).
+    pub fn fd_list(&self) -> &[Fd] {
+        self.fds.as_deref().map_or(&[], |v| v.as_slice())
     }
 
     /// Command line joined by spaces (lossy), or `[comm]` like ps when it is empty.
@@ -131,7 +140,8 @@ pub struct Thread {
     pub name: Bytes,
 }
 
-/// One environ entry. `value` is `None` for an entry without `=`.
+/// One environ entry, owned (the snapshot holds them as an [`Environ`] block). `value` is
+/// `None` for an entry without `=`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvEntry {
     pub name: Bytes,
@@ -187,7 +197,7 @@ pub struct Fd {
 }
 
 /// One line of `/proc/PID/cgroup`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cgroup {
     /// Hierarchy id (0 for the v2 unified hierarchy).
     pub hierarchy: u32,

@@ -60,10 +60,10 @@ impl Snapshot {
                 fix_opt(&mut ids.real_name, &mut n);
                 fix_opt(&mut ids.effective_name, &mut n);
             }
-            for c in &mut p.cgroups {
+            for c in std::sync::Arc::make_mut(&mut p.cgroups).iter_mut() {
                 c.controllers.iter_mut().for_each(|s| fix(s, &mut n));
             }
-            fix_keys(&mut p.namespaces, &mut n);
+            fix_keys(std::sync::Arc::make_mut(&mut p.namespaces), &mut n);
             if let Some(c) = &mut p.container {
                 fix(&mut c.runtime, &mut n);
                 for s in [&mut c.id, &mut c.pod_uid, &mut c.qos] {
@@ -101,7 +101,7 @@ mod tests {
         };
         p.unavailable
             .insert("fds\u{202e}".into(), Unavailable::Unparsable("x\ny".into()));
-        p.namespaces.insert("net".into(), 1);
+        std::sync::Arc::make_mut(&mut p.namespaces).insert("net".into(), 1);
         let mut s = Snapshot {
             processes: vec![p],
             ..Snapshot::default()

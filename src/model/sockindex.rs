@@ -2,23 +2,35 @@
 //! server holds thousands of them against tens of thousands of sockets on the host.
 
 use super::{Pid, Snapshot, Socket};
-use std::collections::HashMap;
 
 /// Positions in `Snapshot::sockets` by inode.
 #[derive(Debug, Clone, Default)]
 pub struct SocketIndex {
-    by_inode: HashMap<u64, Vec<usize>>,
+    /// (inode, position), sorted: one allocation for the whole index (a map of lists cost one
+    /// per socket, megabytes on a host with tens of thousands of sockets).
+    by_inode: Vec<(u64, u32)>,
 }
 
 impl SocketIndex {
     pub fn build(snap: &Snapshot) -> Self {
-        let mut by_inode: HashMap<u64, Vec<usize>> = HashMap::with_capacity(snap.sockets.len());
-        for (i, s) in snap.sockets.iter().enumerate() {
-            if s.inode != 0 {
-                by_inode.entry(s.inode).or_default().push(i);
-            }
-        }
+        let mut by_inode: Vec<(u64, u32)> = snap
+            .sockets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.inode != 0)
+            .map(|(i, s)| (s.inode, i as u32))
+            .collect();
+        by_inode.sort_unstable();
         SocketIndex { by_inode }
+    }
+
+    /// Positions of the sockets with this inode, in snapshot order.
+    fn positions(&self, inode: u64) -> impl Iterator<Item = usize> + Clone + '_ {
+        let from = self.by_inode.partition_point(|&(i, _)| i < inode);
+        self.by_inode[from..]
+            .iter()
+            .take_while(move |&&(i, _)| i == inode)
+            .map(|&(_, at)| at as usize)
     }
 
     /// The socket with this inode, from the table of `netns` when it is there, else from any
@@ -30,12 +42,9 @@ impl SocketIndex {
         netns: Option<u64>,
         inode: u64,
     ) -> Option<&'a Socket> {
-        let ids = self.by_inode.get(&inode)?;
-        let in_ns = ids
-            .iter()
-            .map(|&i| &snap.sockets[i])
-            .find(|s| Some(s.netns) == netns);
-        in_ns.or_else(|| ids.first().map(|&i| &snap.sockets[i]))
+        let mut all = self.positions(inode).filter_map(|i| snap.sockets.get(i));
+        let first = all.clone().next()?;
+        Some(all.find(|s| Some(s.netns) == netns).unwrap_or(first))
     }
 
     /// The socket at the other end of `s` (see [`Socket::peer`]), when it is in the snapshot.

@@ -3,16 +3,17 @@
 //! (or a test) carries out.
 
 use super::cursor::Cursor;
+pub use super::derived::Derived;
 use super::findings::{Findings, Place};
 use super::fsview::{DirItem, Interesting};
 use super::keymap::{Keymap, Mode};
 use super::rows::{ProcKey, Row, Shape};
-use super::search::{self, MatchMode};
+use super::search::MatchMode;
 use super::viewer::Viewer;
-use crate::analysis::containers::{ContainerGroup, containers};
+use crate::analysis::containers::ContainerGroup;
 use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
-use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot, SocketIndex};
+use crate::model::{Pid, Process, ProcessTree, Snapshot, SocketIndex};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -106,35 +107,12 @@ pub struct Browser {
     pub pid: Pid,
     pub path: Vec<u8>,
     pub items: Vec<DirItem>,
+    /// Set when the directory had more entries than were read (shown below the list).
+    pub truncated: Option<String>,
     pub cur: Cursor,
     pub error: Option<String>,
     /// When set, the list shows these instead of the directory.
     pub interesting: Option<Vec<Interesting>>,
-}
-
-/// What the app derives from a snapshot: secret findings, tree, containers, search text.
-/// Computed with the scan, off the UI thread.
-pub struct Derived {
-    pub findings: Findings,
-    pub tree: ProcessTree,
-    pub groups: Vec<ContainerGroup>,
-    pub hay: Vec<String>,
-    pub sockets: SocketIndex,
-    /// Against the `--diff OLD` snapshot, when one was given.
-    pub diff: Option<SnapshotDiff>,
-}
-
-impl Derived {
-    pub fn compute(snap: &Snapshot, rules: Option<&RuleSet>, base: Option<&Snapshot>) -> Derived {
-        Derived {
-            diff: base.map(|old| super::diffmark::compute(old, snap, rules)),
-            sockets: SocketIndex::build(snap),
-            findings: Findings::scan(snap, rules),
-            tree: ProcessTree::build(snap),
-            groups: containers(snap),
-            hay: snap.processes.iter().map(search::haystack).collect(),
-        }
-    }
 }
 
 /// Status-bar state.
@@ -185,6 +163,8 @@ pub struct App {
     /// `--diff OLD`: the older snapshot, and the differences of the one shown from it.
     pub diff_base: Option<Arc<Snapshot>>,
     pub diff: Option<SnapshotDiff>,
+    /// Secret findings of the processes gone since OLD, whose rows are drawn from OLD.
+    pub gone_findings: Findings,
     /// Sockets of `snap` by inode.
     pub sockets: SocketIndex,
 }
@@ -225,6 +205,7 @@ impl App {
             file: None,
             diff_base: None,
             diff: None,
+            gone_findings: Findings::default(),
             sockets: SocketIndex::default(),
         };
         app.set_snapshot(snap, HashMap::new());
@@ -234,20 +215,24 @@ impl App {
     /// Replace the snapshot, keeping selection, collapsed nodes and queries by (pid, start).
     pub fn set_snapshot(&mut self, snap: Snapshot, metrics: HashMap<Pid, (f32, u64)>) {
         let derived = Derived::compute(&snap, self.rules.as_deref(), self.diff_base.as_deref());
-        self.install(snap, derived, metrics);
+        self.install(Arc::new(snap), derived, metrics);
     }
 
     /// Replace the snapshot with one whose derived data was computed elsewhere (the collector
     /// thread), so the UI thread only swaps it in.
-    pub fn install(&mut self, snap: Snapshot, d: Derived, metrics: HashMap<Pid, (f32, u64)>) {
+    pub fn install(&mut self, snap: Arc<Snapshot>, d: Derived, metrics: HashMap<Pid, (f32, u64)>) {
         let selected = self.selected_key();
-        self.findings = d.findings;
-        self.hay = d.hay;
-        self.snap = Arc::new(snap);
-        self.tree = d.tree;
-        self.groups = d.groups;
-        self.diff = d.diff;
-        self.sockets = d.sockets;
+        let old = (
+            std::mem::replace(&mut self.snap, snap),
+            std::mem::replace(&mut self.findings, d.findings),
+            std::mem::replace(&mut self.hay, d.hay),
+            std::mem::replace(&mut self.tree, d.tree),
+            std::mem::replace(&mut self.groups, d.groups),
+            std::mem::replace(&mut self.sockets, d.sockets),
+            std::mem::replace(&mut self.diff, d.diff),
+            std::mem::replace(&mut self.gone_findings, d.gone_findings),
+        );
+        super::event::retire(old);
         self.metrics = metrics;
         self.status.scanning = None;
         self.eval_queries();
@@ -366,25 +351,26 @@ impl App {
         if self.reveal_all || self.revealed.contains(&(p.pid, p.start_time, place)) {
             return false;
         }
-        if self.findings.unavailable.is_some() {
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
             return matches!(place, Place::Env(_));
         }
-        self.findings
+        findings
             .of(p.pid, p.start_time)
             .any(|f| f.place == place && !f.lead)
     }
 
     /// A value of `p` at `place` as drawn: escaped, its secret spans masked unless revealed.
-    pub fn shown_value(&self, p: &Process, place: Place, raw: &Bytes) -> String {
+    pub fn shown_value(&self, p: &Process, place: Place, raw: &[u8]) -> String {
         if !self.value_masked(p, place) {
-            return raw.safe().into_owned();
+            return crate::model::escape_bytes(raw).into_owned();
         }
-        if self.findings.unavailable.is_some() {
-            return crate::model::escape(&crate::analysis::mask::mask(raw.as_bytes())).into_owned();
+        let findings = self.findings_for(p);
+        if findings.unavailable.is_some() {
+            return crate::model::escape(&crate::analysis::mask::mask(raw)).into_owned();
         }
-        let spans = self.findings.spans(p.pid, p.start_time, place);
-        crate::model::escape_bytes(&super::findings::mask_spans(raw.as_bytes(), &spans))
-            .into_owned()
+        let spans = findings.spans(p.pid, p.start_time, place);
+        crate::model::escape_bytes(&super::findings::mask_spans(raw, &spans)).into_owned()
     }
 
     /// The command line as shown: secret parts of argv masked unless revealed.
@@ -396,7 +382,7 @@ impl App {
             .cmdline
             .iter()
             .enumerate()
-            .map(|(i, a)| self.shown_value(p, Place::Argv(i), a))
+            .map(|(i, a)| self.shown_value(p, Place::Argv(i), a.as_bytes()))
             .collect();
         parts.join(" ")
     }

@@ -3,10 +3,10 @@
 
 use super::app::{App, Browser, Detail, Effect, Tab, View};
 use super::cursor::Cursor;
-use super::fsview::{DirItem, Interesting};
+use super::fsview::{Interesting, Listing};
 use super::rows::ProcKey;
 use super::viewer::Viewer;
-use crate::model::{Bytes, Pid};
+use crate::model::{Bytes, Environ, Pid};
 
 impl App {
     pub(super) fn go(&mut self, v: View) {
@@ -44,6 +44,13 @@ impl App {
     }
 
     pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
+        // why: a process no longer in the snapshot may have had its pid reused: nothing of
+        // it is read live (no root opened); a gone one shows its OLD overview only.
+        let tab = if self.detail_process().is_none() {
+            Tab::Overview
+        } else {
+            tab
+        };
         let Some(d) = self.detail.as_mut() else {
             return Vec::new();
         };
@@ -90,13 +97,21 @@ impl App {
 
     /// Number of rows of the current detail tab.
     pub fn detail_len(&self) -> usize {
-        let (Some(d), Some(p)) = (self.detail.as_ref(), self.detail_process()) else {
+        let Some(d) = self.detail.as_ref() else {
             return 0;
+        };
+        let Some(p) = self.detail_process() else {
+            return match (d.tab, self.gone_detail_process()) {
+                (Tab::Overview, Some(old)) => {
+                    super::views::overview::overview_lines(self, old).len()
+                }
+                _ => 0,
+            };
         };
         match d.tab {
             Tab::Overview => super::views::overview::overview_lines(self, p).len(),
-            Tab::Environ => p.environ.as_ref().map_or(0, Vec::len),
-            Tab::Files => p.fds.as_ref().map_or(0, Vec::len),
+            Tab::Environ => p.environ.as_ref().map_or(0, Environ::len),
+            Tab::Files => p.fd_list().len(),
             Tab::Sockets => super::views::detail::sockets_of(self, p).len(),
             Tab::Root => self.browser_len(),
         }
@@ -165,15 +180,16 @@ impl App {
     }
 
     /// A directory listing arrived (or failed).
-    pub fn set_listing(&mut self, pid: Pid, path: Vec<u8>, res: Result<Vec<DirItem>, String>) {
+    pub fn set_listing(&mut self, pid: Pid, path: Vec<u8>, res: Result<Listing, String>) {
         let Some(b) = self.browser.as_mut().filter(|b| b.pid == pid) else {
             return;
         };
         b.interesting = None;
         match res {
-            Ok(items) => {
+            Ok(listing) => {
                 b.path = path;
-                b.items = items;
+                b.items = listing.items;
+                b.truncated = listing.truncated;
                 b.cur = Cursor::default();
                 b.error = None;
             }

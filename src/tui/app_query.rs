@@ -2,9 +2,10 @@
 //! the prompts.
 
 use super::app::{App, Prompt, QueryState};
-use super::rows::{self, ProcKey};
+use super::diffmark;
+use super::rows::{self, ProcKey, RowKind};
 use super::search;
-use crate::model::{Pid, Process};
+use crate::model::{Pid, Process, Snapshot};
 use std::collections::HashSet;
 
 impl App {
@@ -56,6 +57,14 @@ impl App {
             visible.as_deref(),
             &self.metrics,
         );
+        if let (Some(old), Some(d)) = (self.diff_base.clone(), self.diff.as_ref()) {
+            // why: the filter's matches index the current snapshot; gone rows are matched
+            // against the OLD snapshot they are drawn from.
+            let shown = (!self.filter.matches.is_empty()).then(|| self.matches_in(&old));
+            let gone =
+                diffmark::gone_rows(&old, d, self.shape.flat, shown.as_deref(), self.rows.len());
+            self.rows.extend(gone);
+        }
         match selected {
             Some(k) => {
                 self.select_key(k);
@@ -64,22 +73,45 @@ impl App {
         }
     }
 
-    /// The process of the selected row.
+    /// The filter evaluated over another snapshot (all false when it does not parse).
+    fn matches_in(&self, snap: &Snapshot) -> Vec<bool> {
+        let none = HashSet::new();
+        let ctx = search::Context {
+            snap,
+            flagged: &none,
+            hay: None,
+        };
+        match search::parse(&self.filter.text, self.filter.mode) {
+            Ok(q) if !q.is_empty() => q.eval(&ctx),
+            _ => vec![false; snap.processes.len()],
+        }
+    }
+
+    /// The process of the selected row, in the current snapshot (a gone row has none: see
+    /// [`App::selected_gone`]).
     pub fn selected(&self) -> Option<&Process> {
         let r = self.rows.get(self.procs.sel)?;
-        self.snap.processes.get(r.index)
+        match r.kind {
+            RowKind::Gone(_) => None,
+            _ => self.snap.processes.get(r.index),
+        }
     }
 
     pub(super) fn selected_key(&self) -> Option<ProcKey> {
-        self.selected().map(|p| (p.pid, p.start_time))
+        self.selected()
+            .or_else(|| self.selected_gone())
+            .map(|p| (p.pid, p.start_time))
     }
 
     /// Select the row of process `k`, if visible.
     pub fn select_key(&mut self, k: ProcKey) -> bool {
-        let found = self
-            .rows
-            .iter()
-            .position(|r| r.kind == rows::RowKind::Process && rows::key(&self.snap, r.index) == k);
+        let found = self.rows.iter().position(|r| match r.kind {
+            RowKind::Process => rows::key(&self.snap, r.index) == k,
+            RowKind::Gone(_) => self
+                .gone_of_row(r)
+                .is_some_and(|p| (p.pid, p.start_time) == k),
+            RowKind::Thread(_) => false,
+        });
         let page = self.page();
         match found {
             Some(i) => {

@@ -18,11 +18,56 @@ pub enum Event {
     /// A finished scan: the snapshot and what is derived from it (or the error), and live
     /// metrics by pid.
     Snapshot(
-        Result<Box<(Snapshot, Derived)>, String>,
+        Result<Box<(Arc<Snapshot>, Derived)>, String>,
         HashMap<Pid, (f32, u64)>,
     ),
     /// The input thread stopped (terminal closed).
     InputClosed,
+}
+
+/// Free what a refresh replaced off the UI thread, then have the memory returned.
+pub fn retire<T: Send + 'static>(old: T) {
+    let spawned = std::thread::Builder::new()
+        .name("retire".into())
+        .spawn(move || {
+            drop(old);
+            purge_soon();
+        });
+    // why: without a thread the values were dropped here, which is correct, only slower.
+    drop(spawned);
+}
+
+/// Have memory freed in the last second returned to the system over the next few seconds.
+// why: mimalloc returns freed pages only after a purge delay (1 s), and only when some thread
+// later collects: an idle UI never would, and a scan frees and allocates for seconds. Every
+// thread collects all arenas as it exits, so a few short-lived threads spaced past the delay
+// return what a scan or a refresh freed.
+pub fn purge_soon() {
+    use std::sync::OnceLock;
+    static PURGER: OnceLock<Option<std::sync::Mutex<Sender<()>>>> = OnceLock::new();
+    let tx = PURGER.get_or_init(|| {
+        let (tx, rx) = channel::<()>();
+        let started = std::thread::Builder::new()
+            .name("purge".into())
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    let mut left = 6;
+                    while left > 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                        let exits = std::thread::spawn(|| std::hint::black_box(vec![0u8; 64]));
+                        let _ = exits.join();
+                        left -= 1;
+                        if rx.try_iter().count() > 0 {
+                            left = 6;
+                        }
+                    }
+                }
+            });
+        started.ok().map(|_| std::sync::Mutex::new(tx))
+    });
+    if let Some(tx) = tx {
+        let _ = tx.lock().map(|t| t.send(()));
+    }
 }
 
 /// Start the input thread.
@@ -64,12 +109,22 @@ pub fn collector(
     let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::spawn(move || {
         let mut sys: Option<sysinfo::System> = None;
+        // why: the next scan shares unchanged environ blocks with this one, so the UI holding
+        // the old snapshot while the new one is built costs little more than one snapshot.
+        let mut prev: Option<Arc<Snapshot>> = None;
         while req_rx.recv().is_ok() {
             // Coalesce requests queued while the last scan ran.
             while req_rx.try_recv().is_ok() {}
+            purge_soon();
             // why: a bug met in one scan must not end the UI; report it and keep the old one.
             let work = std::panic::AssertUnwindSafe(|| {
-                take(&source, rules.as_deref(), base.as_deref(), &mut sys)
+                take(
+                    &source,
+                    rules.as_deref(),
+                    base.as_deref(),
+                    prev.as_deref(),
+                    &mut sys,
+                )
             });
             let (res, metrics) = std::panic::catch_unwind(work).unwrap_or_else(|_| {
                 (
@@ -77,6 +132,9 @@ pub fn collector(
                     HashMap::new(),
                 )
             });
+            if let Ok(b) = &res {
+                prev = Some(b.0.clone());
+            }
             if tx.send(Event::Snapshot(res, metrics)).is_err() {
                 return;
             }
@@ -86,7 +144,7 @@ pub fn collector(
 }
 
 type Taken = (
-    Result<Box<(Snapshot, Derived)>, String>,
+    Result<Box<(Arc<Snapshot>, Derived)>, String>,
     HashMap<Pid, (f32, u64)>,
 );
 
@@ -95,12 +153,17 @@ fn take(
     source: &Source,
     rules: Option<&RuleSet>,
     base: Option<&Snapshot>,
+    prev: Option<&Snapshot>,
     sys: &mut Option<sysinfo::System>,
 ) -> Taken {
     let (res, metrics) = match source {
         Source::Proc(path) => {
-            let res = collect::snapshot_at(path, &collect::Options::default())
-                .map_err(|e| format!("scan failed: {e}"));
+            let opt = collect::Options::default();
+            let res = match prev {
+                Some(prev) => collect::rescan_at(path, &opt, prev),
+                None => collect::snapshot_at(path, &opt),
+            }
+            .map_err(|e| format!("scan failed: {e}"));
             let live = res.as_ref().is_ok_and(|s| s.meta.live);
             let metrics = if live {
                 live_metrics(sys)
@@ -117,7 +180,7 @@ fn take(
     };
     let res = res.map(|s| {
         let d = Derived::compute(&s, rules, base);
-        Box::new((s, d))
+        Box::new((Arc::new(s), d))
     });
     (res, metrics)
 }

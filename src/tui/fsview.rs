@@ -5,7 +5,7 @@
 use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
 use crate::model::{Bytes, FsKind, Pid};
 use crate::source::ProcRoot;
-use crate::source::rootfs::RootFs;
+use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, RootFs};
 use std::path::Path;
 
 /// One directory entry, ready to draw (the name is untrusted: views escape it).
@@ -23,6 +23,14 @@ impl DirItem {
     pub fn is_dir(&self) -> bool {
         self.kind == "dir"
     }
+}
+
+/// The entries of one directory, at most [`DEFAULT_MAX_ENTRIES`] of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub items: Vec<DirItem>,
+    /// Set when the directory holds more entries than were read: what to tell the user.
+    pub truncated: Option<String>,
 }
 
 /// The start of a file.
@@ -62,12 +70,16 @@ impl FsHandle {
         })
     }
 
-    /// Entries of directory `path` (absolute inside the root), directories first.
-    pub fn list(&self, path: &[u8]) -> Result<Vec<DirItem>, String> {
-        let mut items: Vec<DirItem> = self
+    /// Entries of directory `path` (absolute inside the root), directories first; at most
+    /// [`DEFAULT_MAX_ENTRIES`] are read, and the listing says so when there are more.
+    pub fn list(&self, path: &[u8]) -> Result<Listing, String> {
+        let listing = self
             .fs
-            .list(path)
-            .map_err(|e| e.to_string())?
+            .list(path, DEFAULT_MAX_ENTRIES)
+            .map_err(|e| e.to_string())?;
+        let truncated = listing.truncation_note();
+        let mut items: Vec<DirItem> = listing
+            .entries
             .into_iter()
             .map(|e| DirItem {
                 size: (e.kind == FsKind::File).then_some(e.size),
@@ -77,7 +89,7 @@ impl FsHandle {
             })
             .collect();
         items.sort_by(|a, b| (!a.is_dir(), &a.name).cmp(&(!b.is_dir(), &b.name)));
-        Ok(items)
+        Ok(Listing { items, truncated })
     }
 
     /// The first [`VIEW_MAX`] bytes of a file, and whether its content is a secret.

@@ -216,12 +216,16 @@ impl App {
         if self.shape.flat {
             return;
         }
-        let k = rows::key(&self.snap, row.index);
+        // why: only a current process row indexes the snapshot (not a thread, not a gone row).
+        let k = (row.kind == RowKind::Process).then(|| rows::key(&self.snap, row.index));
         let has_kids = self
             .rows
             .get(self.procs.sel + 1)
             .is_some_and(|n| n.depth > row.depth);
-        if row.kind == RowKind::Process && has_kids && !self.shape.collapsed.contains(&k) {
+        if let Some(k) = k
+            && has_kids
+            && !self.shape.collapsed.contains(&k)
+        {
             self.shape.collapsed.insert(k);
             self.rebuild();
         } else if let Some(pr) = row.parent_row {
@@ -246,12 +250,18 @@ impl App {
                 },
                 None => Vec::new(),
             },
-            _ => match self.selected() {
-                Some(p) => {
+            _ => match (self.selected(), self.selected_gone()) {
+                (Some(p), _) => {
                     let k = (p.pid, p.start_time);
                     self.open_detail(k, tab)
                 }
-                None => Vec::new(),
+                // why: a gone process only has what OLD recorded; its pid may belong to
+                // another process now, so nothing is read live (set_tab keeps Overview).
+                (None, Some(p)) => {
+                    let k = (p.pid, p.start_time);
+                    self.open_detail(k, Tab::Overview)
+                }
+                (None, None) => Vec::new(),
             },
         }
     }

@@ -8,10 +8,12 @@
 
 pub mod action;
 pub mod app;
+mod app_gone;
 mod app_nav;
 mod app_peer;
 mod app_query;
 pub mod cursor;
+pub mod derived;
 pub mod diffmark;
 pub mod event;
 pub mod exec;
@@ -21,6 +23,7 @@ mod handle;
 pub mod keymap;
 pub mod rows;
 pub mod search;
+pub mod term;
 pub mod theme;
 pub mod viewer;
 pub mod views;
@@ -33,7 +36,7 @@ pub use keymap::Keymap;
 use crate::analysis::secrets::RuleSet;
 use crate::model::{Meta, Snapshot};
 use anyhow::{Result, anyhow};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyEventKind};
+use crossterm::event::{EnableMouseCapture, Event as TermEvent, KeyEventKind};
 use event::{Event, Source};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -107,26 +110,14 @@ pub fn run(opts: &Options) -> Result<()> {
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;
-    let ui = std::thread::current().id();
-    let prev = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // why: a panic in a background thread is caught and reported by its joiner (the
-        // collector shows "scan failed"); restoring the terminal under the running UI would
-        // wreck the screen. Only the UI thread's panic ends the UI and restores the terminal.
-        if std::thread::current().id() != ui {
-            return;
-        }
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        prev(info);
-    }));
+    term::install_panic_hook(term::restore);
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     event::input(tx);
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut exec = Exec::new(opts.proc_root.clone());
     let res = run_loop(&mut terminal, &mut app, &rx, &req, opts.interval, &mut exec);
-    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-    ratatui::restore();
+    term::restore();
     res
 }
 

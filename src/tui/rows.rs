@@ -14,12 +14,19 @@ pub enum RowKind {
     Process,
     /// The n-th thread of the process (other than the main one).
     Thread(usize),
+    /// A process of the `--diff OLD` snapshot gone since: the index is into the OLD
+    /// snapshot's processes, and the row's `index` is [`NO_INDEX`].
+    Gone(usize),
 }
+
+/// The `index` of a row that is not a process of the current snapshot (a gone process): out
+/// of range on purpose, so a lookup with `get` finds nothing instead of another process.
+pub const NO_INDEX: usize = usize::MAX;
 
 /// One visible row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
-    /// Index into `Snapshot::processes`.
+    /// Index into `Snapshot::processes` of the current snapshot ([`NO_INDEX`] for a gone row).
     pub index: usize,
     pub kind: RowKind,
     pub depth: u32,
@@ -184,9 +191,9 @@ fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &HashMap<Pid, (
             let k = |i: usize| (ps[i].uid.effective_name.clone(), ps[i].uid.effective);
             k(a).cmp(&k(b))
         }),
-        SortBy::Fds => idx.sort_by_key(|&i| {
-            std::cmp::Reverse(ps[i].fds.as_ref().map_or(0, Vec::len) + ps[i].fds_unresolved)
-        }),
+        SortBy::Fds => {
+            idx.sort_by_key(|&i| std::cmp::Reverse(ps[i].fd_list().len() + ps[i].fds_unresolved))
+        }
         SortBy::Start => idx.sort_by_key(|&i| std::cmp::Reverse(ps[i].start_time)),
         SortBy::Cpu => idx.sort_by(|&a, &b| {
             let c = |i: usize| metrics.get(&ps[i].pid).map_or(0.0, |m| m.0);

@@ -219,7 +219,7 @@ impl Eval<'_> {
                 .is_some_and(|u| u.contains(c.as_str())),
             Kind::Port(port) => {
                 let Some(ix) = &self.ports else { return false };
-                p.fds.iter().flatten().any(|f| {
+                p.fd_list().iter().any(|f| {
                     f.kind == FdKind::Socket
                         && f.inode
                             .and_then(|i| ix.get(&i))
@@ -227,10 +227,10 @@ impl Eval<'_> {
                 })
             }
             Kind::Env(name, re) => p.environ.iter().flatten().any(|e| {
-                e.name.as_bytes() == name.as_slice()
+                e.name == name.as_slice()
                     && match re {
                         None => true,
-                        Some(re) => e.value.as_ref().is_some_and(|v| re.is_match(v.as_bytes())),
+                        Some(re) => e.value.is_some_and(|v| re.is_match(v)),
                     }
             }),
             Kind::Secret => self.ctx.flagged.contains(&p.pid),
@@ -265,17 +265,23 @@ mod tests {
         };
         a.uid.effective_name = Some("www".into());
         a.uid.effective = 33;
-        a.environ = Some(vec![EnvEntry {
-            name: "TOKEN".into(),
-            value: Some("ghp_abc".into()),
-        }]);
-        a.fds = Some(vec![Fd {
-            fd: 3,
-            kind: FdKind::Socket,
-            target: "socket:[77]".into(),
-            inode: Some(77),
-            peers: vec![],
-        }]);
+        a.environ = Some(
+            vec![EnvEntry {
+                name: "TOKEN".into(),
+                value: Some("ghp_abc".into()),
+            }]
+            .into(),
+        );
+        a.fds = Some(
+            vec![Fd {
+                fd: 3,
+                kind: FdKind::Socket,
+                target: "socket:[77]".into(),
+                inode: Some(77),
+                peers: vec![],
+            }]
+            .into(),
+        );
         a.container = Some(Container {
             runtime: "docker".into(),
             id: Some("abcdef".into()),

@@ -76,20 +76,23 @@ fn process(pid: u32) -> Process {
                     inode: Some(u64::from(pid) * 100 + fd as u64),
                     peers: vec![],
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         ),
         namespaces: NS_KINDS
             .iter()
             .enumerate()
             .map(|(i, k)| (k.to_string(), 4_026_531_830 + i as u64))
-            .collect(),
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into(),
         cgroups: (0..10)
             .map(|h| Cgroup {
                 hierarchy: h,
                 controllers: vec!["memory".into()],
                 path: "/system.slice/app.service".into(),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         ..Process::default()
     };
     if pid.is_multiple_of(7) {

@@ -68,7 +68,7 @@ fn population(n: u32) -> Snapshot {
                 .iter()
                 .map(|a| Bytes::from(*a))
                 .collect(),
-                environ: Some(e),
+                environ: Some(e.into()),
                 ..Process::default()
             }
         })

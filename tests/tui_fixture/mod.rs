@@ -54,29 +54,36 @@ pub fn proc(pid: Pid, ppid: Pid, comm: &str, argv: &[&str], uid: u32, user: &str
             tid: pid,
             name: comm.into(),
         }],
-        environ: Some(vec![
-            EnvEntry {
-                name: "PATH".into(),
-                value: Some("/usr/local/bin:/usr/bin:/bin".into()),
-            },
-            EnvEntry {
-                name: "LANG".into(),
-                value: Some("C.UTF-8".into()),
-            },
-        ]),
-        fds: Some(vec![Fd {
-            fd: 0,
-            kind: FdKind::Device,
-            target: "/dev/null".into(),
-            inode: Some(5),
-            peers: vec![],
-        }]),
-        namespaces: ns(4026531835),
+        environ: Some(
+            vec![
+                EnvEntry {
+                    name: "PATH".into(),
+                    value: Some("/usr/local/bin:/usr/bin:/bin".into()),
+                },
+                EnvEntry {
+                    name: "LANG".into(),
+                    value: Some("C.UTF-8".into()),
+                },
+            ]
+            .into(),
+        ),
+        fds: Some(
+            vec![Fd {
+                fd: 0,
+                kind: FdKind::Device,
+                target: "/dev/null".into(),
+                inode: Some(5),
+                peers: vec![],
+            }]
+            .into(),
+        ),
+        namespaces: ns(4026531835).into(),
         cgroups: vec![Cgroup {
             hierarchy: 0,
             controllers: vec![],
             path: "/system.slice".into(),
-        }],
+        }]
+        .into(),
         ..Process::default()
     }
 }
@@ -177,46 +184,53 @@ pub fn snapshot() -> Snapshot {
         let p = &mut ps[i];
         p.container = Some(ctr.clone());
         p.namespaced = true;
-        p.namespaces = ns(4026532000);
+        p.namespaces = ns(4026532000).into();
         p.root = Some("/".into());
-        p.cgroups[0].path = format!("/system.slice/docker-{CID}.scope").as_str().into();
+        std::sync::Arc::make_mut(&mut p.cgroups)[0].path =
+            format!("/system.slice/docker-{CID}.scope").as_str().into();
     }
     ps[5].nspid = vec![500, 1];
     ps[6].nspid = vec![501, 7];
-    ps[5].environ = Some(vec![
-        EnvEntry {
-            name: "PATH".into(),
-            value: Some("/usr/sbin:/usr/bin".into()),
-        },
-        EnvEntry {
-            name: "AWS_SECRET_ACCESS_KEY".into(),
-            value: Some("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq".into()),
-        },
-        EnvEntry {
-            name: "GITHUB_TOKEN".into(),
-            value: Some("ghp_16C7e42F292c6912E7710c838347Ae178B4a".into()),
-        },
-        EnvEntry {
-            name: "NOEQUALS".into(),
-            value: None,
-        },
-    ]);
-    ps[5].fds = Some(vec![
-        fd(0, FdKind::Device, "/dev/null", 5, vec![]),
-        fd(3, FdKind::Socket, "socket:[9001]", 9001, vec![]),
-        fd(4, FdKind::Pipe, "pipe:[7000]", 7000, vec![501]),
-        fd(5, FdKind::Socket, "socket:[9002]", 9002, vec![]),
-    ]);
-    ps[6].fds = Some(vec![fd(4, FdKind::Pipe, "pipe:[7000]", 7000, vec![500])]);
+    ps[5].environ = Some(
+        vec![
+            EnvEntry {
+                name: "PATH".into(),
+                value: Some("/usr/sbin:/usr/bin".into()),
+            },
+            EnvEntry {
+                name: "AWS_SECRET_ACCESS_KEY".into(),
+                value: Some("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT3LmKq".into()),
+            },
+            EnvEntry {
+                name: "GITHUB_TOKEN".into(),
+                value: Some("ghp_16C7e42F292c6912E7710c838347Ae178B4a".into()),
+            },
+            EnvEntry {
+                name: "NOEQUALS".into(),
+                value: None,
+            },
+        ]
+        .into(),
+    );
+    ps[5].fds = Some(
+        vec![
+            fd(0, FdKind::Device, "/dev/null", 5, vec![]),
+            fd(3, FdKind::Socket, "socket:[9001]", 9001, vec![]),
+            fd(4, FdKind::Pipe, "pipe:[7000]", 7000, vec![501]),
+            fd(5, FdKind::Socket, "socket:[9002]", 9002, vec![]),
+        ]
+        .into(),
+    );
+    ps[6].fds = Some(vec![fd(4, FdKind::Pipe, "pipe:[7000]", 7000, vec![500])].into());
     ps[6].threads.push(Thread {
         tid: 502,
         name: "nginx-io".into(),
     });
     // 100/200: the two ends of a connected unix socket (sshd's session and bash).
-    if let Some(fds) = ps[1].fds.as_mut() {
+    if let Some(fds) = ps[1].fds.as_mut().map(std::sync::Arc::make_mut) {
         fds.push(fd(7, FdKind::Socket, "socket:[9100]", 9100, vec![]));
     }
-    if let Some(fds) = ps[2].fds.as_mut() {
+    if let Some(fds) = ps[2].fds.as_mut().map(std::sync::Arc::make_mut) {
         fds.push(fd(3, FdKind::Socket, "socket:[9101]", 9101, vec![]));
     }
     // 600: fileless.
@@ -225,13 +239,7 @@ pub fn snapshot() -> Snapshot {
         deleted: true,
         memfd: true,
     });
-    ps[7].fds = Some(vec![fd(
-        3,
-        FdKind::Memfd,
-        "/memfd:payload (deleted)",
-        77,
-        vec![],
-    )]);
+    ps[7].fds = Some(vec![fd(3, FdKind::Memfd, "/memfd:payload (deleted)", 77, vec![])].into());
     // 700: environ denied.
     ps[8].environ = None;
     ps[8]
@@ -326,14 +334,16 @@ pub fn synthetic(n: usize) -> Snapshot {
             "svc",
         );
         if let Some(env) = p.environ.as_mut() {
+            let mut all: Vec<EnvEntry> = env.iter().map(|e| e.to_entry()).collect();
             for k in 0..20 {
-                env.push(EnvEntry {
+                all.push(EnvEntry {
                     name: format!("VAR_{k}").as_str().into(),
                     value: Some(format!("value-{i}-{k}").as_str().into()),
                 });
             }
+            *env = all.into();
         }
-        if let Some(fds) = p.fds.as_mut() {
+        if let Some(fds) = p.fds.as_mut().map(std::sync::Arc::make_mut) {
             for k in 1..10 {
                 fds.push(fd(
                     k,

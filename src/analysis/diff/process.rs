@@ -1,7 +1,7 @@
 //! Process side of a diff: match processes by (pid, start time) and compare what both read.
 
 use super::{Change, EnvChange, ProcessChange, ProcessDiff, ProcessRef};
-use crate::model::{Bytes, EnvEntry, Ids, Pid, Process, Snapshot};
+use crate::model::{Bytes, EnvVar, Environ, Ids, Pid, Process, Snapshot};
 use std::collections::BTreeMap;
 
 /// Processes of `snap` keyed by identity, without procscope's own process.
@@ -111,33 +111,36 @@ fn compare(old: &Process, new: &Process) -> Option<ProcessChange> {
 }
 
 /// First entry of each name, in kernel order (what `getenv` would find).
-fn first_by_name(env: &[EnvEntry]) -> Vec<(&Bytes, &EnvEntry)> {
+fn first_by_name(env: &Environ) -> Vec<(&[u8], EnvVar<'_>)> {
     let mut seen = std::collections::HashSet::new();
     env.iter()
-        .filter(|e| seen.insert(&e.name))
-        .map(|e| (&e.name, e))
+        .filter(|e| seen.insert(e.name))
+        .map(|e| (e.name, e))
         .collect()
 }
 
-fn environ(old: &[EnvEntry], new: &[EnvEntry], c: &mut ProcessChange) {
+fn environ(old: &Environ, new: &Environ, c: &mut ProcessChange) {
+    if old.shares(new) {
+        return;
+    }
     let o = first_by_name(old);
     let n = first_by_name(new);
-    let om: BTreeMap<&Bytes, &EnvEntry> = o.iter().copied().collect();
-    let nm: BTreeMap<&Bytes, &EnvEntry> = n.iter().copied().collect();
+    let om: BTreeMap<&[u8], EnvVar<'_>> = o.iter().copied().collect();
+    let nm: BTreeMap<&[u8], EnvVar<'_>> = n.iter().copied().collect();
     for (name, e) in &n {
         match om.get(name) {
-            None => c.env_added.push((*e).clone()),
+            None => c.env_added.push(e.to_entry()),
             Some(prev) if prev.value != e.value => c.env_changed.push(EnvChange {
-                name: (*name).clone(),
-                old: prev.value.clone(),
-                new: e.value.clone(),
+                name: Bytes::from(*name),
+                old: prev.value.map(Bytes::from),
+                new: e.value.map(Bytes::from),
             }),
             Some(_) => {}
         }
     }
     for (name, e) in &o {
         if !nm.contains_key(name) {
-            c.env_removed.push((*e).clone());
+            c.env_removed.push(e.to_entry());
         }
     }
 }

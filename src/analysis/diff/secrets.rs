@@ -34,8 +34,10 @@ fn masked_places(snap: &Snapshot) -> HashSet<Place> {
     let mut out = HashSet::new();
     for p in &snap.processes {
         for e in p.environ.iter().flatten() {
-            if e.value.as_ref().is_some_and(|v| v.lossy().contains("…(")) {
-                out.insert((p.pid, p.start_time, SecretSource::Environ, e.name.clone()));
+            if e.value
+                .is_some_and(|v| String::from_utf8_lossy(v).contains("…("))
+            {
+                out.insert((p.pid, p.start_time, SecretSource::Environ, e.name.into()));
             }
         }
     }

@@ -16,7 +16,7 @@ fn proc_(pid: Pid, start: u64) -> Process {
             path: "/usr/bin/sleep".into(),
             ..Exe::default()
         }),
-        environ: Some(vec![env("A", "1"), env("B", "2")]),
+        environ: Some(vec![env("A", "1"), env("B", "2")].into()),
         ..Process::default()
     }
 }
@@ -88,12 +88,7 @@ fn identity_is_pid_and_start_time() {
 #[test]
 fn changed_fields_and_environ() {
     let mut a = proc_(10, 100);
-    a.environ = Some(vec![
-        env("A", "1"),
-        env("B", "2"),
-        env("C", "3"),
-        env("A", "dup"),
-    ]);
+    a.environ = Some(vec![env("A", "1"), env("B", "2"), env("C", "3"), env("A", "dup")].into());
     let mut b = a.clone();
     b.cwd = Some("/var".into());
     b.uid.effective = 1000;
@@ -103,7 +98,7 @@ fn changed_fields_and_environ() {
         deleted: true,
         memfd: false,
     });
-    b.environ = Some(vec![env("A", "1"), env("B", "22"), env("D", "4")]);
+    b.environ = Some(vec![env("A", "1"), env("B", "22"), env("D", "4")].into());
     let d = diff(
         &snap(vec![a.clone()], vec![], "b"),
         &snap(vec![b], vec![], "b"),

@@ -3,7 +3,7 @@
 
 use super::{InterestingList, Pattern, components, expand_home, glob_match, path_matches};
 use crate::model::{Bytes, FsKind, InterestingHit};
-use crate::source::rootfs::{FileContent, RootFs};
+use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, FileContent, RootFs};
 
 /// Most home directories considered (a passwd file could name thousands).
 const MAX_HOMES: usize = 256;
@@ -23,8 +23,8 @@ pub fn homes(fs: &RootFs) -> Vec<Vec<u8>> {
         out.extend(super::homes_from_passwd(&c.bytes));
     }
     out.push(b"/root".to_vec());
-    if let Ok(entries) = fs.list(b"/home") {
-        for e in entries.into_iter().filter(|e| e.kind == FsKind::Dir) {
+    if let Ok(l) = fs.list(b"/home", DEFAULT_MAX_ENTRIES) {
+        for e in l.entries.into_iter().filter(|e| e.kind == FsKind::Dir) {
             out.push(join(b"/home", e.name.as_bytes()));
         }
     }
@@ -53,8 +53,10 @@ fn expand_globs(fs: &RootFs, pattern: &[u8]) -> Vec<Vec<u8>> {
         let mut next = Vec::new();
         for base in &cur {
             if comp.contains(&b'*') {
-                let Ok(entries) = fs.list(base) else { continue };
-                for e in entries {
+                let Ok(l) = fs.list(base, DEFAULT_MAX_ENTRIES) else {
+                    continue;
+                };
+                for e in l.entries {
                     if glob_match(comp, e.name.as_bytes()) && next.len() < MAX_GLOB {
                         next.push(join(base, e.name.as_bytes()));
                     }
@@ -70,8 +72,11 @@ fn expand_globs(fs: &RootFs, pattern: &[u8]) -> Vec<Vec<u8>> {
 
 /// Every executable regular file below `dir` (symlinks are not followed), bounded.
 fn executables(fs: &RootFs, dir: &[u8], depth: usize, budget: &mut usize, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = fs.list(dir) else { return };
-    for e in entries {
+    // why: never read more entries than the walk may still look at.
+    let Ok(l) = fs.list(dir, (*budget).min(DEFAULT_MAX_ENTRIES)) else {
+        return;
+    };
+    for e in l.entries {
         if *budget == 0 {
             return;
         }

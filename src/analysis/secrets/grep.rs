@@ -87,11 +87,11 @@ pub fn grep(snap: &Snapshot, g: &Grep, reveal: bool) -> Vec<Finding> {
             })
         };
         for (i, e) in p.environ.iter().flatten().enumerate() {
-            let name = e.name.as_bytes();
+            let name = e.name;
             if !g.names.is_empty() && !g.names.iter().any(|r| r.is_match(name)) {
                 continue;
             }
-            let v = e.value.as_ref().map_or(&[][..], |v| v.as_bytes());
+            let v = e.value.unwrap_or_default();
             let mut entry = name.to_vec();
             if e.value.is_some() {
                 entry.push(b'=');

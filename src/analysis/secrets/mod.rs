@@ -142,8 +142,8 @@ fn secret_of<'a>(p: &'a Process, h: &Hit) -> &'a [u8] {
             .environ
             .as_ref()
             .and_then(|e| e.get(h.index))
-            .and_then(|e| e.value.as_ref())
-            .map_or(&[], |v| v.as_bytes()),
+            .and_then(|e| e.value)
+            .unwrap_or_default(),
         SecretSource::Cmdline => p.cmdline.get(h.index).map_or(&[], |a| a.as_bytes()),
     };
     whole.get(h.start..h.end).unwrap_or_default()
@@ -222,13 +222,12 @@ pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
     for (p, hits) in snap.processes.iter_mut().zip(all) {
         let Some(hits) = hits else {
             // why: fail closed; a process that could not be scanned shows no environ value.
-            for e in p.environ.iter_mut().flatten() {
-                if let Some(v) = e.value.as_mut() {
-                    *v = Bytes::from(mask(v.as_bytes()).as_str());
-                }
+            if let Some(env) = &p.environ {
+                p.environ = Some(env.map_values(|_, e| e.value.map(|v| mask(v).into_bytes())));
             }
             continue;
         };
+        let mut env_spans: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let (src, idx) = (hits[i].source, hits[i].index);
@@ -237,17 +236,27 @@ pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
                 spans.push((hits[i].start, hits[i].end));
                 i += 1;
             }
-            let target = match src {
-                SecretSource::Environ => p
-                    .environ
-                    .as_mut()
-                    .and_then(|e| e.get_mut(idx))
-                    .and_then(|e| e.value.as_mut()),
-                SecretSource::Cmdline => p.cmdline.get_mut(idx),
-            };
-            if let Some(t) = target {
-                *t = Bytes(crate::analysis::mask::mask_spans(t.as_bytes(), &spans));
+            match src {
+                SecretSource::Environ => env_spans.push((idx, spans)),
+                SecretSource::Cmdline => {
+                    if let Some(t) = p.cmdline.get_mut(idx) {
+                        *t = Bytes(crate::analysis::mask::mask_spans(t.as_bytes(), &spans));
+                    }
+                }
             }
+        }
+        if let Some(env) = &p.environ
+            && !env_spans.is_empty()
+        {
+            env_spans.sort_by_key(|x| x.0);
+            let mut next = env_spans.iter().peekable();
+            p.environ = Some(env.map_values(|i, e| {
+                while next.peek().is_some_and(|(at, _)| *at < i) {
+                    next.next();
+                }
+                let (_, spans) = next.peek().filter(|(at, _)| *at == i)?;
+                e.value.map(|v| crate::analysis::mask::mask_spans(v, spans))
+            }));
         }
     }
     snap.meta.masked = true;

@@ -105,8 +105,8 @@ impl<'r> Scanner<'r> {
         self.blob.clear();
         for e in p.environ.iter().flatten() {
             starts.push(self.blob.len());
-            if let Some(v) = &e.value {
-                self.blob.extend_from_slice(v.as_bytes());
+            if let Some(v) = e.value {
+                self.blob.extend_from_slice(v);
             }
             self.blob.push(0);
         }
@@ -130,17 +130,11 @@ impl<'r> Scanner<'r> {
             while k < kws.len() && kws[k].0 == i {
                 k += 1;
             }
-            let Some(v) = &e.value else { continue };
-            let info = self.env_name(e.name.as_bytes());
+            let Some(v) = e.value else { continue };
+            let info = self.env_name(e.name);
             let kw: Vec<usize> = kws[from..k].iter().map(|x| x.1).collect();
             let mut hits = Vec::new();
-            self.check(
-                SecretSource::Environ,
-                v.as_bytes(),
-                &info,
-                Some(&kw),
-                &mut hits,
-            );
+            self.check(SecretSource::Environ, v, &info, Some(&kw), &mut hits);
             for (rule, start, end, severity, placeholder, ent) in hits {
                 out.push(Hit {
                     source: SecretSource::Environ,
@@ -151,7 +145,7 @@ impl<'r> Scanner<'r> {
                     severity,
                     placeholder,
                     entropy: ent,
-                    name: e.name.as_bytes().to_vec(),
+                    name: e.name.to_vec(),
                 });
             }
         }

@@ -5,7 +5,7 @@
 
 mod read;
 
-use crate::model::{Bytes, FsEntry, FsKind, Pid, octal_mode};
+use crate::model::{Bytes, DirListing, FsEntry, FsKind, Pid, octal_mode};
 use crate::source::ProcRoot;
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{FileType, Mode, OFlags, RawDir, ResolveFlags};
@@ -16,6 +16,12 @@ pub use read::FileContent;
 
 /// Default cap on the bytes read from one file (`fs --cat`).
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+/// Default cap on the entries read from one directory (`fs`, the TUI root browser): a hostile
+/// container can hold millions of files in one directory.
+pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
+/// Most names counted past the entry cap to say how many were not shown. Counting reads names
+/// only (about 30 bytes each, a few hundred per `getdents64` call), so this bounds the time.
+pub const COUNT_LIMIT: u64 = 1_000_000;
 
 /// Why a container-root operation failed; each message is one line.
 #[derive(Debug, thiserror::Error)]
@@ -219,9 +225,12 @@ impl RootFs {
     }
 
     /// The entries of directory `path` (a symlink to a directory is followed, inside the root),
-    /// sorted by name, without `.` and `..`. Entries are described with `lstat` semantics and
-    /// never opened for reading: FIFOs, sockets and devices are only looked at.
-    pub fn list(&self, path: &[u8]) -> Result<Vec<FsEntry>, RootFsError> {
+    /// without `.` and `..`, at most `max_entries` of them, sorted by name. Entries are
+    /// described with `lstat` semantics and never opened for reading: FIFOs, sockets and
+    /// devices are only looked at. Past the cap, names are only counted (no lookup, no
+    /// allocation), and only up to [`COUNT_LIMIT`]: a directory of millions of entries costs
+    /// bounded memory and time.
+    pub fn list(&self, path: &[u8], max_entries: usize) -> Result<DirListing, RootFsError> {
         let err = |e| RootFsError::from_errno(e, path);
         let dir = open_in(
             &self.root,
@@ -233,10 +242,20 @@ impl RootFs {
         let mut buf = [MaybeUninit::<u8>::uninit(); 8192];
         let mut raw = RawDir::new(&dir, &mut buf);
         let mut out = Vec::new();
+        let mut more: u64 = 0;
+        let mut counted_all = true;
         while let Some(item) = raw.next() {
             let item = item.map_err(err)?;
             let name = item.file_name().to_bytes();
             if name == b"." || name == b".." {
+                continue;
+            }
+            if out.len() >= max_entries {
+                if more >= COUNT_LIMIT {
+                    counted_all = false;
+                    break;
+                }
+                more += 1;
                 continue;
             }
             // why: one component relative to the listed directory, opened O_PATH|O_NOFOLLOW
@@ -252,7 +271,14 @@ impl RootFs {
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(out)
+        let truncated = more > 0;
+        Ok(DirListing {
+            path: Bytes::from(path),
+            entries: out,
+            truncated,
+            more: truncated.then_some(more),
+            more_exact: truncated.then_some(counted_all),
+        })
     }
 }
 

@@ -9,10 +9,13 @@ fn sample() -> Snapshot {
         ppid: 1,
         start_time: 1234,
         comm: Bytes(vec![b'x', 0xff]),
-        environ: Some(vec![EnvEntry {
-            name: "A".into(),
-            value: Some("…(3)".into()),
-        }]),
+        environ: Some(
+            vec![EnvEntry {
+                name: "A".into(),
+                value: Some("…(3)".into()),
+            }]
+            .into(),
+        ),
         ..Process::default()
     };
     p.unavailable.insert("fds".into(), Unavailable::Denied);

@@ -2,7 +2,7 @@
 
 use super::overview::{or_why, overview_lines};
 use super::table::table;
-use crate::model::{FdKind, Process, Snapshot, Socket, escape};
+use crate::model::{FdKind, Process, Snapshot, Socket, escape, escape_bytes};
 use crate::tui::app::{App, Tab};
 use crate::tui::findings::Place;
 use ratatui::Frame;
@@ -14,9 +14,8 @@ use ratatui::widgets::Paragraph;
 /// Sockets held by `p`, in fd order.
 pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
     let netns = p.namespaces.get("net").copied();
-    p.fds
+    p.fd_list()
         .iter()
-        .flatten()
         .filter(|f| f.kind == FdKind::Socket)
         .filter_map(|f| {
             let ino = f.inode?;
@@ -60,6 +59,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let Some(p) = app.detail_process() else {
+        if let Some(old) = app.gone_detail_process() {
+            return super::gone::render(frame, app, area, old);
+        }
         frame.render_widget(
             Paragraph::new(format!(
                 "process {} (start {}) is not in the current snapshot (exited?)",
@@ -94,19 +96,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             None => Span::raw(label),
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(Line::from(tabs)),
-        Rect {
-            y: area.y + 1,
-            height: 1,
-            ..area
-        },
-    );
-    let rest = Rect {
-        y: area.y + 2,
-        height: area.height - 2,
-        ..area
-    };
+    let (bar, rest) = bar_and_body(area);
+    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
     let cur = app.detail_cursor();
     match d.tab {
         Tab::Overview => {
@@ -143,7 +134,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 .enumerate()
                 .map(|(i, e)| {
                     let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
-                    let value = match &e.value {
+                    let value = match e.value {
                         None => "(no '=')".to_string(),
                         Some(v) => app.shown_value(p, Place::Env(i), v),
                     };
@@ -154,7 +145,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         Style::new()
                     };
                     (
-                        vec![i.to_string(), e.name.safe().into_owned(), mark, value],
+                        vec![
+                            i.to_string(),
+                            escape_bytes(e.name).into_owned(),
+                            mark,
+                            value,
+                        ],
                         st,
                     )
                 })
@@ -292,4 +288,19 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
         Tab::Root => super::rootfs::render(frame, app, rest),
     }
+}
+
+/// The line under a detail header (tabs, or a note) and the body below it.
+pub fn bar_and_body(area: Rect) -> (Rect, Rect) {
+    let bar = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    let rest = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    (bar, rest)
 }

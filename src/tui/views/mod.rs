@@ -3,6 +3,7 @@
 
 pub mod containers;
 pub mod detail;
+pub mod gone;
 pub mod help;
 pub mod overview;
 pub mod procs;

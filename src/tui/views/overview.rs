@@ -114,7 +114,7 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
         };
         push(&format!("ns {k}"), v);
     }
-    for c in &p.cgroups {
+    for c in p.cgroups.iter() {
         push(
             "cgroup",
             format!(

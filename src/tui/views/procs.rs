@@ -177,7 +177,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines = Vec::with_capacity(range.len());
     for r in range {
         let row = app.rows[r];
-        let p = &app.snap.processes[row.index];
+        if let RowKind::Gone(_) = row.kind {
+            let mut line = gone_line(app, r);
+            if r == app.procs.sel {
+                line = line.patch_style(t.selected());
+            }
+            lines.push(line);
+            continue;
+        }
+        let Some(p) = app.snap.processes.get(row.index) else {
+            continue;
+        };
         let mut base = Style::new();
         if app.findings.flagged(p.pid) {
             base = t.finding();
@@ -205,6 +215,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     t.dim(),
                 ));
             }
+            RowKind::Gone(_) => {}
             RowKind::Process => {
                 let flag = if app.findings.flagged(p.pid) {
                     "!"
@@ -269,6 +280,40 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// The row of a process gone since OLD, from the OLD snapshot: dimmed, marked `-`, its pid,
+/// user, tag and command line (masked like any other) as OLD recorded them.
+fn gone_line(app: &App, r: usize) -> Line<'static> {
+    let t = app.theme;
+    let Some(p) = app.rows.get(r).and_then(|row| app.gone_of_row(row)) else {
+        return Line::default();
+    };
+    let mut s = format!(
+        "{}{}{}-",
+        fit(&p.pid.to_string(), 8),
+        fit(&user(p), 10),
+        fit(&tag(p), 14)
+    );
+    s.push(' ');
+    if app.shape.flat {
+        let start = p
+            .started_at
+            .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
+            .unwrap_or_else(|| "-".into());
+        s.push_str(&format!(
+            "{}{}{}{}",
+            fit("-", 6),
+            fit(&start, 12),
+            fit("-", 6),
+            fit("-", 7)
+        ));
+    } else {
+        s.push_str(&prefix(&app.rows, r));
+    }
+    s.push_str("(gone) ");
+    s.push_str(&app.command_line(p));
+    Line::from(Span::styled(s, t.dim()))
 }
 
 #[cfg(test)]

@@ -32,11 +32,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ),
     };
     frame.render_widget(Paragraph::new(head).style(st), Rect { height: 1, ..area });
-    let rest = Rect {
+    let mut rest = Rect {
         y: area.y + 1,
         height: area.height - 1,
         ..area
     };
+    // why: a hostile directory can hold millions of entries; only the first ones are read,
+    // and the last line says so whatever the scroll position.
+    if let (Some(note), None) = (&b.truncated, &b.interesting)
+        && rest.height >= 2
+    {
+        rest.height -= 1;
+        let line = Rect {
+            y: rest.y + rest.height,
+            height: 1,
+            ..rest
+        };
+        frame.render_widget(Paragraph::new(note.as_str()).style(t.error()), line);
+    }
     if let Some(list) = &b.interesting {
         let rows: Vec<(Vec<String>, Style)> = list
             .iter()

@@ -32,11 +32,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                             .environ
                             .as_ref()
                             .and_then(|e| e.get(i))
-                            .and_then(|e| e.value.as_ref()),
-                        Place::Argv(i) => p.cmdline.get(i),
+                            .and_then(|e| e.value),
+                        Place::Argv(i) => p.cmdline.get(i).map(|a| a.as_bytes()),
                     };
                     let secret = raw
-                        .map(|v| v.as_bytes())
                         .and_then(|v| v.get(f.span.0..f.span.1))
                         .unwrap_or_default();
                     if app.value_masked(p, f.place) {

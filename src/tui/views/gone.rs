@@ -1,0 +1,44 @@
+//! The detail screen of a process gone since `--diff OLD`: says it is gone and shows its
+//! overview as OLD recorded it, read-only (nothing of it is read live: its pid may be reused).
+
+use super::overview::overview_lines;
+use super::table::table;
+use crate::model::{Process, time};
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
+    let t = app.theme;
+    if area.height < 3 {
+        return;
+    }
+    let head = Line::from(vec![
+        Span::styled(format!(" {} {} ", p.pid, p.comm.safe()), t.title()),
+        Span::styled(super::procs::tag(p), t.tag()),
+        Span::styled(" GONE since OLD", t.error()),
+    ]);
+    frame.render_widget(Paragraph::new(head), Rect { height: 1, ..area });
+    let taken = app
+        .diff_base
+        .as_ref()
+        .map_or_else(|| "?".to_string(), |b| time::utc(b.meta.taken_at));
+    let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
+    let (bar, rest) = super::detail::bar_and_body(area);
+    frame.render_widget(Paragraph::new(note).style(t.dim()), bar);
+    let rows: Vec<(Vec<String>, Style)> = overview_lines(app, p)
+        .into_iter()
+        .map(|(k, v)| (vec![k, v], t.dim()))
+        .collect();
+    table(
+        frame,
+        app,
+        rest,
+        &[("FIELD", 14), ("VALUE (OLD)", 0)],
+        &rows,
+        app.detail_cursor(),
+    );
+}
