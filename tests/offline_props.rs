@@ -189,6 +189,7 @@ fn socket() -> impl Strategy<Value = Socket> {
             inode: s.7,
             netns: s.8,
             uid: s.9,
+            peer: s.10.first().map(|&p| u64::from(p) + 7),
             pids: s.10,
         })
 }
@@ -245,6 +246,7 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
                         reader_pid,
                         pids,
                         unavailable,
+                        sock_diag: inode % 2 == 0,
                     })
                     .collect(),
                 stats: Stats {

@@ -26,6 +26,9 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
                 _ => None,
             };
             fv["socket"] = serde_json::to_value(sock)?;
+            if let Some(peer) = sock.and_then(|s| index.peer_of(snap, s)) {
+                fv["socket"]["peer_pids"] = serde_json::to_value(&peer.pids)?;
+            }
         }
     }
     Ok(v)
@@ -215,9 +218,22 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
                         if let (Some(r), Some(rp)) = (&s.remote_addr, s.remote_port) {
                             detail.push_str(&format!(" -> {r}:{rp}"));
                         }
+                        if let Some(peer) = index.peer_of(snap, s) {
+                            let who = match peer_names(snap, &peer.pids) {
+                                n if n.is_empty() => "-".to_string(),
+                                n => n,
+                            };
+                            detail.push_str(&format!(" peer {who} (inode {})", peer.inode));
+                        }
                     }
                     if !f.peers.is_empty() {
-                        detail.push_str(&format!(" peers {}", peer_names(snap, &f.peers)));
+                        // why: a pipe's other holders are its other end; a socket's share it.
+                        let what = if f.kind == crate::model::FdKind::Socket {
+                            "shared with"
+                        } else {
+                            "peers"
+                        };
+                        detail.push_str(&format!(" {what} {}", peer_names(snap, &f.peers)));
                     }
                     vec![
                         f.fd.to_string(),

@@ -1,4 +1,5 @@
-//! `procscope sockets`: every socket of every network namespace with its owners, like `ss -tuanp`.
+//! `procscope sockets`: every socket of every network namespace with its owners, like
+//! `ss -tuanp`, and for a local connection the processes at its other end.
 
 use super::Out;
 use crate::model::{Snapshot, Socket};
@@ -43,8 +44,18 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
         .filter(|s| a.all || a.listening || matches!(s.proto, Tcp | Tcp6 | Udp | Udp6))
         .filter(|s| !a.listening || s.is_listening())
         .collect();
+    let index = crate::model::SocketIndex::build(snap);
+    let peer = |s: &Socket| index.peer_of(snap, s);
     if o.json {
-        return o.json(&sel);
+        let mut out = Vec::with_capacity(sel.len());
+        for s in &sel {
+            let mut v = serde_json::to_value(s)?;
+            if let Some(p) = peer(s) {
+                v["peer_pids"] = serde_json::to_value(&p.pids)?;
+            }
+            out.push(v);
+        }
+        return o.json(&out);
     }
     let rows: Vec<Vec<String>> = sel
         .iter()
@@ -53,18 +64,29 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
                 s.proto.as_str().to_string(),
                 s.state.clone(),
                 endpoint(&s.local_addr.safe(), s.local_port),
-                s.remote_addr
-                    .as_deref()
-                    .map_or("*".into(), |r| endpoint(r, s.remote_port)),
+                match (&s.remote_addr, s.peer) {
+                    (Some(r), _) => endpoint(r, s.remote_port),
+                    // why: like ss, a unix peer is named by its inode.
+                    (None, Some(p)) => format!("* {p}"),
+                    (None, None) => "*".into(),
+                },
                 s.netns.to_string(),
                 s.inode.to_string(),
                 owners(snap, s),
+                peer(s).map_or_else(String::new, |p| owners(snap, p)),
             ]
         })
         .collect();
     o.table(
         &[
-            "Proto", "State", "Local", "Peer", "Netns", "Inode", "Process",
+            "Proto",
+            "State",
+            "Local",
+            "Peer",
+            "Netns",
+            "Inode",
+            "Process",
+            "Peer process",
         ],
         &rows,
     )

@@ -2,6 +2,7 @@
 //! network namespace, then container identity and namespace marks derived.
 
 pub mod parse;
+pub mod peers;
 pub mod process;
 pub mod share;
 pub mod sockets;

@@ -1,9 +1,10 @@
 //! Socket tables read once per network namespace from a member's `net/*` (parsed in
-//! [`super::tables`]), and joined to fds by inode.
+//! [`super::tables`]; unix sockets from sock_diag on the live procfs), and joined to fds by
+//! inode.
 
-use super::tables::parse_table;
+use super::tables::{parse_table, unix_from_diag};
 use crate::model::{NetNs, Process, Proto, Socket, Unavailable};
-use crate::source::ProcRoot;
+use crate::source::{ProcRoot, sockdiag};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 /// Tables of one network namespace, read through one member's `net/`.
@@ -13,6 +14,8 @@ pub struct Tables {
     pub reader_pid: u32,
     pub sockets: Vec<Socket>,
     pub unavailable: BTreeMap<String, Unavailable>,
+    /// Unix sockets came from sock_diag.
+    pub sock_diag: bool,
 }
 
 /// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
@@ -24,8 +27,19 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
         reader_pid: pid,
         ..Tables::default()
     };
-    let mut unread = 0;
+    // why: sock_diag gives exact paths (net/unix prints them raw, so a path holding '\n' can
+    // forge rows) and peers; it answers only on the live procfs.
+    let diag = root
+        .is_live()
+        .then(|| sockdiag::unix_sockets(root, pid, ns));
+    let (mut tried, mut unread) = (0, 0);
     for proto in Proto::ALL {
+        if proto == Proto::Unix
+            && let Some(Ok(_)) = &diag
+        {
+            continue;
+        }
+        tried += 1;
         match d.read(&format!("net/{}", proto.as_str())) {
             Ok(buf) => match parse_table(proto, ns, &buf) {
                 Ok(mut s) => t.sockets.append(&mut s),
@@ -40,9 +54,19 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
             }
         }
     }
+    match diag {
+        Some(Ok(rows)) => {
+            t.sock_diag = true;
+            t.sockets.extend(unix_from_diag(ns, rows));
+        }
+        Some(Err(why)) => {
+            t.unavailable.insert("sock_diag".into(), why);
+        }
+        None => {}
+    }
     // why: a member whose every table failed (gone, denied) cannot speak for its namespace;
     // one that lacks only some tables (no IPv4, a partial copy) still can.
-    if unread == Proto::ALL.len() {
+    if unread == tried {
         return None;
     }
     Some(t)
@@ -97,6 +121,7 @@ pub fn collect(
             Some(mut t) => {
                 info.reader_pid = Some(t.reader_pid);
                 info.unavailable = t.unavailable;
+                info.sock_diag = t.sock_diag;
                 sockets.append(&mut t.sockets);
             }
             None => {
@@ -106,6 +131,7 @@ pub fn collect(
         }
         netns.push(info);
     }
+    super::peers::link(&mut sockets);
     join(procs, &mut sockets);
     (sockets, netns)
 }

@@ -117,6 +117,7 @@ mod tests {
             netns: 1,
             uid: Some(0),
             pids: vec![1],
+            peer: None,
         });
         for s in [snap.clone(), Snapshot::default()] {
             let mut ours = Vec::new();

@@ -63,6 +63,13 @@ pub struct Socket {
     pub uid: Option<u32>,
     /// Processes holding an fd to it.
     pub pids: Vec<Pid>,
+    /// Inode of the socket at the other end of a local connection: from sock_diag for unix
+    /// sockets, by the reversed address pair within the namespace for TCP/UDP. For a TCP
+    /// connection not yet `accept(2)`ed, or a client of an unconnected UDP server, the
+    /// listening (bound) socket that stands for it. A unix connection not yet accepted has
+    /// none (the kernel reports its peer as 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<u64>,
 }
 
 impl Socket {
@@ -84,6 +91,10 @@ pub struct NetNs {
     pub reader_pid: Option<Pid>,
     /// Member pids.
     pub pids: Vec<Pid>,
-    /// Table name -> why it could not be read.
+    /// Table name -> why it could not be read (`sock_diag`: why the netlink query of unix
+    /// sockets failed and `net/unix` was read instead).
     pub unavailable: BTreeMap<String, Unavailable>,
+    /// Unix sockets came from NETLINK_SOCK_DIAG (exact paths and peers), not `net/unix`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sock_diag: bool,
 }

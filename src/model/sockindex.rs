@@ -1,7 +1,7 @@
 //! Sockets by inode, built once per snapshot: an fd names its socket by inode, and a busy
 //! server holds thousands of them against tens of thousands of sockets on the host.
 
-use super::{Snapshot, Socket};
+use super::{Pid, Snapshot, Socket};
 
 /// Positions in `Snapshot::sockets` by inode.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +46,19 @@ impl SocketIndex {
         let first = all.clone().next()?;
         Some(all.find(|s| Some(s.netns) == netns).unwrap_or(first))
     }
+
+    /// The socket at the other end of `s` (see [`Socket::peer`]), when it is in the snapshot.
+    pub fn peer_of<'a>(&self, snap: &'a Snapshot, s: &Socket) -> Option<&'a Socket> {
+        self.find(snap, Some(s.netns), s.peer?)
+    }
+
+    /// The processes at the other end of the socket `inode` (held in `netns`): the holders of
+    /// its peer. Empty when the peer is unknown or held by nobody readable.
+    pub fn peer_pids<'a>(&self, snap: &'a Snapshot, netns: Option<u64>, inode: u64) -> &'a [Pid] {
+        self.find(snap, netns, inode)
+            .and_then(|s| self.peer_of(snap, s))
+            .map_or(&[], |p| p.pids.as_slice())
+    }
 }
 
 #[cfg(test)]
@@ -66,6 +79,7 @@ mod tests {
             netns,
             uid: None,
             pids: vec![],
+            peer: None,
         }
     }
 
@@ -80,5 +94,29 @@ mod tests {
         assert_eq!(ix.find(&snap, Some(9), 6).map(|s| s.netns), Some(2));
         assert_eq!(ix.find(&snap, None, 5).map(|s| s.netns), Some(1));
         assert!(ix.find(&snap, Some(1), 7).is_none());
+    }
+
+    #[test]
+    fn the_peer_s_holders_are_the_processes_at_the_other_end() {
+        let mut a = sock(1, 5);
+        a.peer = Some(6);
+        a.pids = vec![10];
+        let mut b = sock(1, 6);
+        b.peer = Some(5);
+        b.pids = vec![20, 21];
+        let mut lone = sock(1, 7);
+        lone.peer = Some(99);
+        let snap = Snapshot {
+            sockets: vec![a, b, lone],
+            ..Snapshot::default()
+        };
+        let ix = SocketIndex::build(&snap);
+        assert_eq!(ix.peer_pids(&snap, Some(1), 5), &[20, 21]);
+        assert_eq!(ix.peer_pids(&snap, None, 6), &[10]);
+        assert!(
+            ix.peer_pids(&snap, Some(1), 7).is_empty(),
+            "peer not in the snapshot"
+        );
+        assert!(ix.peer_pids(&snap, Some(1), 8).is_empty(), "no such socket");
     }
 }

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod rootfs;
 pub mod snapshot_file;
+pub mod sockdiag;
 
 use crate::model::{Pid, Unavailable};
 use rustix::fd::{AsFd, OwnedFd};

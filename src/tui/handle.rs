@@ -5,7 +5,6 @@ use super::action::Action;
 use super::app::{App, Effect, Prompt, Tab, View};
 use super::findings::Place;
 use super::rows::{self, RowKind};
-use crate::model::FdKind;
 
 impl App {
     /// Apply one action.
@@ -322,34 +321,19 @@ impl App {
             return Vec::new();
         };
         match d.tab {
-            Tab::Files => {
-                let sel = self.detail_cursor().sel;
-                let Some(p) = self.detail_process() else {
-                    return Vec::new();
-                };
-                let me = p.pid;
-                let Some(f) = p.fds.as_ref().and_then(|f| f.get(sel)) else {
-                    return Vec::new();
-                };
-                if !matches!(f.kind, FdKind::Socket | FdKind::Pipe | FdKind::Fifo) {
-                    return Vec::new();
-                }
-                let peer = f
-                    .peers
-                    .iter()
-                    .find(|&&q| q != me)
-                    .and_then(|&q| self.snap.process(q))
-                    .map(|q| (q.pid, q.start_time));
-                match peer {
-                    Some(k) => {
+            Tab::Files | Tab::Sockets => {
+                let tab = d.tab;
+                match self.selected_peer() {
+                    Some(Ok(k)) => {
                         self.select_key(k);
                         self.detail = None;
-                        self.open_detail(k, Tab::Files)
+                        self.open_detail(k, tab)
                     }
-                    None => {
-                        self.status.message = Some("no peer process for this fd".into());
+                    Some(Err(m)) => {
+                        self.status.message = Some(m.into());
                         Vec::new()
                     }
+                    None => Vec::new(),
                 }
             }
             Tab::Root => self.open_in_browser(),

@@ -10,6 +10,7 @@ pub mod action;
 pub mod app;
 mod app_gone;
 mod app_nav;
+mod app_peer;
 mod app_query;
 pub mod cursor;
 pub mod derived;

@@ -308,6 +308,7 @@ mod tests {
                 netns: 1,
                 uid: None,
                 pids: vec![10],
+                peer: None,
             }],
             ..Snapshot::default()
         }

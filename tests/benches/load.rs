@@ -119,6 +119,7 @@ fn socket(i: u32) -> Socket {
         netns: 4_026_531_840,
         uid: Some(0),
         pids: vec![1 + i / 6],
+        peer: None,
     }
 }
 

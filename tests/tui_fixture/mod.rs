@@ -121,6 +121,7 @@ fn sock(
         netns,
         uid: Some(0),
         pids,
+        peer: None,
     }
 }
 
@@ -225,6 +226,13 @@ pub fn snapshot() -> Snapshot {
         tid: 502,
         name: "nginx-io".into(),
     });
+    // 100/200: the two ends of a connected unix socket (sshd's session and bash).
+    if let Some(fds) = ps[1].fds.as_mut().map(std::sync::Arc::make_mut) {
+        fds.push(fd(7, FdKind::Socket, "socket:[9100]", 9100, vec![]));
+    }
+    if let Some(fds) = ps[2].fds.as_mut().map(std::sync::Arc::make_mut) {
+        fds.push(fd(3, FdKind::Socket, "socket:[9101]", 9101, vec![]));
+    }
     // 600: fileless.
     ps[7].exe = Some(Exe {
         path: "/memfd:payload".into(),
@@ -284,8 +292,27 @@ pub fn snapshot() -> Snapshot {
                 netns,
                 vec![500],
             ),
+            unix(9100, 9101, 100),
+            unix(9101, 9100, 200),
         ],
         netns: vec![],
+    }
+}
+
+fn unix(inode: u64, peer: u64, pid: Pid) -> Socket {
+    Socket {
+        proto: Proto::Unix,
+        local_addr: Bytes::default(),
+        local_port: None,
+        remote_addr: None,
+        remote_port: None,
+        state: "CONNECTED".into(),
+        sock_type: Some("stream".into()),
+        inode,
+        netns: 4026531835 + 3,
+        uid: None,
+        pids: vec![pid],
+        peer: Some(peer),
     }
 }
 

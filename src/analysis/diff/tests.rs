@@ -48,6 +48,7 @@ fn tcp(port: u16, state: &str, inode: u64, pid: Pid) -> Socket {
         netns: 4026531840,
         uid: Some(0),
         pids: vec![pid],
+        peer: None,
     }
 }
 

@@ -44,6 +44,15 @@ fn peers(snap: &Snapshot, me: u32, pids: &[u32]) -> String {
         .join(",")
 }
 
+/// Every holder of the other end of a socket, this process included (a socketpair within
+/// one process is its own peer); `-` when nobody readable holds it.
+fn holders(snap: &Snapshot, pids: &[u32]) -> String {
+    if pids.is_empty() {
+        return "-".into();
+    }
+    peers(snap, 0, pids)
+}
+
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let Some(d) = app.detail.as_ref() else {
@@ -183,9 +192,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         if let Some(r) = &s.remote_addr {
                             detail.push_str(&format!(" → {}", endpoint(&escape(r), s.remote_port)));
                         }
+                        if let Some(peer) = app.sockets.peer_of(&app.snap, s) {
+                            detail.push_str(&format!(" ⇄ {}", holders(&app.snap, &peer.pids)));
+                        }
                     }
                     let pe = peers(&app.snap, p.pid, &f.peers);
-                    if !pe.is_empty() {
+                    if !pe.is_empty() && f.kind == FdKind::Socket {
+                        detail.push_str(&format!(" (also held by {pe})"));
+                    } else if !pe.is_empty() {
                         detail.push_str(&format!(" ⇄ {pe}"));
                     }
                     let st = if f.kind == FdKind::Memfd
@@ -240,10 +254,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                             s.proto.as_str().to_string(),
                             escape(&s.state).into_owned(),
                             endpoint(&s.local_addr.safe(), s.local_port),
-                            s.remote_addr
-                                .as_deref()
-                                .map_or("*".into(), |r| endpoint(&escape(r), s.remote_port)),
+                            match (&s.remote_addr, s.peer) {
+                                (Some(r), _) => endpoint(&escape(r), s.remote_port),
+                                (None, Some(i)) => format!("* {i}"),
+                                (None, None) => "*".into(),
+                            },
                             s.inode.to_string(),
+                            app.sockets
+                                .peer_of(&app.snap, s)
+                                .map_or_else(String::new, |x| holders(&app.snap, &x.pids)),
                             peers(&app.snap, p.pid, &s.pids),
                         ],
                         Style::new(),
@@ -257,9 +276,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 &[
                     ("PROTO", 6),
                     ("STATE", 12),
-                    ("LOCAL", 22),
-                    ("PEER", 22),
-                    ("INODE", 10),
+                    ("LOCAL", 20),
+                    ("REMOTE", 20),
+                    ("INODE", 9),
+                    ("PEER (Enter)", 14),
                     ("ALSO HELD BY", 0),
                 ],
                 &rows,
