@@ -62,7 +62,7 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
         .map(|s| {
             vec![
                 s.proto.as_str().to_string(),
-                s.state.clone(),
+                s.state.to_string(),
                 endpoint(&s.local_addr.safe(), s.local_port),
                 match (&s.remote_addr, s.peer) {
                     (Some(r), _) => endpoint(r, s.remote_port),

@@ -20,7 +20,7 @@ fn inet(
         local_port: Some(lport),
         remote_addr: Some(remote.into()),
         remote_port: Some(rport),
-        state: state.into(),
+        state: state.to_string().into(),
         sock_type: None,
         inode,
         netns: ns,

@@ -2,7 +2,7 @@
 //! [`super::tables`]; unix sockets from sock_diag on the live procfs), and joined to fds by
 //! inode.
 
-use super::tables::{parse_table, unix_from_diag};
+use super::tables::{is_inet, parse_inet, parse_table, unix_from_diag};
 use crate::model::{NetNs, Process, Proto, Socket, Unavailable};
 use crate::source::{ProcRoot, sockdiag};
 use std::collections::{BTreeMap, HashMap};
@@ -40,8 +40,14 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
             continue;
         }
         tried += 1;
-        match d.read(&format!("net/{}", proto.as_str())) {
-            Ok(buf) => match parse_table(proto, ns, &buf) {
+        let rel = format!("net/{}", proto.as_str());
+        let parsed = if is_inet(proto) {
+            d.open_stream(&rel).map(|r| parse_inet(proto, ns, r))
+        } else {
+            d.read(&rel).map(|buf| parse_table(proto, ns, &buf))
+        };
+        match parsed {
+            Ok(parsed) => match parsed {
                 Ok(mut s) => t.sockets.append(&mut s),
                 Err(e) => {
                     t.unavailable

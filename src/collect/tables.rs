@@ -41,7 +41,7 @@ fn inet(
     netns: u64,
     local: SocketAddr,
     remote: SocketAddr,
-    state: String,
+    state: &'static str,
     uid: u32,
     inode: u64,
 ) -> Socket {
@@ -51,7 +51,7 @@ fn inet(
         local_port: Some(local.port()),
         remote_addr: Some(remote.ip().to_string()),
         remote_port: Some(remote.port()),
-        state,
+        state: state.into(),
         sock_type: None,
         inode,
         netns,
@@ -73,14 +73,29 @@ fn table_error(proto: Proto, e: &dyn std::fmt::Display) -> String {
 
 /// Parse one table's text. Errors are one line.
 pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
+    match proto {
+        Proto::Unix => unix(netns, buf),
+        Proto::Packet => packet(netns, buf),
+        _ => parse_inet(proto, netns, buf),
+    }
+}
+
+/// Whether `proto`'s table can be parsed as it is read ([`parse_inet`]).
+pub fn is_inet(proto: Proto) -> bool {
+    !matches!(proto, Proto::Unix | Proto::Packet)
+}
+
+/// Parse a tcp/udp/raw table from a reader, line by line (a busy host's `net/tcp` is megabytes
+/// of text, never held whole). Errors are one line.
+pub fn parse_inet<R: std::io::Read>(proto: Proto, netns: u64, r: R) -> Result<Vec<Socket>, String> {
     let si = sysinfo();
     match proto {
         Proto::Tcp | Proto::Tcp6 => {
-            let t = TcpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
+            let t = TcpNetEntries::from_read(r, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
-                    let st = tcp_state(e.state.to_u8()).to_string();
+                    let st = tcp_state(e.state.to_u8());
                     inet(
                         proto,
                         netns,
@@ -93,8 +108,8 @@ pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, 
                 })
                 .collect())
         }
-        Proto::Udp | Proto::Udp6 | Proto::Raw | Proto::Raw6 => {
-            let t = UdpNetEntries::from_read(buf, &si).map_err(|e| table_error(proto, &e))?;
+        _ => {
+            let t = UdpNetEntries::from_read(r, &si).map_err(|e| table_error(proto, &e))?;
             Ok(t.0
                 .into_iter()
                 .map(|e| {
@@ -108,15 +123,13 @@ pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, 
                         netns,
                         e.local_address,
                         e.remote_address,
-                        st.to_string(),
+                        st,
                         e.uid,
                         e.inode,
                     )
                 })
                 .collect())
         }
-        Proto::Unix => unix(netns, buf),
-        Proto::Packet => packet(netns, buf),
     }
 }
 
@@ -193,8 +206,8 @@ fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, String> {
         local_port: None,
         remote_addr: None,
         remote_port: None,
-        state: state.to_string(),
-        sock_type: Some(unix_type(ty).to_string()),
+        state: state.into(),
+        sock_type: Some(unix_type(ty).into()),
         inode,
         netns,
         uid: None,
@@ -244,8 +257,8 @@ pub fn unix_from_diag(netns: u64, rows: Vec<UnixDiag>) -> Vec<Socket> {
                 local_port: None,
                 remote_addr: None,
                 remote_port: None,
-                state: state.to_string(),
-                sock_type: Some(unix_type(u16::from(d.sock_type)).to_string()),
+                state: state.into(),
+                sock_type: Some(unix_type(u16::from(d.sock_type)).into()),
                 inode: d.inode,
                 netns,
                 uid: None,
@@ -273,7 +286,7 @@ fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
             local_port: None,
             remote_addr: None,
             remote_port: None,
-            state: "UNCONN".to_string(),
+            state: "UNCONN".into(),
             sock_type: None,
             inode,
             netns,

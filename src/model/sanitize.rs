@@ -12,6 +12,13 @@ fn fix(s: &mut String, n: &mut usize) {
     }
 }
 
+fn fix_cow(s: &mut std::borrow::Cow<'static, str>, n: &mut usize) {
+    if let std::borrow::Cow::Owned(e) = escape(s) {
+        *s = e.into();
+        *n += 1;
+    }
+}
+
 fn fix_opt(s: &mut Option<String>, n: &mut usize) {
     if let Some(s) = s {
         fix(s, n);
@@ -74,8 +81,10 @@ impl Snapshot {
         }
         for s in &mut self.sockets {
             fix_opt(&mut s.remote_addr, &mut n);
-            fix(&mut s.state, &mut n);
-            fix_opt(&mut s.sock_type, &mut n);
+            fix_cow(&mut s.state, &mut n);
+            if let Some(t) = &mut s.sock_type {
+                fix_cow(t, &mut n);
+            }
         }
         for ns in &mut self.netns {
             fix_reasons(&mut ns.unavailable, &mut n);

@@ -2,6 +2,7 @@
 
 use super::{Bytes, Pid, Unavailable};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Socket protocol table a socket came from.
@@ -53,9 +54,10 @@ pub struct Socket {
     pub remote_addr: Option<String>,
     pub remote_port: Option<u16>,
     /// LISTEN, ESTABLISHED, ... (tcp); UNCONN/ESTABLISHED (udp); LISTEN/CONNECTED/... (unix).
-    pub state: String,
+    /// A fixed word when read live (no allocation per socket), owned when read from a file.
+    pub state: Cow<'static, str>,
     /// For unix sockets: stream, dgram or seqpacket.
-    pub sock_type: Option<String>,
+    pub sock_type: Option<Cow<'static, str>>,
     pub inode: u64,
     /// Network namespace inode whose tables list it.
     pub netns: u64,

@@ -246,6 +246,21 @@ impl PidDir {
         read_at(&self.dir, rel)
     }
 
+    /// `PID/<rel>` opened for reading as a stream, capped like [`PidDir::read`], for files
+    /// too large to hold whole (the socket tables of a busy host).
+    pub fn open_stream(&self, rel: &str) -> io::Result<impl Read + use<>> {
+        let fd = rustix::fs::openat(
+            &self.dir,
+            rel,
+            OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        Ok(io::BufReader::with_capacity(
+            64 << 10,
+            std::fs::File::from(fd).take(READ_CAP),
+        ))
+    }
+
     /// Text of the link `PID/<rel>` (exe, cwd, root, ns/net, fd/3).
     pub fn read_link(&self, rel: &str) -> io::Result<Vec<u8>> {
         link_at(&self.dir, rel)

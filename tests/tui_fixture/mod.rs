@@ -115,7 +115,7 @@ fn sock(
         local_port: Some(lport),
         remote_addr: remote.map(|r| r.0.to_string()),
         remote_port: remote.map(|r| r.1),
-        state: state.into(),
+        state: state.to_string().into(),
         sock_type: None,
         inode,
         netns,

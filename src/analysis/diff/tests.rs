@@ -42,7 +42,7 @@ fn tcp(port: u16, state: &str, inode: u64, pid: Pid) -> Socket {
             .into(),
         ),
         remote_port: Some(if state == "LISTEN" { 0 } else { 443 }),
-        state: state.into(),
+        state: state.to_string().into(),
         sock_type: None,
         inode,
         netns: 4026531840,
