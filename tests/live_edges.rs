@@ -240,29 +240,10 @@ fn as_nobody_a_root_process_says_permission_denied() {
 
 #[test]
 fn unix_socket_path_with_a_newline_hides_nothing() {
-    use std::io::BufRead;
     let c = plant(ENV, ARG);
     let evil = c.dir.join("evil\n0000: not a row");
-    let script = "import socket, sys, time\n\
-s = socket.socket(socket.AF_UNIX)\n\
-s.bind(sys.argv[1])\n\
-s.listen(1)\n\
-print('READY', flush=True)\n\
-time.sleep(600)\n";
     let mut g = Guard::default();
-    let py = g.spawn(
-        Command::new("python3")
-            .args(["-c", script])
-            .arg(&evil)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped()),
-    );
-    let py_pid = py.id();
-    let mut line = String::new();
-    std::io::BufReader::new(py.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "READY");
+    let py_pid = g.unix_listener(evil.as_os_str());
     let all = json(["sockets", "--json", "-x"]);
     let all = all.as_array().unwrap();
     let e = all

@@ -201,26 +201,8 @@ fn a_unix_path_built_to_forge_a_net_unix_row_forges_nothing() {
     let mut evil = tmp.path().as_os_str().as_bytes().to_vec();
     evil.extend_from_slice(format!("/e{fake}").as_bytes());
     let evil = std::ffi::OsStr::from_bytes(&evil);
-    let script = "import socket, sys, time\n\
-s = socket.socket(socket.AF_UNIX)\n\
-s.bind(sys.argv[1])\n\
-s.listen(1)\n\
-print('READY', flush=True)\n\
-time.sleep(600)\n";
     let mut g = Guard::default();
-    let py = g.spawn(
-        Command::new("python3")
-            .args(["-c", script])
-            .arg(evil)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped()),
-    );
-    let py_pid = py.id();
-    let mut line = String::new();
-    BufReader::new(py.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "READY");
+    let py_pid = g.unix_listener(evil);
     // The kernel's table does carry the forged row, and a line parser believes it.
     let table = std::fs::read("/proc/net/unix").unwrap();
     let parsed =

@@ -67,6 +67,34 @@ impl Guard {
     }
 }
 
+impl Guard {
+    /// A python3 process listening on a unix socket bound at `path` (any bytes), started and
+    /// ready (bound and listening) when this returns; its pid.
+    pub fn unix_listener(&mut self, path: &std::ffi::OsStr) -> u32 {
+        use std::io::BufRead;
+        let script = "import socket, sys, time\n\
+s = socket.socket(socket.AF_UNIX)\n\
+s.bind(sys.argv[1])\n\
+s.listen(1)\n\
+print('READY', flush=True)\n\
+time.sleep(600)\n";
+        let py = self.spawn(
+            Command::new("python3")
+                .args(["-c", script])
+                .arg(path)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped()),
+        );
+        let pid = py.id();
+        let mut line = String::new();
+        std::io::BufReader::new(py.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("listener output");
+        assert_eq!(line.trim(), "READY", "unix listener did not start");
+        pid
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         for &p in &self.pids {
