@@ -79,7 +79,8 @@ pub fn snapshot(
     let ((mut processes, vanished), pre) = std::thread::scope(|s| {
         let pre = s.spawn(|| {
             let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
-            sockets::read_tables(root, seed, parse::ns_inode(&ns)?)
+            let expect = previous.map_or(0, |p| p.sockets.len());
+            sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
         });
         let shared = share::Shared::new(previous);
         let scanned = read_all(root, &pids, read, opt.workers, &shared);

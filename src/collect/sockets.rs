@@ -21,10 +21,17 @@ pub struct Tables {
 /// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
 /// (gone, or denied): the caller tries another member.
 pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
+    read_tables_sized(root, pid, ns, 0)
+}
+
+/// [`read_tables`], with room made up front for about `expect` sockets (the count of the
+/// previous scan), so the list is not copied as it grows.
+pub fn read_tables_sized(root: &ProcRoot, pid: u32, ns: u64, expect: usize) -> Option<Tables> {
     let d = root.process(pid).ok()?;
     let mut t = Tables {
         netns: ns,
         reader_pid: pid,
+        sockets: Vec::with_capacity(expect + expect / 8),
         ..Tables::default()
     };
     // why: sock_diag gives exact paths (net/unix prints them raw, so a path holding '\n' can
@@ -128,7 +135,12 @@ pub fn collect(
                 info.reader_pid = Some(t.reader_pid);
                 info.unavailable = t.unavailable;
                 info.sock_diag = t.sock_diag;
-                sockets.append(&mut t.sockets);
+                // why: most hosts have one namespace with sockets; take its list as it is.
+                if sockets.is_empty() {
+                    sockets = std::mem::take(&mut t.sockets);
+                } else {
+                    sockets.append(&mut t.sockets);
+                }
             }
             None => {
                 info.unavailable
