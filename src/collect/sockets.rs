@@ -3,9 +3,9 @@
 //! inode.
 
 use super::tables::{is_inet, parse_inet, parse_table, unix_from_diag};
-use crate::model::{NetNs, Process, Proto, Socket, Unavailable};
+use crate::model::{FdKind, NetNs, Process, Proto, Socket, Unavailable};
 use crate::source::{ProcRoot, sockdiag};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 /// Tables of one network namespace, read through one member's `net/`.
 #[derive(Debug, Default)]
@@ -157,45 +157,39 @@ pub fn collect(
 /// Attach owner pids to sockets and peer pids to pipe and socket fds. Socket inodes are
 /// unique system-wide (one sockfs), so the inode alone identifies the socket.
 pub fn join(procs: &mut [Process], sockets: &mut Vec<Socket>) {
-    let mut holders: HashMap<(bool, u64), Vec<u32>> = HashMap::new();
+    // why: one sorted list, not a map of lists: a busy host has a hundred thousand pipe and
+    // socket fds, and this runs at the memory peak of a refresh.
+    let mut holders: Vec<(bool, u64, u32)> = Vec::new();
     for p in procs.iter() {
-        for f in p.fds.iter().flat_map(|f| f.iter()) {
-            if let (Some(ino), true) = (
-                f.inode,
-                matches!(
-                    f.kind,
-                    crate::model::FdKind::Pipe | crate::model::FdKind::Socket
-                ),
-            ) {
-                let v = holders
-                    .entry((f.kind == crate::model::FdKind::Pipe, ino))
-                    .or_default();
-                if v.last() != Some(&p.pid) {
-                    v.push(p.pid);
-                }
+        for f in p.fd_list() {
+            let pipe = f.kind == FdKind::Pipe;
+            if let (Some(ino), true) = (f.inode, pipe || f.kind == FdKind::Socket) {
+                holders.push((pipe, ino, p.pid));
             }
         }
     }
+    holders.sort_unstable();
+    holders.dedup();
+    let of = |pipe: bool, ino: u64| {
+        let from = holders.partition_point(|&(p, i, _)| (p, i) < (pipe, ino));
+        holders[from..]
+            .iter()
+            .take_while(move |&&(p, i, _)| (p, i) == (pipe, ino))
+            .map(|&(_, _, pid)| pid)
+    };
     for p in procs.iter_mut() {
         let pid = p.pid;
         let Some(fds) = p.fds.as_mut() else { continue };
         for i in 0..fds.len() {
             let f = &fds[i];
-            let pipe = f.kind == crate::model::FdKind::Pipe;
-            if !(pipe || f.kind == crate::model::FdKind::Socket) {
-                continue;
-            }
-            let Some(h) = f.inode.and_then(|ino| holders.get(&(pipe, ino))) else {
+            let pipe = f.kind == FdKind::Pipe;
+            let Some(ino) = f.inode.filter(|_| pipe || f.kind == FdKind::Socket) else {
                 continue;
             };
+            let others = of(pipe, ino).filter(|&x| x != pid);
             // why: a list shared with the previous snapshot is copied only if its peers changed.
-            if !f
-                .peers
-                .iter()
-                .copied()
-                .eq(h.iter().copied().filter(|&x| x != pid))
-            {
-                Arc::make_mut(fds)[i].peers = h.iter().copied().filter(|&x| x != pid).collect();
+            if !f.peers.iter().copied().eq(others.clone()) {
+                Arc::make_mut(fds)[i].peers = others.collect();
             }
         }
     }
@@ -204,10 +198,8 @@ pub fn join(procs: &mut [Process], sockets: &mut Vec<Socket>) {
         a.netns == b.netns && a.proto == b.proto && a.inode == b.inode && a.inode != 0
     });
     for s in sockets.iter_mut() {
-        if s.inode != 0
-            && let Some(h) = holders.get(&(false, s.inode))
-        {
-            s.pids = h.clone();
+        if s.inode != 0 {
+            s.pids = of(false, s.inode).collect();
         }
     }
 }
