@@ -335,3 +335,24 @@ fn bad_files_are_refused_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn a_snapshot_can_be_written_to_a_device_or_a_pipe() {
+    // A regular file is synced to disk; /dev/null (EINVAL on fsync) must not fail the capture.
+    let out = bin()
+        .args(["snapshot", "-o", "/dev/null"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bin()
+        .args(["snapshot", "-o", "/dev/stdout"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on the pipe");
+    assert_eq!(v["format"], "procscope-snapshot");
+}

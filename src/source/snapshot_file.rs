@@ -82,8 +82,12 @@ pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileEr
         buf
     };
     let file = buf.into_inner().map_err(|e| err(e.into_error()))?;
-    // why: evidence files must survive a crash or power loss right after capture.
-    file.sync_all().map_err(err)
+    // why: evidence files must survive a crash or power loss right after capture. Only a
+    // regular file can be synced (`-o /dev/null`, a pipe or a tty answer EINVAL).
+    if file.metadata().map_err(err)?.is_file() {
+        file.sync_all().map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Read a snapshot file (plain or gzip, told apart by the gzip magic bytes, not the name).
