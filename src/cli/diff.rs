@@ -5,7 +5,7 @@ use super::{Global, Out};
 use crate::analysis::diff::{
     Boot, ContainerRef, ProcessChange, ProcessRef, SnapshotDiff, SocketRef, diff,
 };
-use crate::model::{Bytes, Ids, Meta, escape, time};
+use crate::model::{Bytes, Ids, Meta, endpoint, escape, time};
 use crate::source::snapshot_file::read_snapshot;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -139,14 +139,6 @@ fn change_lines(c: &ProcessChange) -> Vec<String> {
         l.push(format!("      env - {}{}", e.name.safe(), val(&e.value)));
     }
     l
-}
-
-fn endpoint(addr: &str, port: Option<u16>) -> String {
-    match port {
-        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
-        Some(p) => format!("{addr}:{p}"),
-        None => addr.to_string(),
-    }
 }
 
 fn socket_line(mark: char, r: &SocketRef) -> String {

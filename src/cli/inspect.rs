@@ -34,16 +34,6 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
     Ok(v)
 }
 
-fn peer_names(snap: &Snapshot, pids: &[Pid]) -> String {
-    pids.iter()
-        .map(|pid| match snap.process(*pid) {
-            Some(q) => format!("{}({pid})", q.comm.safe()),
-            None => format!("?({pid})"),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     let Some(p) = snap.process(a.pid) else {
         bail!("no process with pid {}", a.pid)
@@ -219,7 +209,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
                             detail.push_str(&format!(" -> {r}:{rp}"));
                         }
                         if let Some(peer) = index.peer_of(snap, s) {
-                            let who = match peer_names(snap, &peer.pids) {
+                            let who = match snap.name_pids(&peer.pids) {
                                 n if n.is_empty() => "-".to_string(),
                                 n => n,
                             };
@@ -233,7 +223,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
                         } else {
                             "peers"
                         };
-                        detail.push_str(&format!(" {what} {}", peer_names(snap, &f.peers)));
+                        detail.push_str(&format!(" {what} {}", snap.name_pids(&f.peers)));
                     }
                     vec![
                         f.fd.to_string(),

@@ -2,7 +2,7 @@
 //! `ss -tuanp`, and for a local connection the processes at its other end.
 
 use super::Out;
-use crate::model::{Snapshot, Socket};
+use crate::model::{Snapshot, Socket, endpoint, escape};
 use anyhow::Result;
 use clap::Args;
 
@@ -14,26 +14,6 @@ pub struct SocketsArgs {
     /// Include unix, raw and packet sockets (default: tcp and udp only, like `ss -tu`).
     #[arg(short = 'x', long)]
     pub all: bool,
-}
-
-fn endpoint(addr: &str, port: Option<u16>) -> String {
-    match port {
-        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
-        Some(p) => format!("{addr}:{p}"),
-        None => addr.to_string(),
-    }
-}
-
-/// Owners as `comm(pid)`, escaped.
-pub fn owners(snap: &Snapshot, s: &Socket) -> String {
-    s.pids
-        .iter()
-        .map(|pid| match snap.process(*pid) {
-            Some(p) => format!("{}({})", p.comm.safe(), pid),
-            None => format!("?({pid})"),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
@@ -65,15 +45,15 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
                 s.state.to_string(),
                 endpoint(&s.local_addr.safe(), s.local_port),
                 match (&s.remote_addr, s.peer) {
-                    (Some(r), _) => endpoint(r, s.remote_port),
+                    (Some(r), _) => endpoint(&escape(r), s.remote_port),
                     // why: like ss, a unix peer is named by its inode.
                     (None, Some(p)) => format!("* {p}"),
                     (None, None) => "*".into(),
                 },
                 s.netns.to_string(),
                 s.inode.to_string(),
-                owners(snap, s),
-                peer(s).map_or_else(String::new, |p| owners(snap, p)),
+                snap.name_pids(&s.pids),
+                peer(s).map_or_else(String::new, |p| snap.name_pids(&p.pids)),
             ]
         })
         .collect();

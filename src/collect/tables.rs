@@ -89,48 +89,33 @@ pub fn is_inet(proto: Proto) -> bool {
 /// of text, never held whole). Errors are one line.
 pub fn parse_inet<R: std::io::Read>(proto: Proto, netns: u64, r: R) -> Result<Vec<Socket>, String> {
     let si = sysinfo();
-    match proto {
-        Proto::Tcp | Proto::Tcp6 => {
-            let t = TcpNetEntries::from_read(r, &si).map_err(|e| table_error(proto, &e))?;
-            Ok(t.0
-                .into_iter()
-                .map(|e| {
-                    let st = tcp_state(e.state.to_u8());
-                    inet(
-                        proto,
-                        netns,
-                        e.local_address,
-                        e.remote_address,
-                        st,
-                        e.uid,
-                        e.inode,
-                    )
-                })
-                .collect())
-        }
-        _ => {
-            let t = UdpNetEntries::from_read(r, &si).map_err(|e| table_error(proto, &e))?;
-            Ok(t.0
-                .into_iter()
-                .map(|e| {
-                    let st = if e.state.to_u8() == 1 {
-                        "ESTABLISHED"
-                    } else {
-                        "UNCONN"
-                    };
-                    inet(
-                        proto,
-                        netns,
-                        e.local_address,
-                        e.remote_address,
-                        st,
-                        e.uid,
-                        e.inode,
-                    )
-                })
-                .collect())
-        }
-    }
+    let err = |e: procfs::ProcError| table_error(proto, &e);
+    let row =
+        |local, remote, state, uid, inode| inet(proto, netns, local, remote, state, uid, inode);
+    Ok(match proto {
+        Proto::Tcp | Proto::Tcp6 => TcpNetEntries::from_read(r, &si)
+            .map_err(err)?
+            .0
+            .into_iter()
+            .map(|e| {
+                let st = tcp_state(e.state.to_u8());
+                row(e.local_address, e.remote_address, st, e.uid, e.inode)
+            })
+            .collect(),
+        _ => UdpNetEntries::from_read(r, &si)
+            .map_err(err)?
+            .0
+            .into_iter()
+            .map(|e| {
+                let st = if e.state.to_u8() == 1 {
+                    "ESTABLISHED"
+                } else {
+                    "UNCONN"
+                };
+                row(e.local_address, e.remote_address, st, e.uid, e.inode)
+            })
+            .collect(),
+    })
 }
 
 fn field<'a>(it: &mut impl Iterator<Item = &'a [u8]>, what: &str) -> Result<&'a str, String> {

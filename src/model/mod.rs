@@ -24,7 +24,7 @@ pub use process::{
 };
 pub use socket::{NetNs, Proto, Socket};
 pub use sockindex::SocketIndex;
-pub use text::{escape, escape_bytes, escape_prefix};
+pub use text::{endpoint, escape, escape_bytes, escape_prefix};
 pub use tree::{ProcessTree, WalkRow, branch_flags};
 
 use serde::{Deserialize, Serialize};
@@ -106,6 +106,17 @@ impl Snapshot {
             .binary_search_by_key(&pid, |p| p.pid)
             .ok()
             .map(|i| &self.processes[i])
+    }
+
+    /// `comm(pid)` of each pid, escaped and comma-joined (`?(pid)` for one not in the snapshot).
+    pub fn name_pids(&self, pids: &[Pid]) -> String {
+        pids.iter()
+            .map(|&pid| match self.process(pid) {
+                Some(p) => format!("{}({pid})", p.comm.safe()),
+                None => format!("?({pid})"),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Children of `pid`, in pid order.

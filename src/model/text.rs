@@ -77,9 +77,35 @@ impl Bytes {
     }
 }
 
+/// `addr:port`, IPv6 addresses in brackets; `addr` is text already escaped.
+pub fn endpoint(addr: &str, port: Option<u16>) -> String {
+    match port {
+        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
+        Some(p) => format!("{addr}:{p}"),
+        None => addr.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pid_names_are_escaped_and_endpoints_bracket_ipv6() {
+        let snap = crate::model::Snapshot {
+            processes: vec![crate::model::Process {
+                pid: 7,
+                comm: crate::model::Bytes::from("x\u{1b}[2J"),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(snap.name_pids(&[7, 9]), "x\\e[2J(7),?(9)");
+        assert_eq!(snap.name_pids(&[]), "");
+        assert_eq!(endpoint("::1", Some(80)), "[::1]:80");
+        assert_eq!(endpoint("127.0.0.1", Some(80)), "127.0.0.1:80");
+        assert_eq!(endpoint("/run/x.sock", None), "/run/x.sock");
+    }
 
     #[test]
     fn controls_c1_bidi_and_invalid_bytes_are_escaped() {

@@ -2,7 +2,7 @@
 
 use super::overview::{or_why, overview_lines};
 use super::table::table;
-use crate::model::{FdKind, Process, Snapshot, Socket, escape, escape_bytes};
+use crate::model::{FdKind, Process, Snapshot, Socket, endpoint, escape, escape_bytes};
 use crate::tui::app::{App, Tab};
 use crate::tui::findings::Place;
 use ratatui::Frame;
@@ -24,24 +24,10 @@ pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
         .collect()
 }
 
-/// `addr:port`, bracketing IPv6.
-pub fn endpoint(addr: &str, port: Option<u16>) -> String {
-    match port {
-        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
-        Some(p) => format!("{addr}:{p}"),
-        None => addr.to_string(),
-    }
-}
-
+/// The holders of something `me` holds, but `me`.
 fn peers(snap: &Snapshot, me: u32, pids: &[u32]) -> String {
-    pids.iter()
-        .filter(|&&q| q != me)
-        .map(|&q| match snap.process(q) {
-            Some(x) => format!("{}({q})", x.comm.safe()),
-            None => format!("?({q})"),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    let others: Vec<u32> = pids.iter().copied().filter(|&q| q != me).collect();
+    snap.name_pids(&others)
 }
 
 /// Every holder of the other end of a socket, this process included (a socketpair within
@@ -50,7 +36,7 @@ fn holders(snap: &Snapshot, pids: &[u32]) -> String {
     if pids.is_empty() {
         return "-".into();
     }
-    peers(snap, 0, pids)
+    snap.name_pids(pids)
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
