@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// snapshot costs one allocation per process (not two per variable) and a refresh can share an
 /// unchanged block with the previous snapshot. JSON: a list of `{name, value}` (value `null`
 /// for an entry without `=`), as before.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Environ(Arc<[u8]>);
 
 /// One entry, borrowed from the block. `value` is `None` for an entry without `=`.
@@ -117,16 +117,9 @@ impl Environ {
                 self.0[..done].to_vec()
             });
             buf.extend_from_slice(e.name);
-            match (&new, e.value) {
-                (Some(v), _) => {
-                    buf.push(b'=');
-                    buf.extend_from_slice(v);
-                }
-                (None, Some(v)) => {
-                    buf.push(b'=');
-                    buf.extend_from_slice(v);
-                }
-                (None, None) => {}
+            if let Some(v) = new.as_deref().or(e.value) {
+                buf.push(b'=');
+                buf.extend_from_slice(v);
             }
             buf.push(0);
         }

@@ -44,7 +44,7 @@ pub fn retire<T: Send + 'static>(old: T) {
 // return what a scan or a refresh freed.
 pub fn purge_soon() {
     use std::sync::OnceLock;
-    static PURGER: OnceLock<Option<std::sync::Mutex<Sender<()>>>> = OnceLock::new();
+    static PURGER: OnceLock<Option<Sender<()>>> = OnceLock::new();
     let tx = PURGER.get_or_init(|| {
         let (tx, rx) = channel::<()>();
         let started = std::thread::Builder::new()
@@ -63,10 +63,10 @@ pub fn purge_soon() {
                     }
                 }
             });
-        started.ok().map(|_| std::sync::Mutex::new(tx))
+        started.ok().map(|_| tx)
     });
     if let Some(tx) = tx {
-        let _ = tx.lock().map(|t| t.send(()));
+        let _ = tx.send(());
     }
 }
 
