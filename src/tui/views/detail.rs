@@ -82,7 +82,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             None => Span::raw(label),
         })
         .collect();
-    let (bar, rest) = bar_and_body(area);
+    let (bar, rest) = super::line_and_rest(area, 1);
     frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
     let cur = app.detail_cursor();
     match d.tab {
@@ -274,19 +274,4 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
         Tab::Root => super::rootfs::render(frame, app, rest),
     }
-}
-
-/// The line under a detail header (tabs, or a note) and the body below it.
-pub fn bar_and_body(area: Rect) -> (Rect, Rect) {
-    let bar = Rect {
-        y: area.y + 1,
-        height: 1,
-        ..area
-    };
-    let rest = Rect {
-        y: area.y + 2,
-        height: area.height.saturating_sub(2),
-        ..area
-    };
-    (bar, rest)
 }

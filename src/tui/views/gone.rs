@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
         .as_ref()
         .map_or_else(|| "?".to_string(), |b| time::utc(b.meta.taken_at));
     let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
-    let (bar, rest) = super::detail::bar_and_body(area);
+    let (bar, rest) = super::line_and_rest(area, 1);
     frame.render_widget(Paragraph::new(note).style(t.dim()), bar);
     let rows: Vec<(Vec<String>, Style)> = overview_lines(app, p)
         .into_iter()

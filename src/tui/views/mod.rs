@@ -64,6 +64,21 @@ pub fn list_area(app: &App) -> Option<(usize, usize)> {
     Some(((b.y + off) as usize, h))
 }
 
+/// Line `at` of `area` (a header, a tab bar, a note) and the rows below it.
+pub fn line_and_rest(area: Rect, at: u16) -> (Rect, Rect) {
+    let line = Rect {
+        y: area.y + at,
+        height: 1.min(area.height.saturating_sub(at)),
+        ..area
+    };
+    let rest = Rect {
+        y: area.y + at + 1,
+        height: area.height.saturating_sub(at + 1),
+        ..area
+    };
+    (line, rest)
+}
+
 /// Draw the whole frame.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -168,4 +183,26 @@ pub fn fit(s: &str, w: usize) -> String {
 pub fn window(cur: super::cursor::Cursor, len: usize, h: usize) -> std::ops::Range<usize> {
     let off = super::cursor::offset(cur.sel, cur.off, len, h);
     off..(off + h).min(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_line_and_the_rows_below_never_overflow_a_short_area() {
+        let area = Rect::new(2, 5, 40, 10);
+        assert_eq!(
+            line_and_rest(area, 0),
+            (Rect::new(2, 5, 40, 1), Rect::new(2, 6, 40, 9))
+        );
+        assert_eq!(
+            line_and_rest(area, 1),
+            (Rect::new(2, 6, 40, 1), Rect::new(2, 7, 40, 8))
+        );
+        let (line, rest) = line_and_rest(Rect::new(0, 0, 40, 1), 1);
+        assert_eq!((line.height, rest.height), (0, 0));
+        let (line, rest) = line_and_rest(Rect::new(0, 0, 40, 0), 0);
+        assert_eq!((line.height, rest.height), (0, 0));
+    }
 }

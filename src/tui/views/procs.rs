@@ -153,15 +153,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             fit("TAG", 16)
         )
     };
+    let (head, list) = super::line_and_rest(area, 0);
     frame.render_widget(
         Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
-        Rect { height: 1, ..area },
+        head,
     );
-    let list = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
     if app.rows.is_empty() {
         let msg = if app.status.scanning.is_some() {
             "scanning…"

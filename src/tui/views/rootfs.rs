@@ -31,12 +31,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             t.title(),
         ),
     };
-    frame.render_widget(Paragraph::new(head).style(st), Rect { height: 1, ..area });
-    let mut rest = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (top, mut rest) = super::line_and_rest(area, 0);
+    frame.render_widget(Paragraph::new(head).style(st), top);
     // why: a hostile directory can hold millions of entries; only the first ones are read,
     // and the last line says so whatever the scroll position.
     if let (Some(note), None) = (&b.truncated, &b.interesting)

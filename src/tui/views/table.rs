@@ -37,15 +37,11 @@ pub fn table(
         s
     };
     let head = line(&mut cols.iter().map(|(h, _)| *h));
+    let (top, body) = super::line_and_rest(area, 0);
     frame.render_widget(
         Paragraph::new(fit(&head, area.width as usize)).style(t.header()),
-        Rect { height: 1, ..area },
+        top,
     );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
     if rows.is_empty() {
         frame.render_widget(Paragraph::new("(none)").style(t.dim()), body);
         return;

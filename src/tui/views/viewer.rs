@@ -54,15 +54,8 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
             v.matches.len()
         ));
     }
-    frame.render_widget(
-        Paragraph::new(head).style(t.header()),
-        Rect { height: 1, ..area },
-    );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (top, body) = super::line_and_rest(area, 0);
+    frame.render_widget(Paragraph::new(head).style(t.header()), top);
     if v.is_empty() {
         frame.render_widget(Paragraph::new("(empty)").style(t.dim()), body);
         return;
