@@ -37,21 +37,40 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let result = match cli.command {
+        None => procscope::tui::run(&procscope::tui::Options {
+            proc_root: cli.global.proc_root.clone(),
+            snapshot: cli.global.snapshot.clone(),
+            rules: cli.global.rules.clone(),
+            reveal: cli.global.reveal,
+            interval: cli.interval,
+            diff: cli.diff.clone(),
+        }),
+        Some(cmd) => run_command(cli.global, cmd),
+    };
+    finish(result)
+}
+
+/// Run a subcommand on a worker thread with a large stack, its output buffered to stdout.
+fn run_command(g: cli::Global, cmd: cli::Command) -> anyhow::Result<()> {
     // why: a fork chain thousands deep makes deep JSON; give serialization a large stack.
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-
-            cli::run(&cli, &mut out).and_then(|()| Ok(out.flush()?))
+            cli::run(&g, &cmd, &mut out).and_then(|()| Ok(out.flush()?))
         });
-    let result = match worker {
+    match worker {
         Ok(h) => h
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error"))),
         Err(e) => Err(e.into()),
-    };
+    }
+}
+
+/// The exit status for `result`, with an error as one escaped line on stderr.
+fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -376,7 +376,7 @@ fn tiny_and_huge_terminals_do_not_panic() {
 fn snapshot_file_mode_has_no_roots() {
     let mut a = app();
     a.file = Some("/evidence/node1.json.gz".into());
-    a.root_unavailable = Some(procscope::cli::NO_ROOT_IN_SNAPSHOT.into());
+    a.root_unavailable = Some(procscope::model::NO_ROOT_IN_SNAPSHOT.into());
     assert!(press(&mut a, "R").is_empty(), "no root is opened");
     let s = screen(&a);
     assert!(

@@ -11,7 +11,7 @@ mod tree;
 
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
-use crate::model::Snapshot;
+use crate::model::{NO_ROOT_IN_SNAPSHOT, Snapshot};
 use crate::source::snapshot_file;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -56,10 +56,6 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "proc_root")]
     pub snapshot: Option<PathBuf>,
 }
-
-/// What a viewer of a snapshot file says where a live system would show a container root.
-pub const NO_ROOT_IN_SNAPSHOT: &str =
-    "container roots are not in a snapshot file: browse them on the live system";
 
 impl Global {
     /// Whether the data comes from a snapshot file rather than a proc root (no container roots,
@@ -152,19 +148,9 @@ fn stdout_is_tty() -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stdout())
 }
 
-/// Run a subcommand, writing to `out`.
-pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
-    let g = &cli.global;
-    let Some(cmd) = &cli.command else {
-        return crate::tui::run(&crate::tui::Options {
-            proc_root: g.proc_root.clone(),
-            snapshot: g.snapshot.clone(),
-            rules: g.rules.clone(),
-            reveal: g.reveal,
-            interval: cli.interval,
-            diff: cli.diff.clone(),
-        });
-    };
+/// Run subcommand `cmd` with the global options `g`, writing to `out`. (No subcommand is the
+/// TUI, which `main` starts: this module never imports it.)
+pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     if let Command::Fs(a) = cmd {
         // why: reading one root needs no scan of every process; a snapshot file holds none.
         if g.offline() {

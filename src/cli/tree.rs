@@ -48,8 +48,9 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
                 .map_or("?".into(), |i| crate::model::escape_prefix(i, 12));
         m.push(format!("container {}:{}", c.runtime, id));
     }
-    let changed: Vec<&str> = ["mnt", "pid", "net", "user", "uts", "ipc", "cgroup"]
+    let changed: Vec<&str> = crate::model::NsKind::MARKED
         .into_iter()
+        .map(crate::model::NsKind::name)
         .filter(
             |k| match (p.namespaces.get(*k), parent.namespaces.get(*k)) {
                 (Some(a), Some(b)) => a != b,

@@ -6,6 +6,7 @@ mod field;
 mod format;
 mod fs;
 pub mod json;
+mod key;
 mod process;
 mod sanitize;
 mod socket;
@@ -19,6 +20,7 @@ pub use environ::{EnvIter, EnvVar, Environ};
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
 pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
+pub use key::{NsKind, ProcKey};
 pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
 };
@@ -32,6 +34,10 @@ use serde::{Deserialize, Serialize};
 /// Version of the snapshot JSON schema; bumped on any incompatible change. Readers refuse a
 /// document whose `schema` is greater than theirs; additive changes (new optional fields) keep it.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// What a viewer of a snapshot file says where a live system would show a container root.
+pub const NO_ROOT_IN_SNAPSHOT: &str =
+    "container roots are not in a snapshot file: browse them on the live system";
 
 /// Process id as the kernel reports it.
 pub type Pid = u32;

@@ -5,8 +5,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Namespace kinds read from `/proc/PID/ns/*`, in display order.
-pub const NS_KINDS: [&str; 8] = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"];
+/// Namespace kinds read from `/proc/PID/ns/*`, in display order (the names of [`super::NsKind::ALL`]).
+pub const NS_KINDS: [&str; 8] = {
+    let mut names = [""; 8];
+    let mut i = 0;
+    while i < 8 {
+        names[i] = super::NsKind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// A process. Optional fields are `None` exactly when `unavailable` says why.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

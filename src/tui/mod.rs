@@ -101,7 +101,7 @@ pub fn run(opts: &Options) -> Result<()> {
     let mut app = App::new(empty, keymap, Some(rules), opts.reveal);
     app.diff_base = base.clone();
     if let Some(path) = &opts.snapshot {
-        app.root_unavailable = Some(crate::cli::NO_ROOT_IN_SNAPSHOT.to_string());
+        app.root_unavailable = Some(crate::model::NO_ROOT_IN_SNAPSHOT.to_string());
         app.file = Some(path.display().to_string());
     }
     app.status.scanning = Some(0);

@@ -45,8 +45,9 @@ pub fn marks(p: &Process, parent: Option<&Process>) -> String {
     if p.container != q.container && p.container.is_some() {
         m.push_str("[ctr]");
     }
-    let ns: Vec<&str> = ["mnt", "pid", "net", "user", "uts", "ipc", "cgroup"]
+    let ns: Vec<&str> = crate::model::NsKind::MARKED
         .into_iter()
+        .map(crate::model::NsKind::name)
         .filter(|k| match (p.namespaces.get(*k), q.namespaces.get(*k)) {
             (Some(a), Some(b)) => a != b,
             _ => false,
