@@ -2,7 +2,7 @@
 //! ratatui's TestBackend, for moving, paging, expanding/collapsing, typing a search and a
 //! filter. Also prints the resident memory of the process holding the app.
 
-#[path = "../tui_fixture/mod.rs"]
+#[path = "../support/tui/mod.rs"]
 mod fixture;
 
 use criterion::{Criterion, criterion_group};

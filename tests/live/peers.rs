@@ -6,9 +6,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Guard, is_root, json, procscope};
+use crate::support::{Guard, is_root, json, procscope};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
@@ -120,7 +118,7 @@ fn start(prefix: &[&str]) -> Pairs {
 
 /// `inspect PID --json`'s fd `n`.
 fn fd(p: &Value, n: u64) -> &Value {
-    common::fds_of(p)
+    crate::support::fds_of(p)
         .iter()
         .find(|f| f["fd"] == n)
         .unwrap_or_else(|| panic!("fd {n} in {p}"))
@@ -287,7 +285,7 @@ fn without_the_right_to_setns_unix_sockets_come_from_net_unix_and_say_why() {
     ]);
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(common::procscope_path())
+        .arg(crate::support::procscope_path())
         .arg("snapshot")
         .output()
         .unwrap();

@@ -4,14 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "common_rootfs.rs"]
-mod common_rootfs;
-#[path = "tui_fixture/mod.rs"]
-mod fixture;
-
+use crate::support::rootfs::{Container, skip_reason};
+use crate::support::tui::drive::{app, press, screen};
 use assert_cmd::Command;
-use common_rootfs::{Container, skip_reason};
-use fixture::drive::{app, press, screen};
 use procscope::source::rootfs::DEFAULT_MAX_ENTRIES;
 use procscope::tui::{Effect, Exec};
 use serde_json::Value;

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common_offline;
-
-use common_offline::*;
+use crate::support::offline::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 

@@ -6,9 +6,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Guard, is_root, json, wait_for};
+use crate::support::{Guard, is_root, json, wait_for};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -137,7 +135,7 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     );
 
     let t = json(["tree", "--json"]);
-    let outer = common::find_node(&t, u64::from(c.outer)).expect("unshare in tree");
+    let outer = crate::support::find_node(&t, u64::from(c.outer)).expect("unshare in tree");
     // unshare(1) itself enters the new net and mount namespaces; its child the pid namespace.
     assert!(
         outer["marks"]
@@ -232,7 +230,7 @@ fn check_pod(init: u32, runtime: &str, id: &str, pod: &str, qos: &str) {
     assert_eq!(g["pod_uid"], pod);
     assert_eq!(g["qos"], qos);
     let t = json(["tree", "--json"]);
-    let n = common::find_node(&t, u64::from(init)).unwrap();
+    let n = crate::support::find_node(&t, u64::from(init)).unwrap();
     let mark = format!("container {runtime}:{}", &id[..12]);
     assert!(
         n["marks"].as_array().unwrap().iter().any(|m| m == &*mark),

@@ -1,8 +1,6 @@
 //! Bad input gives one line on stderr and a non-zero exit, never a panic.
 
-mod common;
-
-use common::{FakeProc, procscope};
+use crate::support::{FakeProc, procscope};
 
 fn fails(args: &[&str]) -> String {
     let out = procscope().args(args).output().expect("run procscope");

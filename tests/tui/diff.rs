@@ -1,10 +1,7 @@
 //! `procscope --diff OLD` in the TUI: rows started since OLD carry `+`, changed rows `~`, and the
 //! status bar counts what is gone.
 
-#[path = "tui_fixture/mod.rs"]
-mod fixture;
-
-use fixture::drive::{app, screen};
+use crate::support::tui::drive::{app, screen};
 use procscope::model::Bytes;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,9 +2,7 @@
 //! and within itself (cgroup and namespace sets), and never shares what did change: a new
 //! environ, a new fd, new pipe peers, or a reused pid.
 
-mod common;
-
-use common::FakeProc;
+use crate::support::FakeProc;
 use procscope::collect::{self, Options};
 use procscope::model::{Process, Snapshot};
 use std::sync::Arc;

@@ -1,10 +1,7 @@
 //! The TUI over the fixture snapshot: Enter on a connected local socket, in the Files and the
 //! Sockets tab, jumps to the process holding its other end.
 
-#[path = "tui_fixture/mod.rs"]
-mod fixture;
-
-use fixture::drive::{app, press, screen};
+use crate::support::tui::drive::{app, press, screen};
 use procscope::tui::Tab;
 
 #[test]

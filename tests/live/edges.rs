@@ -4,9 +4,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Guard, fds_of, fds_of_kind, json, plant, wait_for};
+use crate::support::{Guard, fds_of, fds_of_kind, json, plant, wait_for};
 use serde_json::Value;
 use std::process::{Command, Stdio};
 
@@ -195,7 +193,7 @@ fn a_copied_proc_tree_reads_the_same() {
 
 #[test]
 fn as_nobody_a_root_process_says_permission_denied() {
-    if !common::is_root() {
+    if !crate::support::is_root() {
         eprintln!("skipped: needs root to plant a process nobody cannot read");
         return;
     }
@@ -203,7 +201,7 @@ fn as_nobody_a_root_process_says_permission_denied() {
     let nobody = |args: &[&str]| -> Value {
         let out = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(common::procscope_path())
+            .arg(crate::support::procscope_path())
             .args(args)
             .output()
             .unwrap();

@@ -3,11 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "common_rootfs.rs"]
-mod common_rootfs;
-
+use crate::support::rootfs::{Container, skip_reason};
 use assert_cmd::Command;
-use common_rootfs::{Container, skip_reason};
 use serde_json::Value;
 use std::io::Read;
 use std::time::{Duration, Instant};

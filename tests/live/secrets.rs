@@ -3,20 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
 
+use crate::support::Guard;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Child, Stdio};
-
-/// A child process killed and reaped on drop.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Stdio;
 
 fn rand_token(n: usize, salt: u64) -> String {
     const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -88,9 +79,12 @@ fn plant() -> Planted {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn sh");
-    let guard = Guard(child);
+    let guard = Guard {
+        children: vec![child],
+        pids: Vec::new(),
+    };
     // why: wait until the exec is done, so /proc shows sh's argv and env, not the test's.
-    let pid = guard.0.id();
+    let pid = guard.children[0].id();
     for _ in 0..200 {
         let c = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         if c.windows(10).any(|w| w == b"fakeserver") {
@@ -145,7 +139,7 @@ fn user_rules() -> tempfile::NamedTempFile {
 #[test]
 fn planted_secrets_are_found_and_never_leak_unrevealed() {
     let p = plant();
-    let pid = p.guard.0.id();
+    let pid = p.guard.children[0].id();
     let pid_s = pid.to_string();
     let rules = user_rules();
     let rules_path = rules.path().to_str().unwrap();

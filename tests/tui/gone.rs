@@ -3,11 +3,8 @@
 //! (overview of OLD, read-only, nothing read live) and survive refreshes, even when their pid
 //! is reused by a new process.
 
-#[path = "tui_fixture/mod.rs"]
-mod fixture;
-
-use fixture::drive::{app, press, screen};
-use fixture::proc;
+use crate::support::tui::drive::{app, press, screen};
+use crate::support::tui::proc;
 use procscope::model::Snapshot;
 use procscope::tui::{App, Effect, Tab, View};
 use std::collections::HashMap;

@@ -6,7 +6,6 @@
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// A child process killed (SIGKILL, by pid) and reaped when dropped, with any extra pids it
 /// left behind (e.g. the forked pid 1 of a new pid namespace).
@@ -23,7 +22,7 @@ impl Kid {
     /// Kill and reap now.
     pub fn stop(&mut self) {
         for &pid in &self.extra {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            super::kill(pid);
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -60,16 +59,9 @@ pub fn spawn(argv: &[&str], env: &[(&str, &str)], cwd: &Path) -> Kid {
     }
 }
 
-/// Poll `f` every 20 ms for up to 10 s.
-pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let end = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < end, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+/// Poll `f` every 20 ms for up to 10 s ([`super::wait_for`]); panics naming `what` on time-out.
+pub fn wait_for<T>(what: &str, f: impl FnMut() -> Option<T>) -> T {
+    super::wait_for(10, f).unwrap_or_else(|| panic!("timed out waiting for {what}"))
 }
 
 /// Pids whose parent is `pid` (from `/proc/*/stat`).

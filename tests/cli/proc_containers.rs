@@ -2,9 +2,7 @@
 //! and cgroup layout (docker, containerd, cri-o, podman, lxc, systemd-nspawn, Kubernetes with
 //! the cgroupfs and systemd drivers, cgroup v1 and v2, each QoS class), read with `--proc-root`.
 
-mod common;
-
-use common::{json, procscope};
+use crate::support::{json, procscope};
 use serde_json::Value;
 
 const ROOT: &str = concat!(

@@ -2,9 +2,9 @@
 //! vanished mid-read, missing files and malformed files. Each is reported with its reason and
 //! never makes procscope panic or fail.
 
-mod common;
-
-use common::{FakeProc, TCP_HEADER, assert_reasons, is_root, procscope, procscope_path, tcp_row};
+use crate::support::{
+    FakeProc, TCP_HEADER, assert_reasons, is_root, procscope, procscope_path, tcp_row,
+};
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -5,9 +5,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{fds_of, fds_of_kind, json, plant, procscope};
+use crate::support::{fds_of, fds_of_kind, json, plant, procscope};
 use serde_json::Value;
 
 /// The environment planted in the child, byte for byte.
@@ -294,7 +292,7 @@ fn tree_json_nests_the_child_and_its_fork() {
     let c = plant(ENV, ARG);
     let me = std::process::id() as u64;
     let t = json(["tree", "--json", "--threads"]);
-    let node = common::find_node(&t, me).expect("test process in tree");
+    let node = crate::support::find_node(&t, me).expect("test process in tree");
     let child = node["children"]
         .as_array()
         .unwrap()

@@ -1,11 +1,8 @@
 //! The TUI driven by key events on ratatui's TestBackend over a fixture snapshot, with insta
 //! snapshots of every view and assertions on behaviour (escaping, masking, jumps, filters).
 
-#[path = "tui_fixture/mod.rs"]
-mod fixture;
-
+use crate::support::tui::drive::{app, app_sized, press, screen};
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use fixture::drive::{app, app_sized, press, screen};
 use procscope::tui::fsview::FileData;
 use procscope::tui::{App, Effect, Exec, Tab, View};
 use std::collections::HashMap;
@@ -319,7 +316,7 @@ fn refresh_keeps_selection_and_collapsed_nodes() {
     press(&mut a, "/ text:pid=200 enter");
     assert_eq!(press(&mut a, "r"), vec![Effect::Refresh]);
     assert!(screen(&a).contains("scanning"));
-    let mut next = fixture::snapshot();
+    let mut next = crate::support::tui::snapshot();
     next.processes.retain(|p| p.pid != 100 && p.pid != 300);
     a.set_snapshot(next, HashMap::new());
     // 200 lost its parent: it is a root now and still selected; 400 is still collapsed.

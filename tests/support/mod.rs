@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests: running the CLI, real child processes that are
 //! always killed and reaped, the compiled C test child, and `FakeProc`, a builder of fixture
 //! `/proc` trees in temp dirs.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
 
 use serde_json::Value;
 use std::ffi::OsStr;
@@ -386,3 +386,7 @@ pub fn find_node(nodes: &serde_json::Value, pid: u64) -> Option<&serde_json::Val
     }
     None
 }
+
+pub mod offline;
+pub mod rootfs;
+pub mod tui;

@@ -6,9 +6,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{assert_reasons, json, plant};
+use crate::support::{assert_reasons, json, plant};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

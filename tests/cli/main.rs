@@ -1,0 +1,13 @@
+//! CLI tests over fixture /proc trees and snapshot files (no live processes needed).
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod errors;
+mod offline;
+mod offline_diff;
+mod proc_containers;
+mod proc_faults;
+mod rescan_share;
+mod rootfs_fixture;
+mod secrets_corpus;
