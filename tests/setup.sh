@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: busybox-static (the rootfs of
 # test containers), tmux (end-to-end TUI test), iproute2 and procps/psmisc/lsof (reference tools),
-# gcc (compiles tests/fixtures/child.c) and python3 (memfd exec test).
+# gcc (compiles tests/fixtures/child.c), python3 (memfd exec test) and kubernetes-validate
+# (deployment manifests).
 set -euo pipefail
 need=()
 command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || need+=(busybox-static)
@@ -19,4 +20,10 @@ if [ ${#need[@]} -gt 0 ]; then
     else
         echo "tests/setup.sh: missing ${need[*]} (run as root to install)" >&2
     fi
+fi
+# kubernetes-validate (PyPI) checks assets/deploy/ against the bundled Kubernetes schemas, offline.
+if ! command -v kubernetes-validate >/dev/null 2>&1; then
+    python3 -m pip install -q --disable-pip-version-check kubernetes-validate >/dev/null 2>&1 \
+        || echo "tests/setup.sh: could not install kubernetes-validate" >&2
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi

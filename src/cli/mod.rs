@@ -5,6 +5,7 @@ mod diff;
 pub mod fs;
 mod inspect;
 mod output;
+mod record;
 mod secrets;
 mod sockets;
 mod tree;
@@ -83,6 +84,8 @@ pub enum Command {
     Secrets(secrets::SecretsArgs),
     /// What changed between two snapshots (NEW defaults to the live system).
     Diff(diff::DiffArgs),
+    /// A snapshot every N seconds into a directory (`HOST-TIME.json.gz`, atomic), keeping the newest.
+    Record(record::RecordArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +161,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         }
         return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
     }
+    if let Command::Record(a) = cmd {
+        return record::run(g, a, &mut Out::new(out, g.json));
+    }
     if let Command::Diff(a) = cmd {
         // why: diff loads and masks its two snapshots itself.
         return diff::run(g, a, &mut Out::new(out, g.json));
@@ -176,7 +182,7 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
+        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) | Command::Record(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

@@ -1,8 +1,11 @@
 //! CLI tests over fixture /proc trees and snapshot files (no live processes needed).
 
+#![allow(clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
+
 #[path = "../support/mod.rs"]
 mod support;
 
+mod deploy;
 mod errors;
 mod offline;
 mod offline_diff;

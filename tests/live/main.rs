@@ -1,10 +1,13 @@
 //! Tests against real processes this test binary spawns (environ, fds, sockets, peers, secrets).
 
+#![allow(clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
+
 #[path = "../support/mod.rs"]
 mod support;
 
 mod agreement;
 mod edges;
 mod peers;
+mod record;
 mod secrets;
 mod snapshot;

@@ -1,5 +1,7 @@
 //! Property tests: parsers never panic, snapshot files round-trip, diffs behave.
 
+#![allow(clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
+
 #[path = "../support/mod.rs"]
 mod support;
 

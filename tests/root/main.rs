@@ -1,5 +1,7 @@
 //! Tests that build real containers and namespaces (unshare + chroot into busybox); they skip without root.
 
+#![allow(clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
+
 #[path = "../support/mod.rs"]
 mod support;
 

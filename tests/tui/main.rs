@@ -1,5 +1,7 @@
 //! TUI tests: whole-app TestBackend screens (insta), update-step behaviour, and the real binary under tmux.
 
+#![allow(clippy::unwrap_used)] // why: setup helpers outside #[test] fns panic on setup failure.
+
 #[path = "../support/mod.rs"]
 mod support;
 

@@ -1,0 +1,175 @@
+//! The recorder's directory (`procscope record`): snapshot files named
+//! `HOST-YYYYMMDDTHHMMSS.mmmZ.json.gz`, each written under a hidden temporary name and renamed
+//! into place, so a reader of the directory never sees a partial file, and rotation that keeps
+//! the newest N of one host and deletes only files of that exact shape.
+
+use super::snapshot_file::{SnapshotFileError, write_snapshot};
+use crate::model::Snapshot;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why the recorder could not write or rotate.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Write(#[from] SnapshotFileError),
+    #[error("cannot use record directory {}: {source}", dir.display())]
+    Dir { dir: PathBuf, source: io::Error },
+}
+
+/// The suffix every recorded file ends with.
+const SUFFIX: &str = ".json.gz";
+/// What a temporary file ends with before it is renamed into place.
+const PARTIAL: &str = ".partial.json.gz";
+
+/// A host name made safe as a file name prefix: bytes outside `[A-Za-z0-9._]` become `_`
+/// (a hostile hostname cannot add a path separator or hide among other files).
+pub fn file_host(host: &str) -> String {
+    let s: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("host{s}")
+    } else {
+        s
+    }
+}
+
+/// The file name for `host` at `millis` (unix milliseconds): `HOST-20261202T052100.123Z.json.gz`.
+pub fn file_name(host: &str, millis: u64) -> String {
+    let utc = crate::model::time::utc(millis / 1000); // "YYYY-MM-DD HH:MM:SSZ"
+    let stamp: String = utc.chars().filter(|c| c.is_ascii_digit()).collect();
+    let (date, time) = stamp.split_at(8.min(stamp.len()));
+    format!(
+        "{}-{date}T{time}.{:03}Z{SUFFIX}",
+        file_host(host),
+        millis % 1000
+    )
+}
+
+/// Whether `name` is a recorded file of `host` (exactly the shape [`file_name`] makes).
+fn is_recorded(name: &str, host: &str) -> bool {
+    let Some(rest) = name.strip_prefix(&file_host(host)) else {
+        return false;
+    };
+    let Some(stamp) = rest.strip_prefix('-').and_then(|r| r.strip_suffix(SUFFIX)) else {
+        return false;
+    };
+    let b = stamp.as_bytes();
+    b.len() == 20
+        && b[8] == b'T'
+        && b[15] == b'.'
+        && b[19] == b'Z'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| matches!(i, 8 | 15 | 19) || c.is_ascii_digit())
+}
+
+/// Write `snap` into `dir` as `name`: first under a hidden temporary name (mode 0600, flushed),
+/// then renamed into place. The temporary file is removed if anything fails.
+pub fn write_into(dir: &Path, name: &str, snap: &Snapshot) -> Result<PathBuf, RecordError> {
+    let dir_err = |source| RecordError::Dir {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let stem = name.strip_suffix(SUFFIX).unwrap_or(name);
+    let tmp = dir.join(format!(".{stem}{PARTIAL}"));
+    let dest = dir.join(name);
+    let _ = std::fs::remove_file(&tmp);
+    if let Err(e) = write_snapshot(&tmp, snap) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
+    }
+    if let Err(e) = std::fs::rename(&tmp, &dest) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(dir_err(e));
+    }
+    // why: the rename is durable only once the directory itself is flushed.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(dir_err)?;
+    Ok(dest)
+}
+
+/// Delete all but the newest `keep` recorded files of `host` in `dir`, and any temporary file a
+/// killed recorder left; returns the files deleted. Other files are never touched.
+pub fn rotate(dir: &Path, host: &str, keep: usize) -> Result<Vec<PathBuf>, RecordError> {
+    let dir_err = |source| RecordError::Dir {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let mut ours = Vec::new();
+    let mut stale = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(dir_err)? {
+        let e = e.map_err(dir_err)?;
+        if !e.file_type().map_err(dir_err)?.is_file() {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        if is_recorded(&name, host) {
+            ours.push(name);
+        } else if let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(PARTIAL))
+            && is_recorded(&format!("{inner}{SUFFIX}"), host)
+        {
+            stale.push(name);
+        }
+    }
+    // Names sort by time: the stamp is fixed-width, most significant first.
+    ours.sort_unstable();
+    let old = ours.len().saturating_sub(keep);
+    let mut gone = Vec::new();
+    for name in ours.into_iter().take(old).chain(stale) {
+        let p = dir.join(&name);
+        std::fs::remove_file(&p).map_err(dir_err)?;
+        gone.push(p);
+    }
+    Ok(gone)
+}
+
+/// Create `dir` (and its parents) if missing, mode 0700 for what is created.
+pub fn ensure_dir(dir: &Path) -> Result<(), RecordError> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|source| RecordError::Dir {
+            dir: dir.to_path_buf(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_by_time_and_only_exact_shapes_count() {
+        let a = file_name("node-1", 1_795_331_510_007);
+        assert_eq!(a, "node_1-20261122T071150.007Z.json.gz");
+        assert!(is_recorded(&a, "node-1"));
+        let b = file_name("node-1", 1_795_331_511_000);
+        assert!(a < b);
+        assert!(!is_recorded(
+            "node_1-20261122T071150.007Z.json.gz.bak",
+            "node-1"
+        ));
+        assert!(!is_recorded(
+            "node_10-20261122T071150.007Z.json.gz",
+            "node-1"
+        ));
+        assert!(!is_recorded(
+            "node_1-2026112XT071150.007Z.json.gz",
+            "node-1"
+        ));
+        assert_eq!(file_host("../etc"), "host.._etc");
+        assert_eq!(file_host("a/b\u{1b}"), "a_b_");
+    }
+}
