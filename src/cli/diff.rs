@@ -1,6 +1,7 @@
 //! `procscope diff OLD [NEW]`: what changed between two snapshots (NEW defaults to the live
 //! system), as grouped `+`/`-`/`~` lines or `--json`.
 
+use super::hosts::Pick;
 use super::{Global, Out};
 use crate::analysis::diff::{
     Boot, ContainerRef, ProcessChange, ProcessRef, SnapshotDiff, SocketRef, diff,
@@ -13,17 +14,21 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier snapshot file.
+    /// The earlier snapshot file (none with `--snapshot DIR`: each host's oldest is compared
+    /// with its newest).
     #[arg(value_name = "OLD")]
-    pub old: PathBuf,
+    pub old: Option<PathBuf>,
     /// The later snapshot file (default: the live system, or --proc-root / --snapshot).
     #[arg(value_name = "NEW")]
     pub new: Option<PathBuf>,
 }
 
 pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
-    let old = read_snapshot(&a.old)?;
-    let new = match (&a.new, &g.snapshot) {
+    let Some(old_path) = &a.old else {
+        bail!("diff needs OLD (or --snapshot DIR: each host's oldest against its newest)");
+    };
+    let old = read_snapshot(old_path)?;
+    let new = match (&a.new, g.snapshot.first()) {
         (Some(_), Some(_)) => bail!("give NEW or --snapshot to diff, not both"),
         (Some(p), None) | (None, Some(p)) => read_snapshot(p)?,
         (None, None) => super::load(g)?,
@@ -50,8 +55,61 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
         None if g.proc_root.as_os_str() == "/proc" => "live system".to_string(),
         None => g.proc_root.display().to_string(),
     };
-    let new_path = a.new.as_ref().or(g.snapshot.as_ref());
-    text(&d, [&label(Some(&a.old)), &label(new_path)], o)
+    let new_path = a.new.as_ref().or(g.snapshot.first());
+    text(&d, [&label(Some(old_path)), &label(new_path)], o)
+}
+
+/// `--snapshot DIR diff`: for each host with two snapshots or more among `picks` (sorted by
+/// host, then time), its oldest against its newest; text grouped by host, JSON one array of
+/// diffs each with its `host`.
+pub fn run_hosts(g: &Global, a: &DiffArgs, picks: &[Pick], o: &mut Out) -> Result<()> {
+    if a.old.is_some() || a.new.is_some() {
+        bail!(
+            "with --snapshot DIR, diff takes no OLD or NEW: each host's oldest is compared with its newest"
+        );
+    }
+    let one = Global {
+        snapshot: Vec::new(),
+        ..g.clone()
+    };
+    let mut all = Vec::new();
+    for host in picks.chunk_by(|x, y| x.host == y.host) {
+        let (Some(first), Some(last)) = (host.first(), host.last()) else {
+            continue;
+        };
+        if host.len() < 2 {
+            if !o.json {
+                writeln!(
+                    o.w,
+                    "== host {}: one snapshot only, nothing to compare\n",
+                    escape(&first.host)
+                )?;
+            }
+            continue;
+        }
+        let pair = DiffArgs {
+            old: Some(first.path.clone()),
+            new: Some(last.path.clone()),
+        };
+        let mut buf = Vec::new();
+        run(&one, &pair, &mut Out::new(&mut buf, o.json))?;
+        if o.json {
+            let mut v: serde_json::Value = serde_json::from_slice(&buf)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("host".into(), first.host.clone().into());
+            }
+            all.push(v);
+        } else {
+            writeln!(o.w, "== host {}", escape(&first.host))?;
+            o.w.write_all(&buf)?;
+            writeln!(o.w)?;
+        }
+    }
+    if o.json {
+        serde_json::to_writer(&mut *o.w, &all)?;
+        writeln!(o.w)?;
+    }
+    Ok(())
 }
 
 fn side(label: &str, m: &Meta) -> String {

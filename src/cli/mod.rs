@@ -3,6 +3,7 @@
 mod containers;
 mod diff;
 pub mod fs;
+mod hosts;
 mod inspect;
 mod output;
 mod record;
@@ -19,6 +20,7 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 
+pub use hosts::is_multi as is_multi_host;
 pub use output::Out;
 
 /// Linux /proc forensics: processes, fds, sockets, environ secrets and container roots.
@@ -54,15 +56,24 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
-    #[arg(long, global = true, value_name = "FILE", conflicts_with = "proc_root")]
-    pub snapshot: Option<PathBuf>,
+    /// Give it several times, or a directory, to read many hosts (newest file per host).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE|DIR",
+        conflicts_with = "proc_root"
+    )]
+    pub snapshot: Vec<PathBuf>,
+    /// With a `--snapshot DIR` of many files: every file of each host, not only the newest.
+    #[arg(long, global = true)]
+    pub all_times: bool,
 }
 
 impl Global {
     /// Whether the data comes from a snapshot file rather than a proc root (no container roots,
     /// nothing to re-read).
     pub fn offline(&self) -> bool {
-        self.snapshot.is_some()
+        !self.snapshot.is_empty()
     }
 }
 
@@ -97,7 +108,7 @@ pub struct SnapshotArgs {
 
 /// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
-    if let Some(path) = &g.snapshot {
+    if let Some(path) = g.snapshot.first() {
         return Ok(snapshot_file::read_snapshot(path)?);
     }
     let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
@@ -154,6 +165,9 @@ fn stdout_is_tty() -> bool {
 /// Run subcommand `cmd` with the global options `g`, writing to `out`. (No subcommand is the
 /// TUI, which `main` starts: this module never imports it.)
 pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
+    if hosts::is_multi(g) {
+        return hosts::run(g, cmd, &mut Out::new(out, g.json));
+    }
     if let Command::Fs(a) = cmd {
         // why: reading one root needs no scan of every process; a snapshot file holds none.
         if g.offline() {

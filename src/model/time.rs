@@ -22,6 +22,21 @@ pub fn utc(secs: u64) -> String {
     )
 }
 
+/// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian), or None for a date
+/// before 1970 or out of range.
+pub fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 || y > 9999 {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    u64::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -29,5 +44,14 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00Z");
         assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00Z");
         assert_eq!(super::utc(1_795_331_510), "2026-11-22 07:11:50Z");
+        assert_eq!(super::days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(
+            super::days_from_civil(2000, 2, 29),
+            Some(951_782_400 / 86_400)
+        );
+        assert_eq!(
+            super::days_from_civil(2026, 11, 22),
+            Some(1_795_331_510 / 86_400)
+        );
     }
 }

@@ -22,13 +22,13 @@ const SUFFIX: &str = ".json.gz";
 /// What a temporary file ends with before it is renamed into place.
 const PARTIAL: &str = ".partial.json.gz";
 
-/// A host name made safe as a file name prefix: bytes outside `[A-Za-z0-9._]` become `_`
+/// A host name made safe as a file name prefix: bytes outside `[A-Za-z0-9._-]` become `_`
 /// (a hostile hostname cannot add a path separator or hide among other files).
 pub fn file_host(host: &str) -> String {
     let s: String = host
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
                 c
             } else {
                 '_'
@@ -70,6 +70,50 @@ fn is_recorded(name: &str, host: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| matches!(i, 8 | 15 | 19) || c.is_ascii_digit())
+}
+
+/// The host (as made safe by [`file_host`]) and unix milliseconds a recorded file name says,
+/// when `name` has exactly the shape [`file_name`] makes.
+pub fn parse_name(name: &str) -> Option<(String, u64)> {
+    let stem = name.strip_suffix(SUFFIX)?;
+    let (host, stamp) = stem.rsplit_once('-')?;
+    if host.is_empty() || !is_recorded(name, host) {
+        return None;
+    }
+    let d = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<u64>().ok();
+    let (y, mo, da) = (d(0..4)?, d(4..6)?, d(6..8)?);
+    let (h, mi, se, ms) = (d(9..11)?, d(11..13)?, d(13..15)?, d(16..19)?);
+    let days = crate::model::time::days_from_civil(y, mo, da)?;
+    Some((
+        host.to_string(),
+        ((days * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms,
+    ))
+}
+
+/// The snapshot files directly in `dir` (regular files named `*.json` or `*.json.gz`, not
+/// hidden: a recorder's temporary files are skipped), sorted by name.
+pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, RecordError> {
+    let dir_err = |source| RecordError::Dir {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(dir_err)? {
+        let e = e.map_err(dir_err)?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let wanted = !name.starts_with('.') && (name.ends_with(".json") || name.ends_with(SUFFIX));
+        // why: a FIFO or device named like a snapshot must not be opened (it could block).
+        if wanted && e.file_type().map_err(dir_err)?.is_file() {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Whether `path` is a directory (a `--snapshot DIR` of many hosts' files).
+pub fn is_dir(path: &Path) -> bool {
+    path.is_dir()
 }
 
 /// Write `snap` into `dir` as `name`: first under a hidden temporary name (mode 0600, flushed),
@@ -153,7 +197,7 @@ mod tests {
     #[test]
     fn names_sort_by_time_and_only_exact_shapes_count() {
         let a = file_name("node-1", 1_795_331_510_007);
-        assert_eq!(a, "node_1-20261122T071150.007Z.json.gz");
+        assert_eq!(a, "node-1-20261122T071150.007Z.json.gz");
         assert!(is_recorded(&a, "node-1"));
         let b = file_name("node-1", 1_795_331_511_000);
         assert!(a < b);
@@ -170,6 +214,11 @@ mod tests {
             "node-1"
         ));
         assert_eq!(file_host("../etc"), "host.._etc");
+        assert_eq!(
+            parse_name(&a),
+            Some(("node-1".to_string(), 1_795_331_510_007))
+        );
+        assert_eq!(parse_name("node-1-20261122T071150.007Z.json"), None);
         assert_eq!(file_host("a/b\u{1b}"), "a_b_");
     }
 }

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod hosts;
 mod namespaces;
 mod rootfs_container;
 mod rootfs_huge;
