@@ -25,7 +25,7 @@ pub fn utc(secs: u64) -> String {
 /// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian), or None for a date
 /// before 1970 or out of range.
 pub fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 || y > 9999 {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
         return None;
     }
     let y = if m <= 2 { y - 1 } else { y } as i64;
