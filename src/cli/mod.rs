@@ -49,6 +49,11 @@ pub struct Global {
     /// Read this directory instead of /proc (a copied /proc or a fixture).
     #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,
+    /// The host's root, where its own files are read (user names from `etc/passwd`, runtime
+    /// state under `run/`). Default: the parent of a proc root named `proc` (`/host/proc` →
+    /// `/host`); none for other copies.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
     /// Show secret values unmasked (and store them unmasked with `snapshot -o`).
     #[arg(long, global = true)]
     pub reveal: bool,
@@ -70,6 +75,14 @@ pub struct Global {
 }
 
 impl Global {
+    /// Scan options for the proc root these options name.
+    pub fn collect_options(&self) -> collect::Options {
+        collect::Options {
+            host_root: self.host_root.clone(),
+            ..collect::Options::default()
+        }
+    }
+
     /// Whether the data comes from a snapshot file rather than a proc root (no container roots,
     /// nothing to re-read).
     pub fn offline(&self) -> bool {
@@ -111,7 +124,7 @@ pub fn load(g: &Global) -> Result<Snapshot> {
     if let Some(path) = g.snapshot.first() {
         return Ok(snapshot_file::read_snapshot(path)?);
     }
-    let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+    let snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
     Ok(snap)
 }
 

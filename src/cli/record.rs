@@ -39,7 +39,7 @@ pub fn run(g: &Global, a: &RecordArgs, o: &mut Out) -> Result<()> {
     let mut next = Instant::now();
     let mut written = 0u64;
     loop {
-        let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+        let snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
         let snap = mask_unless(snap, g.reveal, &rules);
         let host = snap.meta.hostname.clone().unwrap_or_else(|| "host".into());
         let millis = SystemTime::now()

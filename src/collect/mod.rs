@@ -12,7 +12,7 @@ use crate::analysis::container;
 use crate::model::{Format, Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
 use crate::source::{ProcRoot, SourceError};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -20,11 +20,14 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub use process::ReadOptions;
 
 /// What a scan reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub read: ReadOptions,
     /// Worker threads (0 = one per core).
     pub workers: usize,
+    /// `--host-root`: where the host's own files are (else the proc root's parent when it is
+    /// named `proc`).
+    pub host_root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -35,20 +38,21 @@ impl Default for Options {
                 threads: true,
             },
             workers: 0,
+            host_root: None,
         }
     }
 }
 
 /// Scan the proc root at `path`.
 pub fn snapshot_at(path: &Path, opt: &Options) -> Result<Snapshot, SourceError> {
-    let root = ProcRoot::open(path)?;
+    let root = ProcRoot::open(path)?.with_host_root(opt.host_root.as_deref());
     snapshot(&root, opt, None)
 }
 
 /// Scan the proc root at `path` again, sharing unchanged data with `previous` (its earlier
 /// snapshot), so that holding both costs little more than holding one.
 pub fn rescan_at(path: &Path, opt: &Options, previous: &Snapshot) -> Result<Snapshot, SourceError> {
-    let root = ProcRoot::open(path)?;
+    let root = ProcRoot::open(path)?.with_host_root(opt.host_root.as_deref());
     snapshot(&root, opt, Some(previous))
 }
 
@@ -87,15 +91,13 @@ pub fn snapshot(
         (scanned, pre.join().ok().flatten())
     });
 
-    // why: names come from the host's files; for a copied tree they would name the wrong users.
+    // why: names come from the host's files (beneath the host root: `/host/etc/passwd` for
+    // `--proc-root /host/proc`); a copied tree with no host root gets none rather than the
+    // wrong users'.
     let names = |file: &str| {
-        if root.is_live() {
-            root.host_file(file)
-                .map(|b| parse::passwd(&b))
-                .unwrap_or_default()
-        } else {
-            HashMap::new()
-        }
+        root.host_file(file)
+            .map(|b| parse::passwd(&b))
+            .unwrap_or_default()
     };
     let (users, groups) = (names("/etc/passwd"), names("/etc/group"));
     let meta = meta(root, taken_at);

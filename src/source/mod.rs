@@ -36,6 +36,10 @@ pub struct ProcRoot {
     path: PathBuf,
     dir: OwnedFd,
     live: bool,
+    /// The root of the host this proc root belongs to (its `/etc/passwd`, its runtime state),
+    /// when known: `--host-root`, else the parent of a proc root named `proc` (`/proc` → `/`,
+    /// `/host/proc` → `/host`).
+    host: Option<PathBuf>,
 }
 
 /// An open `/proc/PID` directory. Holding its fd pins this process: if the pid is reused,
@@ -141,6 +145,19 @@ fn list_fd(fd: &OwnedFd) -> io::Result<Vec<DirEntry>> {
     Ok(out)
 }
 
+/// The host root implied by a proc root's path: its parent when it is named `proc`.
+fn default_host_root(path: &Path) -> Option<PathBuf> {
+    if path.file_name()? != "proc" {
+        return None;
+    }
+    let parent = path.parent()?;
+    Some(if parent.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        parent.to_path_buf()
+    })
+}
+
 impl ProcRoot {
     /// Open a proc root. Fails with a clear error when it is not a readable directory.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
@@ -165,7 +182,21 @@ impl ProcRoot {
             path: path.to_path_buf(),
             dir,
             live,
+            host: default_host_root(path),
         })
+    }
+
+    /// Use `host` as the host root (`--host-root`) instead of the default.
+    pub fn with_host_root(mut self, host: Option<&Path>) -> Self {
+        if let Some(h) = host {
+            self.host = Some(h.to_path_buf());
+        }
+        self
+    }
+
+    /// The host root files like `/etc/passwd` are read beneath, if any.
+    pub fn host_root(&self) -> Option<&Path> {
+        self.host.as_deref()
     }
 
     /// The path this root was opened from.
@@ -226,11 +257,32 @@ impl ProcRoot {
         }
     }
 
-    /// Read a host file outside the proc root (e.g. `/etc/passwd` for user names).
-    /// Only meaningful when the root is live.
+    /// Read a host file (e.g. `/etc/passwd` for user names), resolved inside the host root as
+    /// if it were `/` (absolute links and `..` stay beneath it), regular files only, capped.
+    /// `NotFound` when no host root is known.
     pub fn host_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        let Some(host) = &self.host else {
+            return Err(io::ErrorKind::NotFound.into());
+        };
+        let dir = rustix::fs::open(
+            host,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let rel = path.trim_start_matches('/');
+        let fd = rustix::fs::openat2(
+            &dir,
+            rel,
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+            ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
+        )?;
+        // why: a FIFO or device planted at a host path must not be read (it could block).
+        if !rustix::fs::FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode).is_file() {
+            return Err(io::Error::other(format!("{path} is not a regular file")));
+        }
         let mut buf = Vec::new();
-        std::fs::File::open(path)?
+        std::fs::File::from(fd)
             .take(READ_CAP)
             .read_to_end(&mut buf)?;
         Ok(buf)

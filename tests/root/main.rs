@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod host_root;
 mod hosts;
 mod namespaces;
 mod rootfs_container;
