@@ -6,5 +6,6 @@ pub mod analysis;
 pub mod cli;
 pub mod collect;
 pub mod model;
+pub mod present;
 pub mod source;
 pub mod tui;

@@ -2,8 +2,10 @@
 //! process, container and pod attached, values masked unless `--reveal`.
 
 use super::Out;
-use crate::analysis::secrets::{self, Finding, Grep, RuleSet, Severity};
+use crate::analysis::secrets::{self, Grep, RuleSet, Severity};
 use crate::model::{Snapshot, escape};
+use crate::present::Shown;
+use crate::present::finding::FindingRow;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,15 +58,6 @@ impl SecretsArgs {
     }
 }
 
-fn container_cell(f: &Finding) -> String {
-    let short = |s: &str| crate::model::escape_prefix(s, 12);
-    match (&f.container, &f.pod_uid) {
-        (Some(c), Some(p)) => format!("{} pod:{}", short(c), short(p)),
-        (Some(c), None) => short(c),
-        (None, _) => "-".into(),
-    }
-}
-
 /// Print the findings (or the rules, with `--list-rules`) as a table or JSON.
 pub fn run(
     snap: &Snapshot,
@@ -103,16 +96,13 @@ pub fn run(
     let rows: Vec<Vec<String>> = found
         .iter()
         .map(|f| {
-            vec![
-                f.pid.to_string(),
-                f.comm.safe().into_owned(),
-                container_cell(f),
-                f.source.as_str().into(),
-                f.name.safe().into_owned(),
-                escape(&f.rule).into_owned(),
-                f.severity.as_str().into(),
-                escape(&f.value).into_owned(),
+            let r = FindingRow::of(f, !reveal && !f.lead);
+            [
+                r.pid, r.comm, r.container, r.source, r.name, r.rule, r.severity, r.value.text,
             ]
+            .into_iter()
+            .map(Shown::into_string)
+            .collect()
         })
         .collect();
     o.table(
