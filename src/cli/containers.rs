@@ -16,7 +16,10 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
         .iter()
         .map(|g| {
             let r = ContainerRow::of(snap, g);
-            r.cells().into_iter().map(|c| c.text.into_string()).collect()
+            r.cells()
+                .into_iter()
+                .map(|c| c.text.into_string())
+                .collect()
         })
         .collect();
     o.table(&ContainerRow::HEADER, &rows)

@@ -54,7 +54,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
             o.line(&format!("environ ({} entries)", env.len()))?;
             for e in env {
                 match e.value {
-                    Some(v) => o.line(&format!("  {}={}", Shown::bytes(e.name), Shown::bytes(v)))?,
+                    Some(v) => {
+                        o.line(&format!("  {}={}", Shown::bytes(e.name), Shown::bytes(v)))?
+                    }
                     None => o.line(&format!("  {} (no '=')", Shown::bytes(e.name)))?,
                 }
             }
@@ -110,7 +112,10 @@ fn overview_text(ov: &Overview) -> Vec<String> {
     match &ov.status {
         Ok(s) => {
             let ids = |i: &[Shown; 4]| {
-                format!("real {} effective {} saved {} fs {}", i[0], i[1], i[2], i[3])
+                format!(
+                    "real {} effective {} saved {} fs {}",
+                    i[0], i[1], i[2], i[3]
+                )
             };
             l.push(format!("uid {}", ids(&s.uid)));
             l.push(format!("gid {}", ids(&s.gid)));

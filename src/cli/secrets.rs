@@ -98,7 +98,14 @@ pub fn run(
         .map(|f| {
             let r = FindingRow::of(f, !reveal && !f.lead);
             [
-                r.pid, r.comm, r.container, r.source, r.name, r.rule, r.severity, r.value.text,
+                r.pid,
+                r.comm,
+                r.container,
+                r.source,
+                r.name,
+                r.rule,
+                r.severity,
+                r.value.text,
             ]
             .into_iter()
             .map(Shown::into_string)

@@ -44,10 +44,19 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
         .map(|s| {
             let r = SocketRow::of(snap, &index, s);
             let peer = r.peer.unwrap_or_default();
-            [r.proto, r.state, r.local, r.remote_or_peer, r.netns, r.inode, r.owners, peer]
-                .into_iter()
-                .map(Shown::into_string)
-                .collect()
+            [
+                r.proto,
+                r.state,
+                r.local,
+                r.remote_or_peer,
+                r.netns,
+                r.inode,
+                r.owners,
+                peer,
+            ]
+            .into_iter()
+            .map(Shown::into_string)
+            .collect()
         })
         .collect();
     o.table(

@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(Shown::bytes(hostile.as_bytes()).as_str(), want);
         assert_eq!(Shown::of(&Bytes::from(hostile)).as_str(), want);
         assert_eq!(Shown::prefix(hostile, 3).as_str(), "a\\e[");
-        assert_eq!(Escaped.shown(Place::Env(0), hostile.as_bytes()).as_str(), want);
+        assert_eq!(
+            Escaped.shown(Place::Env(0), hostile.as_bytes()).as_str(),
+            want
+        );
         let d = or_why(None, Some(&Unavailable::Unparsable("x\u{1b}y".into())));
         assert_eq!((d.as_str(), d.kind), ("<unparsable: x\\ey>", Kind::Missing));
         let d = or_why(None, Some(&Unavailable::Denied));

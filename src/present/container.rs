@@ -26,7 +26,10 @@ impl ContainerRow {
             .map_or_else(Shown::default, |p| Shown::of(&p.comm));
         ContainerRow {
             runtime: Shown::text(&g.runtime),
-            id: g.id.as_deref().map_or(Shown::label("-"), |i| Shown::prefix(i, 12)),
+            id: g
+                .id
+                .as_deref()
+                .map_or(Shown::label("-"), |i| Shown::prefix(i, 12)),
             pod: dash(&g.pod_uid),
             qos: dash(&g.qos),
             init: comm

@@ -176,7 +176,12 @@ impl Overview {
             namespaces: namespaces(p),
             cgroups: cgroups(p),
             threads: (p.threads.iter())
-                .map(|t| Shown::of(&t.name).then_label("(").then(&Shown::num(t.tid)).then_label(")"))
+                .map(|t| {
+                    Shown::of(&t.name)
+                        .then_label("(")
+                        .then(&Shown::num(t.tid))
+                        .then_label(")")
+                })
                 .collect(),
             findings: Vec::new(),
             unavailable: (p.unavailable.iter())

@@ -52,7 +52,8 @@ impl Marks {
         let container = match &p.container {
             Some(c) if p.container != q.container => Some((
                 Shown::text(&c.runtime),
-                c.id.as_deref().map_or(Shown::label("?"), |i| Shown::prefix(i, 12)),
+                c.id.as_deref()
+                    .map_or(Shown::label("?"), |i| Shown::prefix(i, 12)),
             )),
             _ => None,
         };
@@ -104,7 +105,12 @@ impl Marks {
         }
         match self.ns.len() {
             0 => {}
-            1..=3 => m = m.then_label("[ns:").then(&ns_list(&self.ns)).then_label("]"),
+            1..=3 => {
+                m = m
+                    .then_label("[ns:")
+                    .then(&ns_list(&self.ns))
+                    .then_label("]")
+            }
             n => {
                 let more = Shown::num((n - 2) as u64);
                 m = m.then_label("[ns:").then(&ns_list(&self.ns[..2]));
@@ -139,7 +145,9 @@ mod tests {
             ..Process::default()
         };
         assert_eq!(tag(&p).as_str(), "lxc:wébsérvé");
-        p.container.as_mut().map(|c| c.id = Some("ab\u{1b}]0;x".into()));
+        p.container
+            .as_mut()
+            .map(|c| c.id = Some("ab\u{1b}]0;x".into()));
         assert_eq!(tag(&p).as_str(), "lxc:ab\\e]0;x");
         p.container = Some(Container {
             runtime: "x\u{9b}y".into(),
