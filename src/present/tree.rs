@@ -145,9 +145,9 @@ mod tests {
             ..Process::default()
         };
         assert_eq!(tag(&p).as_str(), "lxc:wébsérvé");
-        p.container
-            .as_mut()
-            .map(|c| c.id = Some("ab\u{1b}]0;x".into()));
+        if let Some(c) = p.container.as_mut() {
+            c.id = Some("ab\u{1b}]0;x".into());
+        }
         assert_eq!(tag(&p).as_str(), "lxc:ab\\e]0;x");
         p.container = Some(Container {
             runtime: "x\u{9b}y".into(),
