@@ -11,3 +11,6 @@ pub mod overview;
 pub mod tree;
 
 pub use cell::{Cell, Escaped, Kind, Place, Shown, Values, or_why};
+
+#[cfg(test)]
+pub mod fixture;
