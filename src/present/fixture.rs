@@ -82,10 +82,16 @@ fn hostile_process() -> Process {
             tid: 12,
             name: h("THREAD").as_str().into(),
         }],
-        environ: Some(Environ::from(vec![EnvEntry {
-            name: h("ENVN").as_str().into(),
-            value: Some(h("ENVV").as_str().into()),
-        }])),
+        environ: Some(Environ::from(vec![
+            EnvEntry {
+                name: h("ENVN").as_str().into(),
+                value: Some(h("ENVV").as_str().into()),
+            },
+            EnvEntry {
+                name: h("TOKN").as_str().into(),
+                value: Some("ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6".into()),
+            },
+        ])),
         namespaces: ns(100, 4026),
         cgroups: Arc::new(vec![Cgroup {
             hierarchy: 0,

@@ -1,6 +1,8 @@
 //! The detail screen of one process: tabs Overview, Environ, Files, Sockets and Root.
 
 mod cells;
+#[cfg(test)]
+mod hostile_tests;
 
 use super::overview::or_why;
 use super::table::table;
