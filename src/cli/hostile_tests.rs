@@ -35,6 +35,9 @@ fn inspect_escapes_every_field_and_fixes_the_fd_line() {
     );
     assert!(out.contains(&line), "{line}\n{out}");
     assert!(out.contains(&format!("qos {}", escaped("QOS"))), "{out}");
+    // Every namespace kind, from the one list (`NsKind::ALL`).
+    let ns = "namespaces cgroup=100 ipc=101 mnt=102 net=4026 pid=104 time=105 user=106 uts=107";
+    assert!(out.contains(ns), "{out}");
 }
 
 #[test]

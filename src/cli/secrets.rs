@@ -2,7 +2,7 @@
 //! process, container and pod attached, values masked unless `--reveal`.
 
 use super::Out;
-use crate::analysis::secrets::{self, Grep, RuleSet, Severity};
+use crate::analysis::secrets::{self, Finding, Grep, RuleSet, Severity};
 use crate::model::{Snapshot, escape};
 use crate::present::Shown;
 use crate::present::finding::FindingRow;
@@ -125,9 +125,15 @@ pub fn run(
         ],
         &rows,
     )?;
+    o.line("")?;
+    o.line(&summary(snap, &found, reveal))
+}
+
+/// `3 finding(s) in 2 process(es) (1 high, 2 low); ...`.
+fn summary(snap: &Snapshot, found: &[Finding], reveal: bool) -> String {
     let procs: BTreeSet<_> = found.iter().map(|f| f.pid).collect();
     let mut by: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
-    for f in &found {
+    for f in found {
         *by.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
     }
     let counts: Vec<String> = by
@@ -151,6 +157,5 @@ pub fn run(
     if !reveal && !found.is_empty() {
         summary.push_str("; values masked (--reveal shows them)");
     }
-    o.line("")?;
-    o.line(&summary)
+    summary
 }

@@ -111,38 +111,7 @@ fn tab_body(frame: &mut Frame, app: &App, p: &Process, tab: Tab, rest: Rect) {
                 cur,
             );
         }
-        Tab::Files => {
-            if p.fds.is_none() {
-                let msg = format!("fds {}", or_why(None, p, "fds"));
-                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
-                return;
-            }
-            let rows = cells::files(app, p);
-            table(
-                frame,
-                app,
-                rest,
-                &[
-                    ("FD", 5),
-                    ("KIND", 11),
-                    ("TARGET", 30),
-                    ("DETAIL (Enter: peer)", 0),
-                ],
-                &rows,
-                cur,
-            );
-            if p.fds_unresolved > 0 {
-                let y = rest.y + rest.height.saturating_sub(1);
-                frame.render_widget(
-                    Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
-                    Rect {
-                        y,
-                        height: 1,
-                        ..rest
-                    },
-                );
-            }
-        }
+        Tab::Files => files(frame, app, p, rest),
         Tab::Sockets => {
             let rows = cells::sockets(app, p);
             table(
@@ -163,5 +132,40 @@ fn tab_body(frame: &mut Frame, app: &App, p: &Process, tab: Tab, rest: Rect) {
             );
         }
         Tab::Root => super::rootfs::render(frame, app, rest),
+    }
+}
+
+/// The Files tab: the fd table and how many fds could not be read.
+fn files(frame: &mut Frame, app: &App, p: &Process, rest: Rect) {
+    let (t, cur) = (app.theme, app.detail_cursor());
+    if p.fds.is_none() {
+        let msg = format!("fds {}", or_why(None, p, "fds"));
+        frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+        return;
+    }
+    let rows = cells::files(app, p);
+    table(
+        frame,
+        app,
+        rest,
+        &[
+            ("FD", 5),
+            ("KIND", 11),
+            ("TARGET", 30),
+            ("DETAIL (Enter: peer)", 0),
+        ],
+        &rows,
+        cur,
+    );
+    if p.fds_unresolved > 0 {
+        let y = rest.y + rest.height.saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
+            Rect {
+                y,
+                height: 1,
+                ..rest
+            },
+        );
     }
 }

@@ -47,8 +47,23 @@ fn overview_lines_escape_every_field_and_tag_the_deleted_exe() {
     // Every namespace kind, from the one list.
     let ns = lines.iter().filter(|(k, _)| k.starts_with("ns ")).count();
     assert_eq!(ns, crate::model::NsKind::ALL.len());
+    // Styles come from the cells' kinds, not from the text: the deleted exe is a finding, a
+    // path that merely starts with `<` is not dimmed, a reason is.
+    let t = a.theme;
+    let style_of = |rows: &[cells::Row], label: &str| {
+        rows.iter().find(|(c, _)| c[0] == label).map(|(_, s)| *s)
+    };
     let rows = cells::overview(&a, p);
     assert_eq!(rows.len(), lines.len());
+    assert_eq!(style_of(&rows, "exe"), Some(t.finding()));
+    let mut q = p.clone();
+    q.cwd = Some("<not a reason>".into());
+    q.root = None;
+    q.unavailable
+        .insert("root".into(), crate::model::Unavailable::Denied);
+    let rows = cells::overview(&a, &q);
+    assert_eq!(style_of(&rows, "cwd"), Some(ratatui::style::Style::new()));
+    assert_eq!(style_of(&rows, "root"), Some(t.dim()));
 }
 
 #[test]
