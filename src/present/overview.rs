@@ -147,10 +147,11 @@ impl Overview {
     /// The overview of `p`, argv entries shown by `v`.
     pub fn build(p: &Process, v: &dyn Values) -> Overview {
         let path = |b: Option<&crate::model::Bytes>, f: &str| or_why(b.map(Shown::of), p.why(f));
+        let command = command_line(p, v);
         let cmdline = if p.cmdline.is_empty() && p.why("cmdline").is_none() {
             Cell::normal(Shown::label("-"))
         } else {
-            let args = (!p.cmdline.is_empty()).then(|| command_line(p, v));
+            let args = (!p.cmdline.is_empty()).then(|| command.clone());
             or_why(args, p.why("cmdline"))
         };
         let started = p.started_at.map_or_else(|| "?".to_string(), time::utc);
@@ -160,7 +161,7 @@ impl Overview {
             state: Shown::text(&p.state),
             comm: Shown::of(&p.comm),
             cmdline,
-            command: command_line(p, v),
+            command,
             started: Shown::composed(format!("{started} (ticks {})", p.start_time)),
             exe: match &p.exe {
                 Some(e) => exe(e),
