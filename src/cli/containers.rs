@@ -3,7 +3,8 @@
 
 use super::Out;
 use crate::analysis::containers::containers;
-use crate::model::{Snapshot, escape};
+use crate::model::Snapshot;
+use crate::present::container::ContainerRow;
 use anyhow::Result;
 
 pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
@@ -14,28 +15,12 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
     let rows: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {
-            let comm = snap
-                .process(g.root_pid)
-                .map(|p| p.comm.safe().into_owned())
-                .unwrap_or_default();
-            vec![
-                g.runtime.clone(),
-                g.id.as_deref()
-                    .map_or("-".into(), |i| crate::model::escape_prefix(i, 12)),
-                g.pod_uid
-                    .as_deref()
-                    .map_or("-".into(), |u| escape(u).into_owned()),
-                g.qos.clone().unwrap_or_else(|| "-".into()),
-                format!("{}({})", comm, g.root_pid),
-                g.pids.len().to_string(),
-                g.root
-                    .as_ref()
-                    .map_or("-".into(), |r| r.safe().into_owned()),
-            ]
+            let r = ContainerRow::of(snap, g);
+            r.cells()
+                .into_iter()
+                .map(|c| c.text.into_string())
+                .collect()
         })
         .collect();
-    o.table(
-        &["Runtime", "Id", "Pod", "QoS", "Init", "Procs", "Root"],
-        &rows,
-    )
+    o.table(&ContainerRow::HEADER, &rows)
 }

@@ -157,16 +157,7 @@ fn change_lines(c: &ProcessChange) -> Vec<String> {
         field("comm", x.old.safe().into(), x.new.safe().into());
     }
     if let Some(x) = &c.exe {
-        let exe = |e: &crate::model::Exe| {
-            let mut s = e.path.safe().into_owned();
-            if e.deleted {
-                s.push_str(" [deleted]");
-            }
-            if e.memfd {
-                s.push_str(" [memfd]");
-            }
-            s
-        };
+        let exe = |e: &crate::model::Exe| crate::present::overview::exe(e).text.into_string();
         field("exe", exe(&x.old), exe(&x.new));
     }
     if let Some(x) = &c.cwd {
@@ -211,7 +202,7 @@ fn socket_line(mark: char, r: &SocketRef) -> String {
     {
         line.push_str(&format!(" -> {}", endpoint(&escape(a), Some(p))));
     }
-    line.push_str(&format!("  {}  netns {}", s.state, s.netns));
+    line.push_str(&format!("  {}  netns {}", escape(&s.state), s.netns));
     let owners: Vec<String> = s
         .pids
         .iter()

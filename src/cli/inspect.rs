@@ -1,8 +1,10 @@
 //! `procscope inspect PID`: every field of one process, sockets resolved and pipe peers named.
 
 use super::Out;
-use super::output::or_why;
-use crate::model::{Pid, Process, Snapshot, escape, escape_bytes, time};
+use crate::model::{Pid, Process, Snapshot};
+use crate::present::fd::{FdRow, Glyphs};
+use crate::present::overview::Overview;
+use crate::present::{Escaped, Shown, or_why};
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::Value;
@@ -41,147 +43,21 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     if o.json {
         return o.json(&view(snap, p)?);
     }
-    let why = |f: &str| p.why(f);
-    let name = |id: u32, n: &Option<String>| match n {
-        Some(n) => format!("{id}({})", escape(n)),
-        None => id.to_string(),
-    };
-    let mut l: Vec<String> = Vec::new();
-    l.push(format!(
-        "pid {}  ppid {}  comm {}  state {}",
-        p.pid,
-        p.ppid,
-        p.comm.safe(),
-        escape(&p.state)
-    ));
-    let started = p.started_at.map(time::utc).unwrap_or_else(|| "?".into());
-    l.push(format!("started {started} (ticks {})", p.start_time));
-    let cmd = if p.cmdline.is_empty() && why("cmdline").is_none() {
-        "-".to_string()
-    } else {
-        or_why(
-            (!p.cmdline.is_empty()).then(|| {
-                p.cmdline
-                    .iter()
-                    .map(|a| a.safe().into_owned())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }),
-            why("cmdline"),
-        )
-    };
-    l.push(format!("cmdline {cmd}"));
-    let exe = p.exe.as_ref().map(|e| {
-        let mut s = e.path.safe().into_owned();
-        if e.deleted {
-            s.push_str(" [deleted]");
-        }
-        if e.memfd {
-            s.push_str(" [memfd]");
-        }
-        s
-    });
-    l.push(format!("exe {}", or_why(exe, why("exe"))));
-    l.push(format!(
-        "cwd {}",
-        or_why(p.cwd.as_ref().map(|c| c.safe().into_owned()), why("cwd"))
-    ));
-    l.push(format!(
-        "root {}",
-        or_why(p.root.as_ref().map(|c| c.safe().into_owned()), why("root"))
-    ));
-    if why("status").is_none() {
-        l.push(format!(
-            "uid real {} effective {} saved {} fs {}",
-            name(p.uid.real, &p.uid.real_name),
-            name(p.uid.effective, &p.uid.effective_name),
-            p.uid.saved,
-            p.uid.fs
-        ));
-        l.push(format!(
-            "gid real {} effective {} saved {} fs {}",
-            name(p.gid.real, &p.gid.real_name),
-            name(p.gid.effective, &p.gid.effective_name),
-            p.gid.saved,
-            p.gid.fs
-        ));
-        let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-        l.push(format!(
-            "tracer {}  cap_eff {}  seccomp {}  nspid {}",
-            opt(p.tracer_pid.map(|t| t.to_string())),
-            opt(p.cap_eff.as_deref().map(|c| escape(c).into_owned())),
-            opt(p.seccomp.map(|s| ["disabled", "strict", "filter"]
-                .get(s as usize)
-                .copied()
-                .unwrap_or("?")
-                .to_string())),
-            p.nspid
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
-    } else {
-        l.push(format!("ids {}", or_why(None, why("status"))));
-    }
-    let container = match &p.container {
-        Some(c) => format!(
-            "{} {} pod {} qos {}",
-            c.runtime,
-            c.id.as_deref().map(escape).unwrap_or_default(),
-            c.pod_uid
-                .as_deref()
-                .map(escape)
-                .unwrap_or_else(|| "-".into()),
-            c.qos.as_deref().unwrap_or("-")
-        ),
-        None if p.namespaced => "none recognised (namespaced)".into(),
-        None => "none".into(),
-    };
-    l.push(format!("container {container}"));
-    let ns: Vec<String> = crate::model::NS_KINDS
-        .iter()
-        .map(|k| match p.namespaces.get(*k) {
-            Some(i) => format!("{k}={i}"),
-            None => format!(
-                "{k}=<{}>",
-                why(&format!("ns.{k}")).map_or("?".into(), |w| w.to_string())
-            ),
-        })
-        .collect();
-    l.push(format!("namespaces {}", ns.join(" ")));
-    for c in p.cgroups.iter() {
-        l.push(format!(
-            "cgroup {}:{}:{}",
-            c.hierarchy,
-            escape(&c.controllers.join(",")),
-            c.path.safe()
-        ));
-    }
-    if let Some(w) = why("cgroup") {
-        l.push(format!("cgroup <{w}>"));
-    }
-    l.push(format!(
-        "threads {}",
-        p.threads
-            .iter()
-            .map(|t| format!("{}({})", t.name.safe(), t.tid))
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
-    for line in l {
+    let ov = Overview::build(p, &Escaped);
+    for line in overview_text(&ov) {
         o.line(&line)?;
     }
     o.line("")?;
+    let why = |f: &str| p.why(f);
     match &p.environ {
         Some(env) => {
             o.line(&format!("environ ({} entries)", env.len()))?;
             for e in env {
                 match e.value {
                     Some(v) => {
-                        o.line(&format!("  {}={}", escape_bytes(e.name), escape_bytes(v)))?
+                        o.line(&format!("  {}={}", Shown::bytes(e.name), Shown::bytes(v)))?
                     }
-                    None => o.line(&format!("  {} (no '=')", escape_bytes(e.name)))?,
+                    None => o.line(&format!("  {} (no '=')", Shown::bytes(e.name)))?,
                 }
             }
         }
@@ -191,46 +67,15 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     match &p.fds {
         Some(fds) => {
             let index = crate::model::SocketIndex::build(snap);
+            let netns = p.namespaces.get("net").copied();
             let rows: Vec<Vec<String>> = fds
                 .iter()
                 .map(|f| {
-                    let mut detail = String::new();
-                    if let (crate::model::FdKind::Socket, Some(ino)) = (f.kind, f.inode)
-                        && let Some(s) = index.find(snap, p.namespaces.get("net").copied(), ino)
-                    {
-                        detail = format!(
-                            "{} {} {}:{}",
-                            s.proto.as_str(),
-                            s.state,
-                            s.local_addr.safe(),
-                            s.local_port.map_or(String::new(), |x| x.to_string())
-                        );
-                        if let (Some(r), Some(rp)) = (&s.remote_addr, s.remote_port) {
-                            detail.push_str(&format!(" -> {r}:{rp}"));
-                        }
-                        if let Some(peer) = index.peer_of(snap, s) {
-                            let who = match snap.name_pids(&peer.pids) {
-                                n if n.is_empty() => "-".to_string(),
-                                n => n,
-                            };
-                            detail.push_str(&format!(" peer {who} (inode {})", peer.inode));
-                        }
-                    }
-                    if !f.peers.is_empty() {
-                        // why: a pipe's other holders are its other end; a socket's share it.
-                        let what = if f.kind == crate::model::FdKind::Socket {
-                            "shared with"
-                        } else {
-                            "peers"
-                        };
-                        detail.push_str(&format!(" {what} {}", snap.name_pids(&f.peers)));
-                    }
-                    vec![
-                        f.fd.to_string(),
-                        f.kind.as_str().to_string(),
-                        f.target.safe().into_owned(),
-                        detail.trim().to_string(),
-                    ]
+                    let row = FdRow::of(snap, &index, p.pid, netns, f);
+                    row.cells(Glyphs::TEXT)
+                        .into_iter()
+                        .map(|c| c.text.into_string())
+                        .collect()
                 })
                 .collect();
             o.line(&format!(
@@ -242,15 +87,53 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         }
         None => o.line(&format!("fds {}", or_why(None, why("fds"))))?,
     }
-    if !p.unavailable.is_empty() {
+    if !ov.unavailable.is_empty() {
         o.line("")?;
-        for (f, w) in &p.unavailable {
-            o.line(&format!(
-                "unavailable {}: {}",
-                escape(f),
-                escape(&w.to_string())
-            ))?;
+        for c in &ov.unavailable {
+            o.line(&format!("unavailable {c}"))?;
         }
     }
     Ok(())
+}
+
+/// The overview lines of the text output, from the shared cells.
+fn overview_text(ov: &Overview) -> Vec<String> {
+    let mut l = vec![
+        format!(
+            "pid {}  ppid {}  comm {}  state {}",
+            ov.pid, ov.ppid, ov.comm, ov.state
+        ),
+        format!("started {}", ov.started),
+        format!("cmdline {}", ov.cmdline),
+        format!("exe {}", ov.exe),
+        format!("cwd {}", ov.cwd),
+        format!("root {}", ov.root),
+    ];
+    match &ov.status {
+        Ok(s) => {
+            let ids = |i: &[Shown; 4]| {
+                format!(
+                    "real {} effective {} saved {} fs {}",
+                    i[0], i[1], i[2], i[3]
+                )
+            };
+            l.push(format!("uid {}", ids(&s.uid)));
+            l.push(format!("gid {}", ids(&s.gid)));
+            l.push(format!(
+                "tracer {}  cap_eff {}  seccomp {}  nspid {}",
+                s.tracer, s.caps, s.seccomp, s.nspid
+            ));
+        }
+        Err(why) => l.push(format!("ids {why}")),
+    }
+    l.push(format!("container {}", ov.container));
+    let ns: Vec<String> = (ov.namespaces.iter())
+        .map(|(k, c)| format!("{k}={c}"))
+        .collect();
+    l.push(format!("namespaces {}", ns.join(" ")));
+    for c in &ov.cgroups {
+        l.push(format!("cgroup {c}"));
+    }
+    l.push(format!("threads {}", Shown::join(&ov.threads, " ")));
+    l
 }

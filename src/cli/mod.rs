@@ -3,6 +3,8 @@
 mod containers;
 mod diff;
 pub mod fs;
+#[cfg(test)]
+mod hostile_tests;
 mod hosts;
 mod inspect;
 mod output;

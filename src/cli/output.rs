@@ -56,12 +56,3 @@ impl<'a> Out<'a> {
         Ok(())
     }
 }
-
-/// `value` or `<reason>` for a field that could not be read.
-pub fn or_why(v: Option<String>, why: Option<&crate::model::Unavailable>) -> String {
-    match (v, why) {
-        (Some(v), _) => v,
-        (None, Some(w)) => format!("<{w}>"),
-        (None, None) => "-".to_string(),
-    }
-}

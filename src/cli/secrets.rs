@@ -4,6 +4,8 @@
 use super::Out;
 use crate::analysis::secrets::{self, Finding, Grep, RuleSet, Severity};
 use crate::model::{Snapshot, escape};
+use crate::present::Shown;
+use crate::present::finding::FindingRow;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,15 +58,6 @@ impl SecretsArgs {
     }
 }
 
-fn container_cell(f: &Finding) -> String {
-    let short = |s: &str| crate::model::escape_prefix(s, 12);
-    match (&f.container, &f.pod_uid) {
-        (Some(c), Some(p)) => format!("{} pod:{}", short(c), short(p)),
-        (Some(c), None) => short(c),
-        (None, _) => "-".into(),
-    }
-}
-
 /// Print the findings (or the rules, with `--list-rules`) as a table or JSON.
 pub fn run(
     snap: &Snapshot,
@@ -103,16 +96,20 @@ pub fn run(
     let rows: Vec<Vec<String>> = found
         .iter()
         .map(|f| {
-            vec![
-                f.pid.to_string(),
-                f.comm.safe().into_owned(),
-                container_cell(f),
-                f.source.as_str().into(),
-                f.name.safe().into_owned(),
-                escape(&f.rule).into_owned(),
-                f.severity.as_str().into(),
-                escape(&f.value).into_owned(),
+            let r = FindingRow::of(f, !reveal && !f.lead);
+            [
+                r.pid,
+                r.comm,
+                r.container,
+                r.source,
+                r.name,
+                r.rule,
+                r.severity,
+                r.value.text,
             ]
+            .into_iter()
+            .map(Shown::into_string)
+            .collect()
         })
         .collect();
     o.table(
@@ -128,9 +125,15 @@ pub fn run(
         ],
         &rows,
     )?;
+    o.line("")?;
+    o.line(&summary(snap, &found, reveal))
+}
+
+/// `3 finding(s) in 2 process(es) (1 high, 2 low); ...`.
+fn summary(snap: &Snapshot, found: &[Finding], reveal: bool) -> String {
     let procs: BTreeSet<_> = found.iter().map(|f| f.pid).collect();
     let mut by: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
-    for f in &found {
+    for f in found {
         *by.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
     }
     let counts: Vec<String> = by
@@ -154,6 +157,5 @@ pub fn run(
     if !reveal && !found.is_empty() {
         summary.push_str("; values masked (--reveal shows them)");
     }
-    o.line("")?;
-    o.line(&summary)
+    summary
 }

@@ -2,7 +2,9 @@
 //! `ss -tuanp`, and for a local connection the processes at its other end.
 
 use super::Out;
-use crate::model::{Snapshot, Socket, endpoint, escape};
+use crate::model::{Snapshot, Socket};
+use crate::present::Shown;
+use crate::present::fd::SocketRow;
 use anyhow::Result;
 use clap::Args;
 
@@ -40,21 +42,21 @@ pub fn run(snap: &Snapshot, a: &SocketsArgs, o: &mut Out) -> Result<()> {
     let rows: Vec<Vec<String>> = sel
         .iter()
         .map(|s| {
-            vec![
-                s.proto.as_str().to_string(),
-                s.state.to_string(),
-                endpoint(&s.local_addr.safe(), s.local_port),
-                match (&s.remote_addr, s.peer) {
-                    (Some(r), _) => endpoint(&escape(r), s.remote_port),
-                    // why: like ss, a unix peer is named by its inode.
-                    (None, Some(p)) => format!("* {p}"),
-                    (None, None) => "*".into(),
-                },
-                s.netns.to_string(),
-                s.inode.to_string(),
-                snap.name_pids(&s.pids),
-                peer(s).map_or_else(String::new, |p| snap.name_pids(&p.pids)),
+            let r = SocketRow::of(snap, &index, s);
+            let peer = r.peer.unwrap_or_default();
+            [
+                r.proto,
+                r.state,
+                r.local,
+                r.remote_or_peer,
+                r.netns,
+                r.inode,
+                r.owners,
+                peer,
             ]
+            .into_iter()
+            .map(Shown::into_string)
+            .collect()
         })
         .collect();
     o.table(

@@ -3,6 +3,8 @@
 
 use super::Out;
 use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot, Thread};
+use crate::present::Shown;
+use crate::present::tree::Marks;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
@@ -38,38 +40,9 @@ struct Node<'a> {
 
 /// Why a process stands out from its parent: new namespaces, another container, another uid.
 pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
-    let mut m = Vec::new();
-    let Some(parent) = parent else { return m };
-    if p.container != parent.container
-        && let Some(c) = &p.container
-    {
-        let id =
-            c.id.as_deref()
-                .map_or("?".into(), |i| crate::model::escape_prefix(i, 12));
-        m.push(format!("container {}:{}", c.runtime, id));
-    }
-    let changed: Vec<&str> = crate::model::NsKind::MARKED
-        .into_iter()
-        .map(crate::model::NsKind::name)
-        .filter(
-            |k| match (p.namespaces.get(*k), parent.namespaces.get(*k)) {
-                (Some(a), Some(b)) => a != b,
-                _ => false,
-            },
-        )
-        .collect();
-    if !changed.is_empty() {
-        m.push(format!("ns {}", changed.join(",")));
-    }
-    if let (Some(r), Some(pr)) = (&p.root, &parent.root)
-        && r != pr
-    {
-        m.push(format!("root {}", r.safe()));
-    }
-    if p.uid.effective != parent.uid.effective && !p.unavailable.contains_key("status") {
-        m.push(format!("uid {}→{}", parent.uid.effective, p.uid.effective));
-    }
-    m
+    (Marks::of(p, parent).words().into_iter())
+        .map(Shown::into_string)
+        .collect()
 }
 
 pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
@@ -125,8 +98,8 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
             p.comm.safe().into_owned()
         };
         let mut line = format!("{prefix}{name}({})", p.pid);
-        for m in marks(p, parent_of(r.index)) {
-            line.push_str(&format!(" [{}]", crate::model::escape(&m)));
+        for m in Marks::of(p, parent_of(r.index)).words() {
+            line.push_str(&format!(" [{m}]"));
         }
         o.line(&line)?;
         if a.threads {

@@ -33,7 +33,7 @@ fn hostile_names_are_escaped() {
     press(&mut a, "text:/ text:comm=evil enter enter");
     let s = screen(&a);
     assert!(!s.contains('\u{1b}'), "{s}");
-    assert!(s.contains("[DELETED]"), "{s}");
+    assert!(s.contains("[deleted]"), "{s}");
     assert!(
         s.contains("comm          evil\\e[2J\\e]0;pwned\\x07"),
         "{s}"
@@ -158,7 +158,7 @@ fn overview_of_fileless_and_denied() {
     let mut a = app();
     press(&mut a, "/ text:pid=600 enter enter");
     let s = screen(&a);
-    assert!(s.contains("[MEMFD]"), "{s}");
+    assert!(s.contains("[memfd]"), "{s}");
     insta::assert_snapshot!("overview_memfd", s);
     press(&mut a, "esc / text:pid=700 enter e");
     assert!(screen(&a).contains("environ <permission denied>"));

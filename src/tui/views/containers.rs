@@ -1,8 +1,10 @@
 //! Containers and pods with their processes; Enter opens the root browser of the group's init.
 
 use super::fit;
+use super::overview::style;
 use super::table::table;
-use crate::model::escape;
+use crate::present::Kind;
+use crate::present::container::ContainerRow;
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,32 +26,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     }
-    let rows: Vec<(Vec<String>, Style)> = app
-        .groups
-        .iter()
+    let rows: Vec<(Vec<String>, Style)> = (app.groups.iter())
         .map(|g| {
-            let init = app
-                .snap
-                .process(g.root_pid)
-                .map_or(String::new(), |p| p.comm.safe().into_owned());
+            let cells = ContainerRow::of(&app.snap, g).cells();
+            let st = style(t, cells.first().map_or(Kind::Normal, |c| c.kind));
             (
-                vec![
-                    escape(&g.runtime).into_owned(),
-                    g.id.as_deref()
-                        .map_or("-".into(), |i| crate::model::escape_prefix(i, 12)),
-                    g.pod_uid
-                        .as_deref()
-                        .map_or("-".into(), |u| escape(u).into_owned()),
-                    g.qos
-                        .as_deref()
-                        .map_or("-".into(), |q| escape(q).into_owned()),
-                    format!("{init}({})", g.root_pid),
-                    g.pids.len().to_string(),
-                    g.root
-                        .as_ref()
-                        .map_or("-".into(), |r| r.safe().into_owned()),
-                ],
-                Style::new(),
+                cells.into_iter().map(|c| c.text.into_string()).collect(),
+                st,
             )
         })
         .collect();

@@ -1,13 +1,15 @@
 //! The detail screen of one process: tabs Overview, Environ, Files, Sockets and Root.
 
-use super::overview::{or_why, overview_lines};
+mod cells;
+#[cfg(test)]
+mod hostile_tests;
+
+use super::overview::or_why;
 use super::table::table;
-use crate::model::{FdKind, Process, Snapshot, Socket, endpoint, escape, escape_bytes};
+use crate::model::{FdKind, Process, Socket};
 use crate::tui::app::{App, Tab};
-use crate::tui::findings::Place;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -22,21 +24,6 @@ pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
             app.sockets.find(&app.snap, netns, ino)
         })
         .collect()
-}
-
-/// The holders of something `me` holds, but `me`.
-fn peers(snap: &Snapshot, me: u32, pids: &[u32]) -> String {
-    let others: Vec<u32> = pids.iter().copied().filter(|&q| q != me).collect();
-    snap.name_pids(&others)
-}
-
-/// Every holder of the other end of a socket, this process included (a socketpair within
-/// one process is its own peer); `-` when nobody readable holds it.
-fn holders(snap: &Snapshot, pids: &[u32]) -> String {
-    if pids.is_empty() {
-        return "-".into();
-    }
-    snap.name_pids(pids)
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -61,6 +48,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if area.height < 4 {
         return;
     }
+    let head = head_line(app, p);
+    frame.render_widget(Paragraph::new(head), Rect { height: 1, ..area });
+    let tabs: Vec<Span> = super::tab_labels()
+        .into_iter()
+        .map(|(label, tab)| match tab {
+            Some(tab) if tab == d.tab => Span::styled(label, t.bar_active()),
+            Some(_) => Span::styled(label, t.bar()),
+            None => Span::raw(label),
+        })
+        .collect();
+    let (bar, rest) = super::line_and_rest(area, 1);
+    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
+    tab_body(frame, app, p, d.tab, rest);
+}
+
+/// The title line: pid, comm, container tag, exe and findings flags.
+fn head_line(app: &App, p: &Process) -> Line<'static> {
+    let t = app.theme;
     let mut head = vec![Span::styled(
         format!(" {} {} ", p.pid, p.comm.safe()),
         t.title(),
@@ -73,74 +78,25 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if n > 0 {
         head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
     }
-    frame.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..area });
-    let tabs: Vec<Span> = super::tab_labels()
-        .into_iter()
-        .map(|(label, tab)| match tab {
-            Some(tab) if tab == d.tab => Span::styled(label, t.bar_active()),
-            Some(_) => Span::styled(label, t.bar()),
-            None => Span::raw(label),
-        })
-        .collect();
-    let (bar, rest) = super::line_and_rest(area, 1);
-    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
+    Line::from(head)
+}
+
+/// The selected tab's table.
+fn tab_body(frame: &mut Frame, app: &App, p: &Process, tab: Tab, rest: Rect) {
+    let t = app.theme;
     let cur = app.detail_cursor();
-    match d.tab {
+    match tab {
         Tab::Overview => {
-            let lines = overview_lines(app, p);
-            let rows: Vec<(Vec<String>, Style)> = lines
-                .into_iter()
-                .map(|(k, v)| {
-                    let st = if v.starts_with('<')
-                        || k == "finding"
-                        || v.contains("[DELETED]")
-                        || v.contains("[MEMFD]")
-                    {
-                        if k == "finding" || v.contains('[') {
-                            t.finding()
-                        } else {
-                            t.dim()
-                        }
-                    } else {
-                        Style::new()
-                    };
-                    (vec![k, v], st)
-                })
-                .collect();
+            let rows = cells::overview(app, p);
             table(frame, app, rest, &[("FIELD", 14), ("VALUE", 0)], &rows, cur);
         }
         Tab::Environ => {
-            let Some(env) = &p.environ else {
+            if p.environ.is_none() {
                 let msg = format!("environ {}", or_why(None, p, "environ"));
                 frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
                 return;
-            };
-            let rows: Vec<(Vec<String>, Style)> = env
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
-                    let value = match e.value {
-                        None => "(no '=')".to_string(),
-                        Some(v) => app.shown_value(p, Place::Env(i), v),
-                    };
-                    let mark = f.map_or(String::new(), |f| format!("!{}", f.rule));
-                    let st = if f.is_some() {
-                        t.finding()
-                    } else {
-                        Style::new()
-                    };
-                    (
-                        vec![
-                            i.to_string(),
-                            escape_bytes(e.name).into_owned(),
-                            mark,
-                            value,
-                        ],
-                        st,
-                    )
-                })
-                .collect();
+            }
+            let rows = cells::environ(app, p);
             table(
                 frame,
                 app,
@@ -155,106 +111,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 cur,
             );
         }
-        Tab::Files => {
-            let Some(fds) = &p.fds else {
-                let msg = format!("fds {}", or_why(None, p, "fds"));
-                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
-                return;
-            };
-            let netns = p.namespaces.get("net").copied();
-            let rows: Vec<(Vec<String>, Style)> = fds
-                .iter()
-                .map(|f| {
-                    let mut detail = String::new();
-                    if let (FdKind::Socket, Some(ino)) = (f.kind, f.inode)
-                        && let Some(s) = app.sockets.find(&app.snap, netns, ino)
-                    {
-                        detail = format!(
-                            "{} {} {}",
-                            s.proto.as_str(),
-                            escape(&s.state),
-                            endpoint(&s.local_addr.safe(), s.local_port)
-                        );
-                        if let Some(r) = &s.remote_addr {
-                            detail.push_str(&format!(" → {}", endpoint(&escape(r), s.remote_port)));
-                        }
-                        if let Some(peer) = app.sockets.peer_of(&app.snap, s) {
-                            detail.push_str(&format!(" ⇄ {}", holders(&app.snap, &peer.pids)));
-                        }
-                    }
-                    let pe = peers(&app.snap, p.pid, &f.peers);
-                    if !pe.is_empty() && f.kind == FdKind::Socket {
-                        detail.push_str(&format!(" (also held by {pe})"));
-                    } else if !pe.is_empty() {
-                        detail.push_str(&format!(" ⇄ {pe}"));
-                    }
-                    let st = if f.kind == FdKind::Memfd
-                        || f.target.as_bytes().ends_with(b" (deleted)")
-                    {
-                        t.finding()
-                    } else {
-                        Style::new()
-                    };
-                    (
-                        vec![
-                            f.fd.to_string(),
-                            f.kind.as_str().to_string(),
-                            f.target.safe().into_owned(),
-                            detail.trim().to_string(),
-                        ],
-                        st,
-                    )
-                })
-                .collect();
-            table(
-                frame,
-                app,
-                rest,
-                &[
-                    ("FD", 5),
-                    ("KIND", 11),
-                    ("TARGET", 30),
-                    ("DETAIL (Enter: peer)", 0),
-                ],
-                &rows,
-                cur,
-            );
-            if p.fds_unresolved > 0 {
-                let y = rest.y + rest.height.saturating_sub(1);
-                frame.render_widget(
-                    Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
-                    Rect {
-                        y,
-                        height: 1,
-                        ..rest
-                    },
-                );
-            }
-        }
+        Tab::Files => files(frame, app, p, rest),
         Tab::Sockets => {
-            let rows: Vec<(Vec<String>, Style)> = sockets_of(app, p)
-                .into_iter()
-                .map(|s| {
-                    (
-                        vec![
-                            s.proto.as_str().to_string(),
-                            escape(&s.state).into_owned(),
-                            endpoint(&s.local_addr.safe(), s.local_port),
-                            match (&s.remote_addr, s.peer) {
-                                (Some(r), _) => endpoint(&escape(r), s.remote_port),
-                                (None, Some(i)) => format!("* {i}"),
-                                (None, None) => "*".into(),
-                            },
-                            s.inode.to_string(),
-                            app.sockets
-                                .peer_of(&app.snap, s)
-                                .map_or_else(String::new, |x| holders(&app.snap, &x.pids)),
-                            peers(&app.snap, p.pid, &s.pids),
-                        ],
-                        Style::new(),
-                    )
-                })
-                .collect();
+            let rows = cells::sockets(app, p);
             table(
                 frame,
                 app,
@@ -273,5 +132,40 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             );
         }
         Tab::Root => super::rootfs::render(frame, app, rest),
+    }
+}
+
+/// The Files tab: the fd table and how many fds could not be read.
+fn files(frame: &mut Frame, app: &App, p: &Process, rest: Rect) {
+    let (t, cur) = (app.theme, app.detail_cursor());
+    if p.fds.is_none() {
+        let msg = format!("fds {}", or_why(None, p, "fds"));
+        frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
+        return;
+    }
+    let rows = cells::files(app, p);
+    table(
+        frame,
+        app,
+        rest,
+        &[
+            ("FD", 5),
+            ("KIND", 11),
+            ("TARGET", 30),
+            ("DETAIL (Enter: peer)", 0),
+        ],
+        &rows,
+        cur,
+    );
+    if p.fds_unresolved > 0 {
+        let y = rest.y + rest.height.saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(format!("{} fd(s) unreadable", p.fds_unresolved)).style(t.dim()),
+            Rect {
+                y,
+                height: 1,
+                ..rest
+            },
+        );
     }
 }

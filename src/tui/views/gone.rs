@@ -1,7 +1,7 @@
 //! The detail screen of a process gone since `--diff OLD`: says it is gone and shows its
 //! overview as OLD recorded it, read-only (nothing of it is read live: its pid may be reused).
 
-use super::overview::overview_lines;
+use super::overview::overview_rows;
 use super::table::table;
 use crate::model::{Process, time};
 use crate::tui::app::App;
@@ -29,9 +29,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
     let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
     let (bar, rest) = super::line_and_rest(area, 1);
     frame.render_widget(Paragraph::new(note).style(t.dim()), bar);
-    let rows: Vec<(Vec<String>, Style)> = overview_lines(app, p)
-        .into_iter()
-        .map(|(k, v)| (vec![k, v], t.dim()))
+    // why: everything of a gone process is past: every line dimmed, whatever its kind.
+    let rows: Vec<(Vec<String>, Style)> = (overview_rows(app, p).into_iter())
+        .map(|l| {
+            (
+                vec![l.label.into_string(), l.cell.text.into_string()],
+                t.dim(),
+            )
+        })
         .collect();
     table(
         frame,

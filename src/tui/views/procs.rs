@@ -2,7 +2,7 @@
 //! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
 
 use super::{fit, window};
-use crate::model::{Process, escape_prefix, time};
+use crate::model::{Process, time};
 use crate::tui::app::App;
 use crate::tui::rows::{self, RowKind, SortBy};
 use ratatui::Frame;
@@ -16,52 +16,14 @@ const MAX_INDENT: usize = 24;
 
 /// Short container tag: `docker:0123456789ab`, `pod:1b2c3d4e`, or `ns` for namespaced.
 pub fn tag(p: &Process) -> String {
-    match &p.container {
-        Some(c) => match (&c.id, &c.pod_uid) {
-            (Some(id), _) => format!("{}:{}", short_runtime(&c.runtime), escape_prefix(id, 8)),
-            (None, Some(pod)) => format!("pod:{}", escape_prefix(pod, 8)),
-            (None, None) => c.runtime.clone(),
-        },
-        None if p.namespaced => "ns".into(),
-        None => String::new(),
-    }
-}
-
-fn short_runtime(r: &str) -> &str {
-    match r {
-        "containerd" => "ctrd",
-        "kubernetes" => "k8s",
-        "systemd-nspawn" => "nspawn",
-        other => other,
-    }
+    crate::present::tree::tag(p).into_string()
 }
 
 /// Compact marks where `p` differs from its parent: `[ctr]`, `[ns:mnt,pid]`, `[uid:1000]`.
 pub fn marks(p: &Process, parent: Option<&Process>) -> String {
-    let Some(q) = parent else {
-        return String::new();
-    };
-    let mut m = String::new();
-    if p.container != q.container && p.container.is_some() {
-        m.push_str("[ctr]");
-    }
-    let ns: Vec<&str> = crate::model::NsKind::MARKED
-        .into_iter()
-        .map(crate::model::NsKind::name)
-        .filter(|k| match (p.namespaces.get(*k), q.namespaces.get(*k)) {
-            (Some(a), Some(b)) => a != b,
-            _ => false,
-        })
-        .collect();
-    match ns.len() {
-        0 => {}
-        1..=3 => m.push_str(&format!("[ns:{}]", ns.join(","))),
-        n => m.push_str(&format!("[ns:{}+{}]", ns[..2].join(","), n - 2)),
-    }
-    if p.uid.effective != q.uid.effective && !p.unavailable.contains_key("status") {
-        m.push_str(&format!("[uid:{}]", p.uid.effective));
-    }
-    m
+    crate::present::tree::Marks::of(p, parent)
+        .compact()
+        .into_string()
 }
 
 fn user(p: &Process) -> String {
