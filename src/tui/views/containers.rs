@@ -1,34 +1,31 @@
 //! Containers and pods with their processes; Enter opens the root browser of the group's init.
 
-use super::fit;
 use super::table::table;
+use super::{Layout, fit};
 use crate::model::escape;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-/// Rows given to the group list (the rest shows the selected group's processes).
-pub fn table_height(h: u16) -> usize {
-    (h as usize * 3 / 5).max(1)
-}
-
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    if app.groups.is_empty() {
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    if app.loaded.groups.is_empty() {
         frame.render_widget(
             Paragraph::new("no containers or namespaced processes found").style(t.dim()),
             area,
         );
-        return;
+        return Layout::default();
     }
     let rows: Vec<(Vec<String>, Style)> = app
+        .loaded
         .groups
         .iter()
         .map(|g| {
             let init = app
+                .loaded
                 .snap
                 .process(g.root_pid)
                 .map_or(String::new(), |p| p.comm.safe().into_owned());
@@ -53,12 +50,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    let th = table_height(area.height.saturating_sub(1)) as u16 + 1;
+    let th = crate::tui::state::containers::table_height(area.height.saturating_sub(1)) as u16 + 1;
     let top = Rect {
         height: th.min(area.height),
         ..area
     };
-    table(
+    let list = Layout::list(table(
         frame,
         app,
         top,
@@ -72,10 +69,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ("ROOT", 0),
         ],
         &rows,
-        app.containers,
-    );
-    let Some(g) = app.groups.get(app.containers.sel) else {
-        return;
+        app.containers.cur,
+    ));
+    let Some(g) = app.containers.selected(&app.loaded) else {
+        return list;
     };
     let below = Rect {
         y: area.y + top.height,
@@ -83,14 +80,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ..area
     };
     if below.height == 0 {
-        return;
+        return list;
     }
     let mut lines = vec![Line::styled(
         fit("processes (Enter or R: root browser)", below.width as usize),
         t.header(),
     )];
     for pid in g.pids.iter().take(below.height as usize - 1) {
-        if let Some(p) = app.snap.process(*pid) {
+        if let Some(p) = app.loaded.snap.process(*pid) {
             lines.push(Line::raw(format!(
                 "{} {}",
                 fit(&pid.to_string(), 8),
@@ -99,4 +96,5 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), below);
+    list
 }

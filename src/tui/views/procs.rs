@@ -1,10 +1,10 @@
 //! The process tree (pstree-like, with container tags and marks where the namespace, container
 //! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
 
-use super::{fit, window};
+use super::{Layout, fit, window};
 use crate::model::{Process, escape_prefix, time};
-use crate::tui::app::App;
-use crate::tui::rows::{self, RowKind, SortBy};
+use crate::tui::state::App;
+use crate::tui::state::rows::{self, RowKind, SortBy};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -98,7 +98,7 @@ fn prefix(rows: &[rows::Row], r: usize) -> String {
 }
 
 fn metrics(app: &App, p: &Process) -> (String, String) {
-    match app.metrics.get(&p.pid) {
+    match app.loaded.metrics.get(&p.pid) {
         Some((cpu, mem)) => (format!("{cpu:.1}"), human(*mem)),
         None => ("-".into(), "-".into()),
     }
@@ -120,16 +120,20 @@ pub fn human(b: u64) -> String {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
     if area.height == 0 {
-        return;
+        return Layout::default();
     }
-    let flat = app.shape.flat;
+    let flat = app.procs.shape.flat;
     let header = if flat {
         let col = |s: SortBy, label: &str, w: usize| {
-            let mark = if app.shape.sort == s {
-                if app.shape.reverse { "▲" } else { "▼" }
+            let mark = if app.procs.shape.sort == s {
+                if app.procs.shape.reverse {
+                    "▲"
+                } else {
+                    "▼"
+                }
             } else {
                 ""
             };
@@ -159,34 +163,34 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
         head,
     );
-    if app.rows.is_empty() {
+    if app.procs.rows.is_empty() {
         let msg = if app.status.scanning.is_some() {
             "scanning…"
-        } else if app.filter.count == 0 && !app.filter.text.is_empty() {
+        } else if app.procs.filter.count == 0 && !app.procs.filter.text.is_empty() {
             "no process matches the filter"
         } else {
             "no processes"
         };
         frame.render_widget(Paragraph::new(msg).style(t.dim()), list);
-        return;
+        return Layout::list(Some(list));
     }
-    let range = window(app.procs, app.rows.len(), list.height as usize);
+    let range = window(app.procs.cur, app.procs.rows.len(), list.height as usize);
     let mut lines = Vec::with_capacity(range.len());
     for r in range {
-        let row = app.rows[r];
+        let row = app.procs.rows[r];
         if let RowKind::Gone(_) = row.kind {
             let mut line = gone_line(app, r);
-            if r == app.procs.sel {
+            if r == app.procs.cur.sel {
                 line = line.patch_style(t.selected());
             }
             lines.push(line);
             continue;
         }
-        let Some(p) = app.snap.processes.get(row.index) else {
+        let Some(p) = app.loaded.snap.processes.get(row.index) else {
             continue;
         };
         let mut base = Style::new();
-        if app.findings.flagged(p.pid) {
+        if app.loaded.findings.flagged(p.pid) {
             base = t.finding();
         }
         let mut spans: Vec<Span> = Vec::new();
@@ -200,7 +204,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 let pre = if flat {
                     "  └─".to_string()
                 } else {
-                    prefix(&app.rows, r)
+                    prefix(&app.procs.rows, r)
                 };
                 spans.push(Span::styled(
                     format!(
@@ -214,7 +218,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             }
             RowKind::Gone(_) => {}
             RowKind::Process => {
-                let flag = if app.findings.flagged(p.pid) {
+                let flag = if app.loaded.findings.flagged(p.pid) {
                     "!"
                 } else {
                     " "
@@ -223,9 +227,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 spans.push(Span::styled(fit(&user(p), 10), base));
                 // why: the diff mark takes the tag's last cell only under `--diff`, so the
                 // layout without it is unchanged.
-                let tag_width = if app.diff.is_some() { 14 } else { 15 };
+                let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
                 spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
-                if let Some(d) = &app.diff {
+                if let Some(d) = &app.loaded.diff {
                     let m = crate::tui::diffmark::mark(d, p);
                     spans.push(Span::styled(m.to_string(), t.mark()));
                 }
@@ -251,11 +255,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                         base,
                     ));
                 } else {
-                    spans.push(Span::styled(prefix(&app.rows, r), t.dim()));
+                    spans.push(Span::styled(prefix(&app.procs.rows, r), t.dim()));
                     if row.folded {
                         spans.push(Span::styled("▸", t.mark()));
                     }
-                    let parent = app.tree.parent[row.index].map(|i| &app.snap.processes[i]);
+                    let parent =
+                        app.loaded.tree.parent[row.index].map(|i| &app.loaded.snap.processes[i]);
                     let m = marks(p, parent);
                     if !m.is_empty() {
                         spans.push(Span::styled(m, t.mark()));
@@ -271,19 +276,25 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             }
         }
         let mut line = Line::from(spans);
-        if r == app.procs.sel {
+        if r == app.procs.cur.sel {
             line = line.patch_style(t.selected());
         }
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), list);
+    Layout::list(Some(list))
 }
 
 /// The row of a process gone since OLD, from the OLD snapshot: dimmed, marked `-`, its pid,
 /// user, tag and command line (masked like any other) as OLD recorded them.
 fn gone_line(app: &App, r: usize) -> Line<'static> {
-    let t = app.theme;
-    let Some(p) = app.rows.get(r).and_then(|row| app.gone_of_row(row)) else {
+    let t = super::theme(app);
+    let Some(p) = app
+        .procs
+        .rows
+        .get(r)
+        .and_then(|row| app.loaded.gone_of_row(row))
+    else {
         return Line::default();
     };
     let mut s = format!(
@@ -293,7 +304,7 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
         fit(&tag(p), 14)
     );
     s.push(' ');
-    if app.shape.flat {
+    if app.procs.shape.flat {
         let start = p
             .started_at
             .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
@@ -306,7 +317,7 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
             fit("-", 7)
         ));
     } else {
-        s.push_str(&prefix(&app.rows, r));
+        s.push_str(&prefix(&app.procs.rows, r));
     }
     s.push_str("(gone) ");
     s.push_str(&app.command_line(p));

@@ -1,28 +1,31 @@
 //! Every secret finding across all processes; Enter jumps to the process and the variable.
 
+use super::Layout;
 use super::table::table;
-use crate::tui::app::App;
 use crate::tui::findings::Place;
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    if let Some(why) = &app.findings.unavailable {
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    if let Some(why) = &app.loaded.findings.unavailable {
         frame.render_widget(
             Paragraph::new(crate::model::escape(why).into_owned()).style(t.error()),
             area,
         );
-        return;
+        return Layout::default();
     }
     let rows: Vec<(Vec<String>, Style)> = app
+        .loaded
         .findings
         .rows
         .iter()
         .map(|f| {
             let value = app
+                .loaded
                 .snap
                 .process(f.pid)
                 .filter(|p| p.start_time == f.start_time)
@@ -62,7 +65,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    table(
+    let list = table(
         frame,
         app,
         area,
@@ -76,6 +79,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ("VALUE (v: reveal)", 0),
         ],
         &rows,
-        app.secrets,
+        app.secrets.cur,
     );
+    Layout::list(list)
 }

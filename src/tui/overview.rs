@@ -1,10 +1,11 @@
-//! The Overview tab of the detail screen as (label, value) lines: ids, exe (deleted or memfd),
+//! The Overview tab of the detail screen as (label, value) lines (UI-free: the detail view
+//! draws them, the state counts them): ids, exe (deleted or memfd),
 //! cwd, root, state, capabilities, seccomp, namespaces, cgroups, container, argv findings and
 //! what could not be read.
 
 use crate::model::{Process, escape, time};
-use crate::tui::app::App;
 use crate::tui::findings::Place;
+use crate::tui::state::App;
 
 /// `value` or `<why it is missing>`.
 pub fn or_why(v: Option<String>, p: &Process, field: &str) -> String {
@@ -129,7 +130,7 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
         push("cgroup", format!("<{w}>"));
     }
     push("threads", p.threads.len().to_string());
-    for f in app.findings.of(p.pid, p.start_time) {
+    for f in app.loaded.findings.of(p.pid, p.start_time) {
         if let Place::Argv(i) = f.place {
             push(
                 "finding",
