@@ -2,6 +2,7 @@
 
 use super::table::table;
 use super::{Layout, fit};
+use crate::analysis::containers::ContainerGroup;
 use crate::model::escape;
 use crate::tui::state::App;
 use ratatui::Frame;
@@ -74,13 +75,20 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
     let Some(g) = app.containers.selected(&app.loaded) else {
         return list;
     };
+    group_processes(frame, app, g, area, top.height);
+    list
+}
+
+/// The selected group's processes, below its table (`top` lines of `area`).
+fn group_processes(frame: &mut Frame, app: &App, g: &ContainerGroup, area: Rect, top: u16) {
+    let t = super::theme(app);
     let below = Rect {
-        y: area.y + top.height,
-        height: area.height - top.height,
+        y: area.y + top,
+        height: area.height - top,
         ..area
     };
     if below.height == 0 {
-        return list;
+        return;
     }
     let mut lines = vec![Line::styled(
         fit("processes (Enter or R: root browser)", below.width as usize),
@@ -96,5 +104,4 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
         }
     }
     frame.render_widget(Paragraph::new(lines), below);
-    list
 }

@@ -125,39 +125,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
     if area.height == 0 {
         return Layout::default();
     }
-    let flat = app.procs.shape.flat;
-    let header = if flat {
-        let col = |s: SortBy, label: &str, w: usize| {
-            let mark = if app.procs.shape.sort == s {
-                if app.procs.shape.reverse {
-                    "▲"
-                } else {
-                    "▼"
-                }
-            } else {
-                ""
-            };
-            fit(&format!("{label}{mark}"), w)
-        };
-        format!(
-            "{}{}{} {}{}{}{}{}",
-            col(SortBy::Pid, "PID", 8),
-            col(SortBy::User, "USER", 10),
-            fit("TAG", 16),
-            col(SortBy::Fds, "FDS", 6),
-            col(SortBy::Start, "START", 12),
-            col(SortBy::Cpu, "CPU%", 6),
-            col(SortBy::Mem, "MEM", 7),
-            col(SortBy::Name, "COMMAND", 20),
-        )
-    } else {
-        format!(
-            "{}{}{} COMMAND",
-            fit("PID", 8),
-            fit("USER", 10),
-            fit("TAG", 16)
-        )
-    };
+    let header = header(app);
     let (head, list) = super::line_and_rest(area, 0);
     frame.render_widget(
         Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
@@ -195,85 +163,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
         }
         let mut spans: Vec<Span> = Vec::new();
         match row.kind {
-            RowKind::Thread(n) => {
-                let th: Vec<_> = p.threads.iter().filter(|x| x.tid != p.pid).collect();
-                let (tid, name) = th
-                    .get(n)
-                    .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
-                    .unwrap_or_default();
-                let pre = if flat {
-                    "  └─".to_string()
-                } else {
-                    prefix(&app.procs.rows, r)
-                };
-                spans.push(Span::styled(
-                    format!(
-                        "{}{}{}{pre}{{{name}}}",
-                        fit(&tid, 8),
-                        fit("", 10),
-                        fit("", 16)
-                    ),
-                    t.dim(),
-                ));
-            }
+            RowKind::Thread(n) => spans.push(thread_span(app, p, n, r)),
             RowKind::Gone(_) => {}
-            RowKind::Process => {
-                let flag = if app.loaded.findings.flagged(p.pid) {
-                    "!"
-                } else {
-                    " "
-                };
-                spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
-                spans.push(Span::styled(fit(&user(p), 10), base));
-                // why: the diff mark takes the tag's last cell only under `--diff`, so the
-                // layout without it is unchanged.
-                let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
-                spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
-                if let Some(d) = &app.loaded.diff {
-                    let m = crate::tui::diffmark::mark(d, p);
-                    spans.push(Span::styled(m.to_string(), t.mark()));
-                }
-                spans.push(Span::styled(flag.to_string(), t.finding()));
-                if flat {
-                    let fds = match &p.fds {
-                        Some(f) => (f.len() + p.fds_unresolved).to_string(),
-                        None => "-".into(),
-                    };
-                    let start = p
-                        .started_at
-                        .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
-                        .unwrap_or_else(|| "-".into());
-                    let (cpu, mem) = metrics(app, p);
-                    spans.push(Span::styled(
-                        format!(
-                            "{}{}{}{}",
-                            fit(&fds, 6),
-                            fit(&start, 12),
-                            fit(&cpu, 6),
-                            fit(&mem, 7)
-                        ),
-                        base,
-                    ));
-                } else {
-                    spans.push(Span::styled(prefix(&app.procs.rows, r), t.dim()));
-                    if row.folded {
-                        spans.push(Span::styled("▸", t.mark()));
-                    }
-                    let parent =
-                        app.loaded.tree.parent[row.index].map(|i| &app.loaded.snap.processes[i]);
-                    let m = marks(p, parent);
-                    if !m.is_empty() {
-                        spans.push(Span::styled(m, t.mark()));
-                        spans.push(Span::raw(" "));
-                    }
-                }
-                let cmd_style = if app.row_matches(r) {
-                    base.patch(t.matched())
-                } else {
-                    base
-                };
-                spans.push(Span::styled(app.command_line(p), cmd_style));
-            }
+            RowKind::Process => process_spans(app, p, row, r, base, &mut spans),
         }
         let mut line = Line::from(spans);
         if r == app.procs.cur.sel {
@@ -283,6 +175,135 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
     }
     frame.render_widget(Paragraph::new(lines), list);
     Layout::list(Some(list))
+}
+
+/// The header line: column titles, the sort column marked in the flat list.
+fn header(app: &App) -> String {
+    if app.procs.shape.flat {
+        let col = |s: SortBy, label: &str, w: usize| {
+            let mark = if app.procs.shape.sort == s {
+                if app.procs.shape.reverse {
+                    "▲"
+                } else {
+                    "▼"
+                }
+            } else {
+                ""
+            };
+            fit(&format!("{label}{mark}"), w)
+        };
+        format!(
+            "{}{}{} {}{}{}{}{}",
+            col(SortBy::Pid, "PID", 8),
+            col(SortBy::User, "USER", 10),
+            fit("TAG", 16),
+            col(SortBy::Fds, "FDS", 6),
+            col(SortBy::Start, "START", 12),
+            col(SortBy::Cpu, "CPU%", 6),
+            col(SortBy::Mem, "MEM", 7),
+            col(SortBy::Name, "COMMAND", 20),
+        )
+    } else {
+        format!(
+            "{}{}{} COMMAND",
+            fit("PID", 8),
+            fit("USER", 10),
+            fit("TAG", 16)
+        )
+    }
+}
+
+/// A thread row: tid and name under its process.
+fn thread_span(app: &App, p: &Process, n: usize, r: usize) -> Span<'static> {
+    let t = super::theme(app);
+    let flat = app.procs.shape.flat;
+    let th: Vec<_> = p.threads.iter().filter(|x| x.tid != p.pid).collect();
+    let (tid, name) = th
+        .get(n)
+        .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
+        .unwrap_or_default();
+    let pre = if flat {
+        "  └─".to_string()
+    } else {
+        prefix(&app.procs.rows, r)
+    };
+    Span::styled(
+        format!(
+            "{}{}{}{pre}{{{name}}}",
+            fit(&tid, 8),
+            fit("", 10),
+            fit("", 16)
+        ),
+        t.dim(),
+    )
+}
+
+/// A process row's cells: pid, user, tag, marks, then the flat list's columns or the tree's
+/// branches and marks, then the command line.
+fn process_spans(
+    app: &App,
+    p: &Process,
+    row: rows::Row,
+    r: usize,
+    base: Style,
+    spans: &mut Vec<Span<'static>>,
+) {
+    let t = super::theme(app);
+    let flat = app.procs.shape.flat;
+    let flag = if app.loaded.findings.flagged(p.pid) {
+        "!"
+    } else {
+        " "
+    };
+    spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
+    spans.push(Span::styled(fit(&user(p), 10), base));
+    // why: the diff mark takes the tag's last cell only under `--diff`, so the
+    // layout without it is unchanged.
+    let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
+    spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
+    if let Some(d) = &app.loaded.diff {
+        let m = crate::tui::diffmark::mark(d, p);
+        spans.push(Span::styled(m.to_string(), t.mark()));
+    }
+    spans.push(Span::styled(flag.to_string(), t.finding()));
+    if flat {
+        let fds = match &p.fds {
+            Some(f) => (f.len() + p.fds_unresolved).to_string(),
+            None => "-".into(),
+        };
+        let start = p
+            .started_at
+            .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
+            .unwrap_or_else(|| "-".into());
+        let (cpu, mem) = metrics(app, p);
+        spans.push(Span::styled(
+            format!(
+                "{}{}{}{}",
+                fit(&fds, 6),
+                fit(&start, 12),
+                fit(&cpu, 6),
+                fit(&mem, 7)
+            ),
+            base,
+        ));
+    } else {
+        spans.push(Span::styled(prefix(&app.procs.rows, r), t.dim()));
+        if row.folded {
+            spans.push(Span::styled("▸", t.mark()));
+        }
+        let parent = app.loaded.tree.parent[row.index].map(|i| &app.loaded.snap.processes[i]);
+        let m = marks(p, parent);
+        if !m.is_empty() {
+            spans.push(Span::styled(m, t.mark()));
+            spans.push(Span::raw(" "));
+        }
+    }
+    let cmd_style = if app.row_matches(r) {
+        base.patch(t.matched())
+    } else {
+        base
+    };
+    spans.push(Span::styled(app.command_line(p), cmd_style));
 }
 
 /// The row of a process gone since OLD, from the OLD snapshot: dimmed, marked `-`, its pid,

@@ -4,7 +4,7 @@
 use super::Layout;
 use super::procs::human;
 use super::table::table;
-use crate::tui::state::App;
+use crate::tui::state::{App, Browser};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -69,6 +69,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
             b.cur,
         ));
     }
+    dir_table(frame, app, b, rest)
+}
+
+/// The directory listing: kind, size and name (with a link's target).
+fn dir_table(frame: &mut Frame, app: &App, b: &Browser, rest: Rect) -> Layout {
+    let t = super::theme(app);
     let rows: Vec<(Vec<String>, Style)> = b
         .items
         .iter()
