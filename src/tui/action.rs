@@ -1,9 +1,13 @@
-//! What a key can do: the vocabulary of the keymap file (`assets/keymap.yaml`), one variant per
-//! user-visible command. The help popup shows the description given next to each key.
+//! What an input can do: the vocabulary of the keymap file (`assets/keymap.yaml`), one variant
+//! per user-visible command, plus the inputs no key names (a character typed into a prompt, the
+//! mouse wheel, a click on a list row or a tab). The help popup shows the description given
+//! next to each key.
 
+use super::state::Tab;
 use serde::{Deserialize, Serialize};
 
-/// A user command. Serialized in snake_case, as written in the keymap file.
+/// A user command. Serialized in snake_case, as written in the keymap file (the variants
+/// marked `serde(skip)` come from typing and the mouse, never from the keymap).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -89,4 +93,16 @@ pub enum Action {
     DeleteChar,
     /// Cycle the search matcher between plain text, regex and fuzzy.
     ToggleMatcher,
+    /// A character typed into the open prompt.
+    #[serde(skip)]
+    Type(char),
+    /// Move the selection (or scroll) by this many rows: the mouse wheel.
+    #[serde(skip)]
+    ScrollBy(i32),
+    /// Select the row drawn this many lines below the top of the current list: a click.
+    #[serde(skip)]
+    ClickRow(usize),
+    /// Show this tab of the detail screen: a click on its label.
+    #[serde(skip)]
+    SelectTab(Tab),
 }

@@ -3,7 +3,7 @@
 //! of the processes gone since OLD (`-`), drawn from the OLD snapshot after the current ones.
 
 use super::findings::Findings;
-use super::rows::{NO_INDEX, Row, RowKind};
+use super::state::rows::{NO_INDEX, Row, RowKind};
 use crate::analysis::diff::{RowStatus, SnapshotDiff, diff};
 use crate::analysis::secrets::{RuleSet, mask_snapshot};
 use crate::model::{Pid, Process, Snapshot};

@@ -1,13 +1,13 @@
 //! Background threads feeding the event loop over one channel: terminal input, and a collector
-//! that takes whole snapshots on request (plus live CPU and memory from sysinfo), so the UI never
-//! blocks on a scan.
+//! that takes whole snapshots on request (plus live CPU and memory, `source::metrics`) and
+//! derives what the app shows from them, so the UI never blocks on a scan.
 
-use super::app::Derived;
+use super::state::Loaded;
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
-use crate::model::{Pid, Snapshot};
+use crate::model::Snapshot;
+use crate::source::metrics::Sampler;
 use crossterm::event::Event as TermEvent;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -15,14 +15,21 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// Something for the event loop.
 pub enum Event {
     Term(TermEvent),
-    /// A finished scan: the snapshot and what is derived from it (or the error), and live
-    /// metrics by pid.
-    Snapshot(
-        Result<Box<(Arc<Snapshot>, Derived)>, String>,
-        HashMap<Pid, (f32, u64)>,
-    ),
+    /// A finished scan: the snapshot with what is derived from it, or why it failed.
+    Snapshot(Result<Box<Loaded>, ScanError>),
     /// The input thread stopped (terminal closed).
     InputClosed,
+}
+
+/// Why a scan gave no snapshot (one line, shown in the status bar).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("scan failed: {0}")]
+    Scan(String),
+    #[error("cannot read snapshot: {0}")]
+    File(String),
+    #[error("scan failed: internal error")]
+    Internal,
 }
 
 /// Free what a refresh replaced off the UI thread, then have the memory returned.
@@ -108,7 +115,7 @@ pub fn collector(
 ) -> Sender<()> {
     let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::spawn(move || {
-        let mut sys: Option<sysinfo::System> = None;
+        let mut sampler = Sampler::new();
         // why: the next scan shares unchanged environ blocks with this one, so the UI holding
         // the old snapshot while the new one is built costs little more than one snapshot.
         let mut prev: Option<Arc<Snapshot>> = None;
@@ -121,21 +128,16 @@ pub fn collector(
                 take(
                     &source,
                     rules.as_deref(),
-                    base.as_deref(),
+                    base.as_ref(),
                     prev.as_deref(),
-                    &mut sys,
+                    &mut sampler,
                 )
             });
-            let (res, metrics) = std::panic::catch_unwind(work).unwrap_or_else(|_| {
-                (
-                    Err("scan failed: internal error".to_string()),
-                    HashMap::new(),
-                )
-            });
+            let res = std::panic::catch_unwind(work).unwrap_or(Err(ScanError::Internal));
             if let Ok(b) = &res {
-                prev = Some(b.0.clone());
+                prev = Some(b.snap.clone());
             }
-            if tx.send(Event::Snapshot(res, metrics)).is_err() {
+            if tx.send(Event::Snapshot(res)).is_err() {
                 return;
             }
         }
@@ -143,66 +145,41 @@ pub fn collector(
     req_tx
 }
 
-type Taken = (
-    Result<Box<(Arc<Snapshot>, Derived)>, String>,
-    HashMap<Pid, (f32, u64)>,
-);
-
 /// One snapshot from `source` and what is derived from it, with live metrics.
 fn take(
     source: &Source,
     rules: Option<&RuleSet>,
-    base: Option<&Snapshot>,
+    base: Option<&Arc<Snapshot>>,
     prev: Option<&Snapshot>,
-    sys: &mut Option<sysinfo::System>,
-) -> Taken {
-    let (res, metrics) = match source {
+    sampler: &mut Sampler,
+) -> Result<Box<Loaded>, ScanError> {
+    let (snap, metrics) = match source {
         Source::Proc(path) => {
             let opt = collect::Options::default();
-            let res = match prev {
+            let snap = match prev {
                 Some(prev) => collect::rescan_at(path, &opt, prev),
                 None => collect::snapshot_at(path, &opt),
             }
-            .map_err(|e| format!("scan failed: {e}"));
-            let live = res.as_ref().is_ok_and(|s| s.meta.live);
-            let metrics = if live {
-                live_metrics(sys)
+            .map_err(|e| ScanError::Scan(e.to_string()))?;
+            let metrics = if snap.meta.live {
+                sampler.sample()
             } else {
-                HashMap::new()
+                Default::default()
             };
-            (res, metrics)
+            (snap, metrics)
         }
         Source::File(path) => {
-            let res = crate::source::snapshot_file::read_snapshot(path)
-                .map_err(|e| format!("cannot read snapshot: {e}"));
-            (res, HashMap::new())
+            let snap = crate::source::snapshot_file::read_snapshot(path)
+                .map_err(|e| ScanError::File(e.to_string()))?;
+            (snap, Default::default())
         }
     };
-    let res = res.map(|s| {
-        let d = Derived::compute(&s, rules, base);
-        Box::new((Arc::new(s), d))
-    });
-    (res, metrics)
-}
-
-/// CPU % since the previous refresh and resident memory, per pid, from sysinfo.
-fn live_metrics(sys: &mut Option<sysinfo::System>) -> HashMap<Pid, (f32, u64)> {
-    use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System};
-    let kind = ProcessRefreshKind::nothing().with_cpu().with_memory();
-    let s = match sys {
-        Some(s) => {
-            s.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
-            s
-        }
-        None => match System::new_with_specifics(RefreshKind::nothing().with_processes(kind)) {
-            Ok(s) => sys.insert(s),
-            Err(_) => return HashMap::new(),
-        },
-    };
-    s.processes()
-        .iter()
-        .map(|(pid, p)| (pid.as_u32(), (p.cpu_usage(), p.memory())))
-        .collect()
+    Ok(Box::new(Loaded::compute(
+        Arc::new(snap),
+        rules,
+        base.cloned(),
+        metrics,
+    )))
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Carries out the app's file effects against the container roots (through `fsview`, hence
 //! `source::rootfs`), feeding results back into the app. Shared by the event loop and tests.
 
-use super::app::{App, Effect};
-use super::fsview::FsHandle;
+use super::fsview::{FsError, FsHandle};
+use super::state::{App, Effect};
 use crate::model::Pid;
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ impl Exec {
         }
     }
 
-    fn root(&mut self, pid: Pid) -> Result<&FsHandle, String> {
+    fn root(&mut self, pid: Pid) -> Result<&FsHandle, FsError> {
         if let Some(i) = self.roots.iter().position(|(p, _)| *p == pid) {
             return Ok(&self.roots[i].1);
         }

@@ -4,9 +4,22 @@
 
 use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
 use crate::model::{Bytes, FsKind, Pid};
-use crate::source::ProcRoot;
-use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, RootFs};
+use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, RootFs, RootFsError};
+use crate::source::{ProcRoot, SourceError};
 use std::path::Path;
+
+/// Why a root, a directory, a file or the interesting paths could not be read (one line).
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    #[error(transparent)]
+    ProcRoot(#[from] SourceError),
+    #[error("root of {pid}: {source}")]
+    Root { pid: Pid, source: RootFsError },
+    #[error(transparent)]
+    InRoot(#[from] RootFsError),
+    #[error("interesting-paths list unavailable")]
+    NoList,
+}
 
 /// One directory entry, ready to draw (the name is untrusted: views escape it).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,9 +74,9 @@ pub const VIEW_MAX: u64 = 4 << 20;
 
 impl FsHandle {
     /// Open the root of `pid` under the proc root at `proc_root`.
-    pub fn open(proc_root: &Path, pid: Pid) -> Result<FsHandle, String> {
-        let root = ProcRoot::open(proc_root).map_err(|e| e.to_string())?;
-        let fs = RootFs::open(&root, pid).map_err(|e| format!("root of {pid}: {e}"))?;
+    pub fn open(proc_root: &Path, pid: Pid) -> Result<FsHandle, FsError> {
+        let root = ProcRoot::open(proc_root)?;
+        let fs = RootFs::open(&root, pid).map_err(|source| FsError::Root { pid, source })?;
         Ok(FsHandle {
             fs,
             list: InterestingList::builtin().ok(),
@@ -72,11 +85,8 @@ impl FsHandle {
 
     /// Entries of directory `path` (absolute inside the root), directories first; at most
     /// [`DEFAULT_MAX_ENTRIES`] are read, and the listing says so when there are more.
-    pub fn list(&self, path: &[u8]) -> Result<Listing, String> {
-        let listing = self
-            .fs
-            .list(path, DEFAULT_MAX_ENTRIES)
-            .map_err(|e| e.to_string())?;
+    pub fn list(&self, path: &[u8]) -> Result<Listing, FsError> {
+        let listing = self.fs.list(path, DEFAULT_MAX_ENTRIES)?;
         let truncated = listing.truncation_note();
         let mut items: Vec<DirItem> = listing
             .entries
@@ -93,8 +103,8 @@ impl FsHandle {
     }
 
     /// The first [`VIEW_MAX`] bytes of a file, and whether its content is a secret.
-    pub fn read(&self, path: &[u8]) -> Result<FileData, String> {
-        let c = self.fs.read(path, VIEW_MAX).map_err(|e| e.to_string())?;
+    pub fn read(&self, path: &[u8]) -> Result<FileData, FsError> {
+        let c = self.fs.read(path, VIEW_MAX)?;
         // why: fail closed: without the list, treat every file as sensitive.
         let sensitive = self
             .list
@@ -109,11 +119,8 @@ impl FsHandle {
     }
 
     /// Paths worth a look (credentials, keys, shell histories, executables in /tmp).
-    pub fn interesting(&self) -> Result<Vec<Interesting>, String> {
-        let list = self
-            .list
-            .as_ref()
-            .ok_or("interesting-paths list unavailable")?;
+    pub fn interesting(&self) -> Result<Vec<Interesting>, FsError> {
+        let list = self.list.as_ref().ok_or(FsError::NoList)?;
         Ok(find_interesting(&self.fs, list)
             .into_iter()
             .map(|h| Interesting {

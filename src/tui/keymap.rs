@@ -1,58 +1,35 @@
 //! Mode-scoped key bindings: `assets/keymap.yaml` compiled in, a user file merged on top
 //! key by key. The help popup is generated from the same entries.
 
+pub use super::state::Mode;
+
 use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// A key name that is not one (`hyper`, `f99`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown key {0:?}")]
+pub struct UnknownKey(pub String);
+
+/// Why a keymap could not be loaded (one line).
+#[derive(Debug, thiserror::Error)]
+pub enum KeymapError {
+    #[error("{origin}: {message}")]
+    Parse { origin: String, message: String },
+    #[error("{origin}: {source}")]
+    Key { origin: String, source: UnknownKey },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// The default keymap.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.yaml");
-
-/// Where keys are looked up. `Global` applies in every mode except `Search`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Global,
-    Tree,
-    Detail,
-    Search,
-    Secrets,
-    Containers,
-    Rootfs,
-    Viewer,
-    Help,
-}
-
-impl Mode {
-    /// All modes, in help order.
-    pub const ALL: [Mode; 9] = [
-        Mode::Global,
-        Mode::Tree,
-        Mode::Detail,
-        Mode::Secrets,
-        Mode::Containers,
-        Mode::Rootfs,
-        Mode::Viewer,
-        Mode::Search,
-        Mode::Help,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Mode::Global => "Everywhere",
-            Mode::Tree => "Tree and list",
-            Mode::Detail => "Process detail",
-            Mode::Search => "Search and filter prompt",
-            Mode::Secrets => "Secrets",
-            Mode::Containers => "Containers",
-            Mode::Rootfs => "Root browser",
-            Mode::Viewer => "File viewer",
-            Mode::Help => "Help",
-        }
-    }
-}
 
 /// One binding as written in the file.
 #[derive(Clone, Debug, Deserialize)]
@@ -89,7 +66,7 @@ impl Key {
 }
 
 /// Parse `ctrl-c`, `G`, `f5`, `pagedown`, `?` into a key.
-pub fn parse_key(s: &str) -> Result<Key, String> {
+pub fn parse_key(s: &str) -> Result<Key, UnknownKey> {
     let mut mods = KeyModifiers::NONE;
     let mut rest = s;
     loop {
@@ -128,9 +105,9 @@ pub fn parse_key(s: &str) -> Result<Key, String> {
             "end" => KeyCode::End,
             f if f.starts_with('f') => match f[1..].parse::<u8>() {
                 Ok(n @ 1..=12) => KeyCode::F(n),
-                _ => return Err(format!("unknown key {s:?}")),
+                _ => return Err(UnknownKey(s.into())),
             },
-            _ => return Err(format!("unknown key {s:?}")),
+            _ => return Err(UnknownKey(s.into())),
         },
     };
     Ok(Key { code, mods })
@@ -147,31 +124,41 @@ type File = HashMap<Mode, Vec<Entry>>;
 
 impl Keymap {
     /// The built-in keymap.
-    pub fn default_map() -> Result<Keymap, String> {
+    pub fn default_map() -> Result<Keymap, KeymapError> {
         let mut k = Keymap::default();
         k.merge_str(DEFAULT_KEYMAP, "built-in keymap")?;
         Ok(k)
     }
 
-    /// The built-in keymap with the user's file merged on top, if there is one.
-    pub fn load() -> Result<Keymap, String> {
+    /// The built-in keymap with the user's file (see `source::config::keymap_file`) merged on
+    /// top, if there is one.
+    pub fn load(user_file: Option<&Path>) -> Result<Keymap, KeymapError> {
         let mut k = Keymap::default_map()?;
-        if let Some(path) = user_file().filter(|p| p.is_file()) {
-            let text = crate::source::config::read_text(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Some(path) = user_file {
+            let text =
+                crate::source::config::read_text(path).map_err(|source| KeymapError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             k.merge_str(&text, &path.display().to_string())?;
         }
         Ok(k)
     }
 
     /// Merge a keymap document: a key bound again in the same mode takes the new action.
-    pub fn merge_str(&mut self, text: &str, origin: &str) -> Result<(), String> {
-        let file: File = serde_saphyr::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    pub fn merge_str(&mut self, text: &str, origin: &str) -> Result<(), KeymapError> {
+        let file: File = serde_saphyr::from_str(text).map_err(|e| KeymapError::Parse {
+            origin: origin.into(),
+            message: e.to_string(),
+        })?;
         let mut modes: Vec<_> = file.into_iter().collect();
         modes.sort_by_key(|(m, _)| *m);
         for (mode, entries) in modes {
             for e in entries {
-                let key = parse_key(&e.key).map_err(|m| format!("{origin}: {m}"))?;
+                let key = parse_key(&e.key).map_err(|source| KeymapError::Key {
+                    origin: origin.into(),
+                    source,
+                })?;
                 if self.index.insert((mode, key), e.action).is_some() {
                     self.entries
                         .retain(|(m, old)| *m != mode || parse_key(&old.key).ok() != Some(key));
@@ -225,15 +212,6 @@ fn action_name(a: Action) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// `$XDG_CONFIG_HOME/procscope/keymap.yaml`, else `~/.config/procscope/keymap.yaml`.
-pub fn user_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
-    Some(base.join("procscope").join("keymap.yaml"))
 }
 
 #[cfg(test)]

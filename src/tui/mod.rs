@@ -2,41 +2,38 @@
 //! process's detail, the secrets, the containers and a container's files. The only module
 //! that imports ratatui or crossterm.
 //!
-//! Structure: [`App`] holds the state and turns [`Action`]s into state changes and
-//! [`Effect`]s; `views` draw an `&App`; `event` runs the input and collector threads; `exec`
-//! carries out file effects; the loop here ties them together.
+//! The loop: terminal input becomes [`Action`]s (`input`, with the [`Layout`] of the last
+//! frame for the mouse); [`App::update`] applies them to the state (`state`, no terminal
+//! types) and returns [`Effect`]s; `views` draw an `&App` and return the layout they drew;
+//! `event` runs the input and collector threads; `exec` carries out file effects.
 
 pub mod action;
-pub mod app;
-mod app_gone;
-mod app_nav;
-mod app_peer;
-mod app_query;
-pub mod cursor;
-pub mod derived;
 pub mod diffmark;
 pub mod event;
 pub mod exec;
 pub mod findings;
 pub mod fsview;
-mod handle;
+pub mod input;
 pub mod keymap;
-pub mod rows;
+pub mod overview;
 pub mod search;
+pub mod state;
 pub mod term;
+pub mod text;
 pub mod theme;
-pub mod viewer;
 pub mod views;
 
 pub use action::Action;
-pub use app::{App, Effect, Tab, View};
 pub use exec::Exec;
+pub use input::Input;
 pub use keymap::Keymap;
+pub use state::{App, Effect, Tab, View};
+pub use views::Layout;
 
 use crate::analysis::secrets::RuleSet;
 use crate::model::{Meta, Snapshot};
 use anyhow::{Result, anyhow};
-use crossterm::event::{EnableMouseCapture, Event as TermEvent, KeyEventKind};
+use crossterm::event::{EnableMouseCapture, Event as TermEvent};
 use event::{Event, Source};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -59,8 +56,9 @@ pub struct Options {
     pub diff: Option<PathBuf>,
 }
 
-/// Draw the whole UI for `app` (used by the loop, tests and benches).
-pub fn draw(frame: &mut ratatui::Frame, app: &App) {
+/// Draw the whole UI for `app` (used by the loop, tests and benches); returns where the
+/// clickable parts went.
+pub fn draw(frame: &mut ratatui::Frame, app: &App) -> Layout {
     views::draw(frame, app)
 }
 
@@ -69,12 +67,13 @@ pub fn run(opts: &Options) -> Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!("the interactive UI needs a terminal; use a subcommand (see --help)");
     }
-    let keymap = Keymap::load().map_err(|e| anyhow!("keymap: {e}"))?;
+    let keymap = Keymap::load(crate::source::config::keymap_file().as_deref())
+        .map_err(|e| anyhow!("keymap: {e}"))?;
     let rules = RuleSet::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
     let (source, label) = match &opts.snapshot {
         Some(path) => {
-            if !path.is_file() {
+            if !crate::source::config::is_file(path) {
                 anyhow::bail!("cannot read snapshot {}: not a file", path.display());
             }
             (Source::File(path.clone()), path.display().to_string())
@@ -98,15 +97,19 @@ pub fn run(opts: &Options) -> Result<()> {
         Some(path) => Some(Arc::new(crate::source::snapshot_file::read_snapshot(path)?)),
         None => None,
     };
-    let mut app = App::new(empty, keymap, Some(rules), opts.reveal);
-    app.diff_base = base.clone();
+    let mut app = App::new(empty, keymap.help(), Some(rules), opts.reveal);
+    app.set_color(!crate::source::config::no_color());
+    app.set_diff_base(base.clone());
     if let Some(path) = &opts.snapshot {
-        app.root_unavailable = Some(crate::model::NO_ROOT_IN_SNAPSHOT.to_string());
-        app.file = Some(path.display().to_string());
+        app.set_snapshot_file(
+            path.display().to_string(),
+            crate::model::NO_ROOT_IN_SNAPSHOT.to_string(),
+        );
     }
-    app.status.scanning = Some(0);
+    let input = Input::new(keymap);
+    app.status.scanning(0);
     let (tx, rx) = channel();
-    let req = event::collector(source, app.rules.clone(), base, tx.clone());
+    let req = event::collector(source, app.setup().rules.clone(), base, tx.clone());
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;
@@ -116,7 +119,13 @@ pub fn run(opts: &Options) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut exec = Exec::new(opts.proc_root.clone());
-    let res = run_loop(&mut terminal, &mut app, &rx, &req, opts.interval, &mut exec);
+    let mut ui = Ui {
+        app: &mut app,
+        input: &input,
+        layout: Layout::default(),
+        exec: &mut exec,
+    };
+    let res = run_loop(&mut terminal, &mut ui, &rx, &req, opts.interval);
     term::restore();
     res
 }
@@ -127,13 +136,21 @@ struct Clock {
     interval: Option<Duration>,
 }
 
+/// What the loop works on: the state, the keymap, the layout of the last frame drawn (for
+/// the mouse) and the executor of file effects.
+struct Ui<'a> {
+    app: &'a mut App,
+    input: &'a Input,
+    layout: Layout,
+    exec: &'a mut Exec,
+}
+
 fn run_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    app: &mut App,
+    ui: &mut Ui,
     rx: &Receiver<Event>,
     req: &Sender<()>,
     interval: Option<u64>,
-    exec: &mut Exec,
 ) -> Result<()> {
     let interval = interval.filter(|s| *s > 0).map(Duration::from_secs);
     let mut clock = Clock {
@@ -142,7 +159,10 @@ fn run_loop(
         interval,
     };
     loop {
-        terminal.draw(|f| draw(f, app))?;
+        let app = &*ui.app;
+        let mut drawn = Layout::default();
+        terminal.draw(|f| drawn = draw(f, app))?;
+        ui.layout = drawn;
         let timeout = if clock.scan_started.is_some() {
             Duration::from_millis(250)
         } else if let Some(t) = clock.next_refresh {
@@ -153,12 +173,12 @@ fn run_loop(
         let mut effects = Vec::new();
         match rx.recv_timeout(timeout) {
             Ok(ev) => {
-                if !on_event(app, ev, &mut clock, &mut effects) {
+                if !on_event(ui, ev, &mut clock, &mut effects) {
                     return Ok(());
                 }
                 // Handle whatever else is queued before drawing again.
                 while let Ok(ev) = rx.try_recv() {
-                    if !on_event(app, ev, &mut clock, &mut effects) {
+                    if !on_event(ui, ev, &mut clock, &mut effects) {
                         return Ok(());
                     }
                 }
@@ -167,10 +187,10 @@ fn run_loop(
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
         if let Some(s) = clock.scan_started {
-            app.status.scanning = Some(s.elapsed().as_millis() as u64);
+            ui.app.status.scanning(s.elapsed().as_millis() as u64);
         } else if clock.next_refresh.is_some_and(|t| Instant::now() >= t) {
             clock.next_refresh = None;
-            effects.extend(app.handle(Action::Refresh));
+            effects.extend(ui.app.update(Action::Refresh));
         }
         for e in effects {
             match e {
@@ -180,7 +200,7 @@ fn run_loop(
                     let _ = req.send(());
                 }
                 other => {
-                    exec.apply(app, other);
+                    ui.exec.apply(ui.app, other);
                 }
             }
         }
@@ -188,21 +208,18 @@ fn run_loop(
 }
 
 /// Apply one event; false when the UI must end.
-fn on_event(app: &mut App, ev: Event, clock: &mut Clock, effects: &mut Vec<Effect>) -> bool {
+fn on_event(ui: &mut Ui, ev: Event, clock: &mut Clock, effects: &mut Vec<Effect>) -> bool {
     match ev {
-        Event::Term(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
-            effects.extend(app.key(k));
+        Event::Term(TermEvent::Resize(w, h)) => ui.app.resize(w, h),
+        Event::Term(t) => {
+            if let Some(a) = ui.input.event(ui.app.mode(), &ui.layout, &t) {
+                effects.extend(ui.app.update(a));
+            }
         }
-        Event::Term(TermEvent::Mouse(m)) => effects.extend(app.mouse(m)),
-        Event::Term(TermEvent::Resize(w, h)) => app.resize(w, h),
-        Event::Term(_) => {}
-        Event::Snapshot(res, metrics) => {
+        Event::Snapshot(res) => {
             match res {
-                Ok(b) => {
-                    let (snap, derived) = *b;
-                    app.install(snap, derived, metrics);
-                }
-                Err(e) => app.scan_failed(e),
+                Ok(loaded) => event::retire(ui.app.install(*loaded)),
+                Err(e) => ui.app.scan_failed(e.to_string()),
             }
             clock.scan_started = None;
             clock.next_refresh = clock.interval.map(|d| Instant::now() + d);

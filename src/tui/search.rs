@@ -68,28 +68,42 @@ pub struct Query {
     terms: Vec<Term>,
 }
 
-fn regex(s: &str) -> Result<Regex, String> {
+/// Why a query does not parse (one line, shown inline in the prompt).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("bad regex {pattern:?}: {reason}")]
+    Regex { pattern: String, reason: String },
+    #[error("bad pid {0:?}")]
+    Pid(String),
+    #[error("bad port {0:?}")]
+    Port(String),
+}
+
+fn regex(s: &str) -> Result<Regex, QueryError> {
     regex::bytes::RegexBuilder::new(s)
         .case_insensitive(true)
         .size_limit(1 << 20)
         .build()
         .map_err(|e| {
             let msg = e.to_string();
-            let last = msg.lines().last().unwrap_or("").trim().to_string();
-            format!("bad regex {s:?}: {last}")
+            let reason = msg.lines().last().unwrap_or("").trim().to_string();
+            QueryError::Regex {
+                pattern: s.to_string(),
+                reason,
+            }
         })
 }
 
-fn term(word: &str, mode: MatchMode) -> Result<Term, String> {
+fn term(word: &str, mode: MatchMode) -> Result<Term, QueryError> {
     let (negate, w) = match word.strip_prefix('!') {
         Some(rest) if !rest.is_empty() => (true, rest),
         _ => (false, word),
     };
     let lower = |s: &str| s.to_lowercase();
     let kind = if let Some(v) = w.strip_prefix("pid=") {
-        Kind::Pid(v.parse().map_err(|_| format!("bad pid {v:?}"))?)
+        Kind::Pid(v.parse().map_err(|_| QueryError::Pid(v.into()))?)
     } else if let Some(v) = w.strip_prefix("port=") {
-        Kind::Port(v.parse().map_err(|_| format!("bad port {v:?}"))?)
+        Kind::Port(v.parse().map_err(|_| QueryError::Port(v.into()))?)
     } else if let Some(v) = w.strip_prefix("user=") {
         Kind::User(v.to_string())
     } else if let Some(v) = w.strip_prefix("comm=") {
@@ -128,7 +142,7 @@ fn fuzzy(s: &str) -> Text {
 }
 
 /// Parse a query. An empty query matches everything. Errors are one line, for display.
-pub fn parse(input: &str, mode: MatchMode) -> Result<Query, String> {
+pub fn parse(input: &str, mode: MatchMode) -> Result<Query, QueryError> {
     let terms = input
         .split_whitespace()
         .map(|w| term(w, mode))
@@ -365,7 +379,7 @@ mod tests {
     #[test]
     fn bad_input_is_an_error_not_a_panic() {
         let e = parse("re:(unclosed", MatchMode::Plain).unwrap_err();
-        assert!(e.starts_with("bad regex"), "{e}");
+        assert!(e.to_string().starts_with("bad regex"), "{e}");
         assert!(parse("[", MatchMode::Regex).is_err());
         assert!(parse("pid=x", MatchMode::Plain).is_err());
         assert!(parse("env:A=(", MatchMode::Plain).is_err());

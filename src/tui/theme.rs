@@ -1,4 +1,5 @@
-//! Styles of the TUI. With `NO_COLOR` set, only bold, reverse, underline and italic are used.
+//! Styles of the TUI. Without colour (`NO_COLOR` set), only bold, reverse, underline and italic
+//! are used.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -9,11 +10,9 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colors unless `NO_COLOR` is set to a non-empty value (no-color.org).
-    pub fn from_env() -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
+    /// The palette, in colour or not.
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
     }
 
     fn pick(self, colored: Style, plain: Style) -> Style {

@@ -143,13 +143,13 @@ fn the_root_browser_reads_at_most_the_default_cap_and_says_so() {
     for e in fx {
         exec.apply(&mut a, e);
     }
-    let b = a.browser.as_ref().unwrap();
+    let b = a.browser().unwrap();
     assert_eq!(b.truncated, None, "the root itself is small");
     assert_eq!(b.items.len(), 1, "{:?}", b.error);
     for e in press(&mut a, "enter") {
         exec.apply(&mut a, e);
     }
-    let b = a.browser.as_ref().unwrap();
+    let b = a.browser().unwrap();
     assert_eq!(b.path, b"/big".to_vec(), "{:?}", b.error);
     assert_eq!(b.items.len(), DEFAULT_MAX_ENTRIES);
     let note = format!("… {extra} more entries not shown");
@@ -163,7 +163,7 @@ fn the_root_browser_reads_at_most_the_default_cap_and_says_so() {
     for e in press(&mut a, "h") {
         exec.apply(&mut a, e);
     }
-    let b = a.browser.as_ref().unwrap();
+    let b = a.browser().unwrap();
     assert_eq!((b.path.as_slice(), b.truncated.as_ref()), (&b"/"[..], None));
     assert!(!screen(&a).contains("not shown"));
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 #[test]
 fn rows_new_and_changed_since_old_are_marked() {
     let mut a = app();
-    let new = (*a.snap).clone();
+    let new = (*a.loaded().snap).clone();
     // OLD: one process not yet started, one with another cwd, one since gone.
     let mut old = new.clone();
     let started = old.processes.pop().expect("fixture has processes");
@@ -19,7 +19,7 @@ fn rows_new_and_changed_since_old_are_marked() {
     gone.pid = 999_999;
     gone.ppid = 0;
     old.processes.push(gone);
-    a.diff_base = Some(Arc::new(old));
+    a.set_diff_base(Some(Arc::new(old)));
     a.set_snapshot(new, HashMap::new());
 
     let s = screen(&a);
@@ -34,7 +34,7 @@ fn rows_new_and_changed_since_old_are_marked() {
     let mark_of = |pid: u32| row(pid).chars().nth(8 + 10 + 14).unwrap_or(' ');
     assert_eq!(mark_of(started.pid), '+', "{}", row(started.pid));
     assert_eq!(mark_of(changed_pid), '~', "{}", row(changed_pid));
-    let unchanged = a.snap.processes[0].pid;
+    let unchanged = a.loaded().snap.processes[0].pid;
     assert_eq!(mark_of(unchanged), ' ', "{}", row(unchanged));
 }
 

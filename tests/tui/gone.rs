@@ -16,7 +16,7 @@ const SECRET: &str = "Zq8vN3xK7pL2mR9tW4yB6cD1";
 /// secret in argv, and its gone child 850 with a hostile name.
 fn diff_app() -> (App, Snapshot) {
     let mut a = app();
-    let new = (*a.snap).clone();
+    let new = (*a.loaded().snap).clone();
     let mut old = new.clone();
     let token = format!("--token={SECRET}");
     old.processes.push(proc(
@@ -36,7 +36,7 @@ fn diff_app() -> (App, Snapshot) {
         "root",
     ));
     old.processes.sort_by_key(|p| p.pid);
-    a.diff_base = Some(Arc::new(old));
+    a.set_diff_base(Some(Arc::new(old)));
     a.set_snapshot(new.clone(), HashMap::new());
     (a, new)
 }
@@ -88,7 +88,7 @@ fn a_gone_row_opens_its_old_overview_read_only() {
     assert!(a.selected().is_none(), "a gone row has no current process");
     let fx = press(&mut a, "enter");
     assert!(fx.is_empty(), "{fx:?}");
-    assert_eq!(a.view, View::Detail);
+    assert_eq!(a.view(), View::Detail);
     let s = screen(&a);
     assert!(s.contains("800 miner"), "{s}");
     assert!(s.contains("GONE since OLD"), "{s}");
@@ -101,14 +101,14 @@ fn a_gone_row_opens_its_old_overview_read_only() {
     ] {
         let fx = press(&mut a, k);
         assert!(fx.is_empty(), "{k}: {fx:?}");
-        assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Overview), "{k}");
+        assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Overview), "{k}");
         assert!(screen(&a).contains("GONE since OLD"), "{k}");
     }
     // A refresh keeps the detail, the gone rows and the selection.
     a.set_snapshot(new.clone(), HashMap::new());
     assert!(screen(&a).contains("GONE since OLD"));
     press(&mut a, "esc");
-    assert_eq!(a.view, View::Procs);
+    assert_eq!(a.view(), View::Procs);
     assert_eq!(selected_pid(&a), Some(800));
     // Reveal shows the gone process's secret too, like any other.
     press(&mut a, "V");
@@ -140,13 +140,13 @@ fn a_reused_pid_is_a_new_process_and_the_gone_one_stays_apart() {
     assert!(!s.contains("sleep 60"), "{s}");
     // The live one opens normally, with its root tab reachable.
     press(&mut a, "esc");
-    let live = (0..a.rows.len())
+    let live = (0..a.procs().rows.len())
         .find(|&r| {
-            a.procs.sel = r;
+            a.select_row(r);
             a.selected().is_some_and(|p| p.pid == 800)
         })
         .expect("live 800 row");
-    a.procs.sel = live;
+    a.select_row(live);
     assert_eq!(press(&mut a, "R"), vec![Effect::OpenRoot(800)]);
 }
 

@@ -10,3 +10,4 @@ mod gone;
 mod peers;
 mod screens;
 mod tmux;
+mod update;

@@ -17,10 +17,10 @@ fn enter_on_a_unix_socket_jumps_to_the_process_at_its_other_end() {
         Some(200),
         "jumped to the peer"
     );
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Files));
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Files));
     // Back the other way, from the Sockets tab.
     press(&mut a, "tab");
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Sockets));
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Sockets));
     let s = screen(&a);
     assert!(s.contains("* 9100") && s.contains("sshd(100)"), "{s}");
     press(&mut a, "enter");
@@ -29,7 +29,7 @@ fn enter_on_a_unix_socket_jumps_to_the_process_at_its_other_end() {
     press(&mut a, "esc esc / text:pid=500 enter f G enter");
     assert_eq!(a.detail_process().map(|p| p.pid), Some(500));
     assert_eq!(
-        a.status.message.as_deref(),
+        a.status().message.as_deref(),
         Some("no peer process for this fd")
     );
 }

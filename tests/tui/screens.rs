@@ -1,7 +1,7 @@
 //! The TUI driven by key events on ratatui's TestBackend over a fixture snapshot, with insta
 //! snapshots of every view and assertions on behaviour (escaping, masking, jumps, filters).
 
-use crate::support::tui::drive::{app, app_sized, press, screen};
+use crate::support::tui::drive::{app, app_sized, mouse, press, screen};
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use procscope::tui::fsview::FileData;
 use procscope::tui::{App, Effect, Exec, Tab, View};
@@ -50,13 +50,13 @@ fn threads_collapse_and_flat_list() {
     insta::assert_snapshot!("threads", s);
     // Collapse the root: only it remains.
     press(&mut a, "H g h");
-    assert_eq!(a.rows.len(), 1);
+    assert_eq!(a.procs().rows.len(), 1);
     press(&mut a, "l");
-    assert_eq!(a.rows.len(), 9);
+    assert_eq!(a.procs().rows.len(), 9);
     press(&mut a, "- ");
-    assert_eq!(a.rows.len(), 1);
+    assert_eq!(a.procs().rows.len(), 1);
     press(&mut a, "+");
-    assert_eq!(a.rows.len(), 9);
+    assert_eq!(a.procs().rows.len(), 9);
     press(&mut a, "t s s");
     insta::assert_snapshot!("flat_by_user", screen(&a));
     press(&mut a, "I");
@@ -68,7 +68,7 @@ fn search_highlights_and_jumps() {
     let mut a = app();
     press(&mut a, "/ text:nginx");
     assert_eq!(a.selected().map(|p| p.pid), Some(500));
-    assert_eq!(a.search.count, 2);
+    assert_eq!(a.procs().search.count, 2);
     insta::assert_snapshot!("search_prompt", screen(&a));
     press(&mut a, "enter n");
     assert_eq!(a.selected().map(|p| p.pid), Some(501));
@@ -81,9 +81,10 @@ fn filter_keeps_ancestors_and_reports_bad_regex() {
     let mut a = app();
     press(&mut a, "f4 text:port=80");
     let pids: Vec<u32> = a
+        .procs()
         .rows
         .iter()
-        .map(|r| a.snap.processes[r.index].pid)
+        .map(|r| a.loaded().snap.processes[r.index].pid)
         .collect();
     assert_eq!(pids, vec![1, 400, 500]);
     insta::assert_snapshot!("filter_port", screen(&a));
@@ -92,12 +93,13 @@ fn filter_keeps_ancestors_and_reports_bad_regex() {
     assert!(s.contains("bad regex"), "{s}");
     insta::assert_snapshot!("filter_bad_regex", s);
     press(&mut a, "esc");
-    assert_eq!(a.rows.len(), 9);
+    assert_eq!(a.procs().rows.len(), 9);
     press(&mut a, "f4 text:!user=root");
     let pids: Vec<u32> = a
+        .procs()
         .rows
         .iter()
-        .map(|r| a.snap.processes[r.index].pid)
+        .map(|r| a.loaded().snap.processes[r.index].pid)
         .collect();
     assert_eq!(pids, vec![1, 100, 200, 300, 400, 500, 501]);
     press(&mut a, "ctrl-t");
@@ -108,7 +110,7 @@ fn filter_keeps_ancestors_and_reports_bad_regex() {
 fn environ_masked_then_revealed() {
     let mut a = app();
     press(&mut a, "/ text:pid=500 enter e");
-    assert_eq!(a.view, View::Detail);
+    assert_eq!(a.view(), View::Detail);
     let s = screen(&a);
     assert!(
         !s.contains("wJalrXUtnFEMI/K7MDENG"),
@@ -147,7 +149,7 @@ fn files_and_sockets_and_pipe_jump() {
     );
     press(&mut a, "esc esc");
     press(&mut a, "/ text:pid=500 enter enter tab tab tab");
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Sockets));
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Sockets));
     let s = screen(&a);
     assert!(s.contains("10.0.0.5:51234"), "{s}");
     insta::assert_snapshot!("sockets", s);
@@ -168,7 +170,7 @@ fn overview_of_fileless_and_denied() {
 fn secrets_view() {
     let mut a = app();
     press(&mut a, "2");
-    assert_eq!(a.view, View::Secrets);
+    assert_eq!(a.view(), View::Secrets);
     insta::assert_snapshot!("secrets", screen(&a));
 }
 
@@ -181,7 +183,7 @@ fn containers_view_and_root_browser() {
     insta::assert_snapshot!("containers", s);
     let fx = press(&mut a, "enter");
     assert_eq!(fx, vec![Effect::OpenRoot(500)]);
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Root));
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Root));
 
     // A proc root whose 500/root is a real directory tree, browsed through the real RootFs.
     let tmp = tempfile::tempdir().unwrap();
@@ -201,8 +203,7 @@ fn containers_view_and_root_browser() {
         exec.apply(&mut a, e);
     }
     let names: Vec<String> = a
-        .browser
-        .as_ref()
+        .browser()
         .unwrap()
         .items
         .iter()
@@ -212,7 +213,7 @@ fn containers_view_and_root_browser() {
         names,
         vec!["etc", "root"],
         "{:?}",
-        a.browser.as_ref().unwrap().error
+        a.browser().unwrap().error
     );
     for e in press(&mut a, "enter") {
         exec.apply(&mut a, e);
@@ -224,8 +225,7 @@ fn containers_view_and_root_browser() {
     insta::assert_snapshot!("root_browser", s);
     // Open passwd in the viewer.
     let sel = a
-        .browser
-        .as_ref()
+        .browser()
         .unwrap()
         .items
         .iter()
@@ -243,7 +243,7 @@ fn containers_view_and_root_browser() {
     for e in press(&mut a, "h") {
         exec.apply(&mut a, e);
     }
-    assert_eq!(a.browser.as_ref().unwrap().path, b"/".to_vec());
+    assert_eq!(a.browser().unwrap().path, b"/".to_vec());
     for e in press(&mut a, "i") {
         exec.apply(&mut a, e);
     }
@@ -255,14 +255,14 @@ fn containers_view_and_root_browser() {
 fn secret_enter_jumps_to_the_variable() {
     let mut a = app();
     press(&mut a, "2 j enter");
-    assert_eq!(a.view, View::Detail);
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Environ));
+    assert_eq!(a.view(), View::Detail);
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Environ));
     assert_eq!(a.detail_process().map(|p| p.pid), Some(500));
     assert_eq!(a.detail_cursor().sel, 2, "GITHUB_TOKEN is environ entry 2");
     press(&mut a, "v");
     assert!(screen(&a).contains("ghp_16C7e42F292c6912E7710c838347Ae178B4a"));
     press(&mut a, "esc");
-    assert_eq!(a.view, View::Secrets, "Esc goes back to the list");
+    assert_eq!(a.view(), View::Secrets, "Esc goes back to the list");
     press(&mut a, "k v");
     let s = screen(&a);
     assert!(
@@ -294,7 +294,7 @@ fn viewer_modes_and_search() {
     press(&mut a, "m");
     assert!(screen(&a).contains("trap"));
     press(&mut a, "q");
-    assert!(a.viewer.is_none());
+    assert!(a.viewer().is_none());
 }
 
 #[test]
@@ -305,7 +305,7 @@ fn help_lists_every_mode() {
     assert!(s.contains("Everywhere") && s.contains("Quit"), "{s}");
     insta::assert_snapshot!("help", s);
     press(&mut a, "esc");
-    assert!(a.help.is_none());
+    assert!(!a.help_open());
     assert_eq!(press(&mut a, "q"), vec![Effect::Quit]);
 }
 
@@ -321,39 +321,50 @@ fn refresh_keeps_selection_and_collapsed_nodes() {
     a.set_snapshot(next, HashMap::new());
     // 200 lost its parent: it is a root now and still selected; 400 is still collapsed.
     assert_eq!(a.selected().map(|p| p.pid), Some(200));
-    assert!(a.rows.iter().all(|r| a.snap.processes[r.index].pid != 500));
+    assert!(
+        a.procs()
+            .rows
+            .iter()
+            .all(|r| a.loaded().snap.processes[r.index].pid != 500)
+    );
 }
 
 #[test]
 fn mouse_click_and_wheel() {
     let mut a = app();
     let click = |a: &mut App, column: u16, row: u16| {
-        a.mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column,
-            row,
-            modifiers: KeyModifiers::NONE,
-        })
+        mouse(
+            a,
+            MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            },
+        )
     };
     // Rows start under the top bar and the header: screen row 4 is the third process.
     click(&mut a, 5, 4);
     assert_eq!(a.selected().map(|p| p.pid), Some(200));
-    a.mouse(MouseEvent {
-        kind: MouseEventKind::ScrollDown,
-        column: 5,
-        row: 4,
-        modifiers: KeyModifiers::NONE,
-    });
+    mouse(
+        &mut a,
+        MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 5,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        },
+    );
     assert_eq!(a.selected().map(|p| p.pid), Some(500));
     // The top bar: " procscope " then " 1 Tree " then " 2 Secrets (3) ".
     click(&mut a, 22, 0);
-    assert_eq!(a.view, View::Secrets);
+    assert_eq!(a.view(), View::Secrets);
     click(&mut a, 13, 0);
-    assert_eq!(a.view, View::Procs);
+    assert_eq!(a.view(), View::Procs);
     // The detail tabs: " Overview ", " Environ ", " Files ".
     press(&mut a, "enter");
     click(&mut a, 23, 2);
-    assert_eq!(a.detail.as_ref().map(|d| d.tab), Some(Tab::Files));
+    assert_eq!(a.detail().map(|d| d.tab), Some(Tab::Files));
 }
 
 #[test]
@@ -372,8 +383,10 @@ fn tiny_and_huge_terminals_do_not_panic() {
 #[test]
 fn snapshot_file_mode_has_no_roots() {
     let mut a = app();
-    a.file = Some("/evidence/node1.json.gz".into());
-    a.root_unavailable = Some(procscope::model::NO_ROOT_IN_SNAPSHOT.into());
+    a.set_snapshot_file(
+        "/evidence/node1.json.gz".into(),
+        procscope::model::NO_ROOT_IN_SNAPSHOT.into(),
+    );
     assert!(press(&mut a, "R").is_empty(), "no root is opened");
     let s = screen(&a);
     assert!(

@@ -1,34 +1,30 @@
 //! Containers and pods with their processes; Enter opens the root browser of the group's init.
 
-use super::fit;
-use super::overview::style;
+use super::style;
 use super::table::table;
+use super::{Layout, fit};
+use crate::analysis::containers::ContainerGroup;
 use crate::present::Kind;
 use crate::present::container::ContainerRow;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-/// Rows given to the group list (the rest shows the selected group's processes).
-pub fn table_height(h: u16) -> usize {
-    (h as usize * 3 / 5).max(1)
-}
-
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    if app.groups.is_empty() {
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    if app.loaded.groups.is_empty() {
         frame.render_widget(
             Paragraph::new("no containers or namespaced processes found").style(t.dim()),
             area,
         );
-        return;
+        return Layout::default();
     }
-    let rows: Vec<(Vec<String>, Style)> = (app.groups.iter())
+    let rows: Vec<(Vec<String>, Style)> = (app.loaded.groups.iter())
         .map(|g| {
-            let cells = ContainerRow::of(&app.snap, g).cells();
+            let cells = ContainerRow::of(&app.loaded.snap, g).cells();
             let st = style(t, cells.first().map_or(Kind::Normal, |c| c.kind));
             (
                 cells.into_iter().map(|c| c.text.into_string()).collect(),
@@ -36,12 +32,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    let th = table_height(area.height.saturating_sub(1)) as u16 + 1;
+    let th = crate::tui::state::containers::table_height(area.height.saturating_sub(1)) as u16 + 1;
     let top = Rect {
         height: th.min(area.height),
         ..area
     };
-    table(
+    let list = Layout::list(table(
         frame,
         app,
         top,
@@ -55,14 +51,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ("ROOT", 0),
         ],
         &rows,
-        app.containers,
-    );
-    let Some(g) = app.groups.get(app.containers.sel) else {
-        return;
+        app.containers.cur,
+    ));
+    let Some(g) = app.containers.selected(&app.loaded) else {
+        return list;
     };
+    group_processes(frame, app, g, area, top.height);
+    list
+}
+
+/// The selected group's processes, below its table (`top` lines of `area`).
+fn group_processes(frame: &mut Frame, app: &App, g: &ContainerGroup, area: Rect, top: u16) {
+    let t = super::theme(app);
     let below = Rect {
-        y: area.y + top.height,
-        height: area.height - top.height,
+        y: area.y + top,
+        height: area.height - top,
         ..area
     };
     if below.height == 0 {
@@ -73,7 +76,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         t.header(),
     )];
     for pid in g.pids.iter().take(below.height as usize - 1) {
-        if let Some(p) = app.snap.process(*pid) {
+        if let Some(p) = app.loaded.snap.process(*pid) {
             lines.push(Line::raw(format!(
                 "{} {}",
                 fit(&pid.to_string(), 8),

@@ -1,35 +1,26 @@
-//! The detail screen of one process: tabs Overview, Environ, Files, Sockets and Root.
+//! The detail screen of one process: a header, the tab bar, and the tab shown (Overview,
+//! Environ, Files, Sockets, or the Root browser); returns the tab labels and the list drawn.
 
 mod cells;
 #[cfg(test)]
 mod hostile_tests;
 
-use super::overview::or_why;
+use super::Layout;
 use super::table::table;
-use crate::model::{FdKind, Process, Socket};
-use crate::tui::app::{App, Tab};
+use crate::model::Process;
+use crate::tui::action::Action;
+use crate::tui::overview::or_why;
+use crate::tui::state::cursor::Cursor;
+use crate::tui::state::{App, Detail, Tab};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Sockets held by `p`, in fd order.
-pub fn sockets_of<'a>(app: &'a App, p: &Process) -> Vec<&'a Socket> {
-    let netns = p.namespaces.get("net").copied();
-    p.fd_list()
-        .iter()
-        .filter(|f| f.kind == FdKind::Socket)
-        .filter_map(|f| {
-            let ino = f.inode?;
-            app.sockets.find(&app.snap, netns, ino)
-        })
-        .collect()
-}
-
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let Some(d) = app.detail.as_ref() else {
-        return;
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    let Some(d) = app.detail.open.as_ref() else {
+        return Layout::default();
     };
     let Some(p) = app.detail_process() else {
         if let Some(old) = app.gone_detail_process() {
@@ -38,34 +29,33 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(
             Paragraph::new(format!(
                 "process {} (start {}) is not in the current snapshot (exited?)",
-                d.key.0, d.key.1
+                d.key.pid, d.key.start_time
             ))
             .style(t.error()),
             area,
         );
-        return;
+        return Layout::default();
     };
     if area.height < 4 {
-        return;
+        return Layout::default();
     }
-    let head = head_line(app, p);
-    frame.render_widget(Paragraph::new(head), Rect { height: 1, ..area });
-    let tabs: Vec<Span> = super::tab_labels()
-        .into_iter()
-        .map(|(label, tab)| match tab {
-            Some(tab) if tab == d.tab => Span::styled(label, t.bar_active()),
-            Some(_) => Span::styled(label, t.bar()),
-            None => Span::raw(label),
-        })
-        .collect();
+    header(frame, app, p, Rect { height: 1, ..area });
     let (bar, rest) = super::line_and_rest(area, 1);
-    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
-    tab_body(frame, app, p, d.tab, rest);
+    let targets = tab_bar(frame, app, d, bar);
+    let cur = app.detail_cursor();
+    let list = match d.tab {
+        Tab::Overview => overview_tab(frame, app, p, rest, cur),
+        Tab::Environ => environ_tab(frame, app, p, rest, cur),
+        Tab::Files => files_tab(frame, app, p, rest, cur),
+        Tab::Sockets => sockets_tab(frame, app, p, rest, cur),
+        Tab::Root => super::rootfs::render(frame, app, rest).list,
+    };
+    Layout { targets, list }
 }
 
-/// The title line: pid, comm, container tag, exe and findings flags.
-fn head_line(app: &App, p: &Process) -> Line<'static> {
-    let t = app.theme;
+/// The process line: pid, name, container tag, exe and findings marks.
+fn header(frame: &mut Frame, app: &App, p: &Process, line: Rect) {
+    let t = super::theme(app);
     let mut head = vec![Span::styled(
         format!(" {} {} ", p.pid, p.comm.safe()),
         t.title(),
@@ -74,77 +64,74 @@ fn head_line(app: &App, p: &Process) -> Line<'static> {
     if p.exe.as_ref().is_some_and(|e| e.deleted || e.memfd) {
         head.push(Span::styled(" exe deleted/memfd", t.finding()));
     }
-    let n = app.findings.of(p.pid, p.start_time).count();
+    let n = app.loaded.findings.of(p.pid, p.start_time).count();
     if n > 0 {
         head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
     }
-    Line::from(head)
+    frame.render_widget(Paragraph::new(Line::from(head)), line);
 }
 
-/// The selected tab's table.
-fn tab_body(frame: &mut Frame, app: &App, p: &Process, tab: Tab, rest: Rect) {
-    let t = app.theme;
-    let cur = app.detail_cursor();
-    match tab {
-        Tab::Overview => {
-            let rows = cells::overview(app, p);
-            table(frame, app, rest, &[("FIELD", 14), ("VALUE", 0)], &rows, cur);
-        }
-        Tab::Environ => {
-            if p.environ.is_none() {
-                let msg = format!("environ {}", or_why(None, p, "environ"));
-                frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
-                return;
-            }
-            let rows = cells::environ(app, p);
-            table(
-                frame,
-                app,
-                rest,
-                &[
-                    ("#", 4),
-                    ("NAME", 24),
-                    ("FINDING", 14),
-                    ("VALUE (v: reveal)", 0),
-                ],
-                &rows,
-                cur,
-            );
-        }
-        Tab::Files => files(frame, app, p, rest),
-        Tab::Sockets => {
-            let rows = cells::sockets(app, p);
-            table(
-                frame,
-                app,
-                rest,
-                &[
-                    ("PROTO", 6),
-                    ("STATE", 12),
-                    ("LOCAL", 20),
-                    ("REMOTE", 20),
-                    ("INODE", 9),
-                    ("PEER (Enter)", 14),
-                    ("ALSO HELD BY", 0),
-                ],
-                &rows,
-                cur,
-            );
-        }
-        Tab::Root => super::rootfs::render(frame, app, rest),
+/// The tab labels, the current one highlighted; returns where each tab can be clicked.
+fn tab_bar(frame: &mut Frame, app: &App, d: &Detail, bar: Rect) -> Vec<(Rect, Action)> {
+    let t = super::theme(app);
+    let labels = super::tab_labels();
+    let tabs: Vec<Span> = labels
+        .iter()
+        .map(|(label, tab)| match tab {
+            Some(tab) if *tab == d.tab => Span::styled(label.clone(), t.bar_active()),
+            Some(_) => Span::styled(label.clone(), t.bar()),
+            None => Span::raw(label.clone()),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(tabs)), bar);
+    super::label_areas(bar, labels.iter().map(|(l, tab)| (l.as_str(), *tab)))
+        .into_iter()
+        .filter_map(|(r, tab)| Some((r, Action::SelectTab(tab?))))
+        .collect()
+}
+
+fn overview_tab(
+    frame: &mut Frame,
+    app: &App,
+    p: &Process,
+    rest: Rect,
+    cur: Cursor,
+) -> Option<Rect> {
+    let rows = cells::overview(app, p);
+    table(frame, app, rest, &[("FIELD", 14), ("VALUE", 0)], &rows, cur)
+}
+
+fn environ_tab(frame: &mut Frame, app: &App, p: &Process, rest: Rect, cur: Cursor) -> Option<Rect> {
+    if p.environ.is_none() {
+        let msg = format!("environ {}", or_why(None, p, "environ"));
+        frame.render_widget(Paragraph::new(msg).style(super::theme(app).dim()), rest);
+        return None;
     }
+    let rows = cells::environ(app, p);
+    table(
+        frame,
+        app,
+        rest,
+        &[
+            ("#", 4),
+            ("NAME", 24),
+            ("FINDING", 14),
+            ("VALUE (v: reveal)", 0),
+        ],
+        &rows,
+        cur,
+    )
 }
 
-/// The Files tab: the fd table and how many fds could not be read.
-fn files(frame: &mut Frame, app: &App, p: &Process, rest: Rect) {
-    let (t, cur) = (app.theme, app.detail_cursor());
+fn files_tab(frame: &mut Frame, app: &App, p: &Process, rest: Rect, cur: Cursor) -> Option<Rect> {
+    let t = super::theme(app);
     if p.fds.is_none() {
         let msg = format!("fds {}", or_why(None, p, "fds"));
         frame.render_widget(Paragraph::new(msg).style(t.dim()), rest);
-        return;
+        return None;
     }
     let rows = cells::files(app, p);
-    table(
+    let list = table(
         frame,
         app,
         rest,
@@ -168,4 +155,25 @@ fn files(frame: &mut Frame, app: &App, p: &Process, rest: Rect) {
             },
         );
     }
+    list
+}
+
+fn sockets_tab(frame: &mut Frame, app: &App, p: &Process, rest: Rect, cur: Cursor) -> Option<Rect> {
+    let rows = cells::sockets(app, p);
+    table(
+        frame,
+        app,
+        rest,
+        &[
+            ("PROTO", 6),
+            ("STATE", 12),
+            ("LOCAL", 20),
+            ("REMOTE", 20),
+            ("INODE", 9),
+            ("PEER (Enter)", 14),
+            ("ALSO HELD BY", 0),
+        ],
+        &rows,
+        cur,
+    )
 }

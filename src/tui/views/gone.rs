@@ -1,20 +1,21 @@
 //! The detail screen of a process gone since `--diff OLD`: says it is gone and shows its
 //! overview as OLD recorded it, read-only (nothing of it is read live: its pid may be reused).
 
-use super::overview::overview_rows;
+use super::Layout;
 use super::table::table;
 use crate::model::{Process, time};
-use crate::tui::app::App;
+use crate::tui::overview::overview_rows;
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
-    let t = app.theme;
+pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) -> Layout {
+    let t = super::theme(app);
     if area.height < 3 {
-        return;
+        return Layout::default();
     }
     let head = Line::from(vec![
         Span::styled(format!(" {} {} ", p.pid, p.comm.safe()), t.title()),
@@ -23,7 +24,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
     ]);
     frame.render_widget(Paragraph::new(head), Rect { height: 1, ..area });
     let taken = app
-        .diff_base
+        .loaded
+        .base
         .as_ref()
         .map_or_else(|| "?".to_string(), |b| time::utc(b.meta.taken_at));
     let note = format!("not running: overview from OLD (taken {taken}), read-only; no other tab");
@@ -38,12 +40,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, p: &Process) {
             )
         })
         .collect();
-    table(
+    Layout::list(table(
         frame,
         app,
         rest,
         &[("FIELD", 14), ("VALUE (OLD)", 0)],
         &rows,
         app.detail_cursor(),
-    );
+    ))
 }

@@ -1,11 +1,10 @@
-//! Drawing: one module per screen, each a function of `&App` (drawing never mutates), plus the
-//! frame layout shared with the mouse handling.
+//! Drawing: one module per screen, each a function of `&App` (drawing never mutates) that
+//! returns the [`Layout`] it drew, which the loop keeps for the mouse.
 
 pub mod containers;
 pub mod detail;
 pub mod gone;
 pub mod help;
-pub mod overview;
 pub mod procs;
 pub mod rootfs;
 pub mod secrets;
@@ -13,55 +12,74 @@ pub mod status;
 pub mod table;
 pub mod viewer;
 
+pub use crate::tui::text::fit;
+
 use super::action::Action;
-use super::app::{App, Tab, View};
+use super::state::{App, Tab, View};
+use super::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+/// Where things were drawn: what a click can hit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Labels that do something when clicked (top bar entries, detail tabs).
+    pub targets: Vec<(Rect, Action)>,
+    /// The rows of the list in front, one line each.
+    pub list: Option<Rect>,
+}
+
+impl Layout {
+    /// A layout with only a list area.
+    pub fn list(area: Option<Rect>) -> Layout {
+        Layout {
+            targets: Vec::new(),
+            list: area,
+        }
+    }
+
+    /// What a click at (`column`, `row`) does.
+    pub fn click(&self, column: u16, row: u16) -> Option<Action> {
+        let at = Position::new(column, row);
+        if let Some((_, a)) = self.targets.iter().find(|(r, _)| r.contains(at)) {
+            return Some(*a);
+        }
+        let list = self.list?;
+        list.contains(at)
+            .then(|| Action::ClickRow(usize::from(row - list.y)))
+    }
+}
+
+/// The palette of `app`.
+/// The style of a present cell of this kind (kinds, not the text, choose the colour).
+pub fn style(t: Theme, k: crate::present::Kind) -> ratatui::style::Style {
+    use crate::present::Kind;
+    match k {
+        Kind::Normal => ratatui::style::Style::new(),
+        Kind::Dim | Kind::Missing | Kind::Denied => t.dim(),
+        Kind::Warn => t.mark(),
+        Kind::Danger | Kind::Masked => t.finding(),
+    }
+}
+
+pub fn theme(app: &App) -> Theme {
+    Theme::new(app.setup().color)
+}
 
 /// Rows taken by the top bar.
 const TOP: u16 = 1;
 
 /// The body area (between the top bar and the prompt/status lines).
 pub fn body(app: &App, area: Rect) -> Rect {
-    let bottom = 1 + u16::from(app.prompt.is_some());
+    let bottom = 1 + u16::from(app.overlay.prompt.is_some());
     Rect {
         x: area.x,
         y: area.y + TOP.min(area.height),
         width: area.width,
         height: area.height.saturating_sub(TOP + bottom),
     }
-}
-
-/// Lines above the list body, per screen.
-fn list_offset(app: &App) -> u16 {
-    if app.viewer.is_some() {
-        return 1;
-    }
-    match app.view {
-        View::Procs | View::Secrets => 1,
-        View::Containers => 1,
-        View::Detail => match app.detail.as_ref().map(|d| d.tab) {
-            Some(Tab::Root) => 4,
-            _ => 3,
-        },
-    }
-}
-
-/// Screen row where the current list's first row is drawn, and how many rows it shows.
-pub fn list_area(app: &App) -> Option<(usize, usize)> {
-    if app.help.is_some() {
-        return None;
-    }
-    let full = Rect::new(0, 0, app.size.0, app.size.1);
-    let b = body(app, full);
-    let off = list_offset(app);
-    let mut h = b.height.saturating_sub(off) as usize;
-    if app.view == View::Containers && app.viewer.is_none() {
-        h = containers::table_height(b.height.saturating_sub(off));
-    }
-    Some(((b.y + off) as usize, h))
 }
 
 /// Line `at` of `area` (a header, a tab bar, a note) and the rows below it.
@@ -79,37 +97,41 @@ pub fn line_and_rest(area: Rect, at: u16) -> (Rect, Rect) {
     (line, rest)
 }
 
-/// Draw the whole frame.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draw the whole frame; returns where the clickable parts were drawn.
+pub fn draw(frame: &mut Frame, app: &App) -> Layout {
     let area = frame.area();
     if area.height < 3 || area.width < 10 {
         frame.render_widget(Paragraph::new("procscope: terminal too small"), area);
-        return;
+        return Layout::default();
     }
-    top_bar(frame, app, Rect { height: 1, ..area });
+    let targets = top_bar(frame, app, Rect { height: 1, ..area });
     let b = body(app, area);
-    if let Some(v) = &app.viewer {
-        viewer::render(frame, app, v, b);
+    let mut layout = if let Some(v) = &app.files.viewer {
+        viewer::render(frame, app, v, b)
     } else {
-        match app.view {
+        match app.nav.view {
             View::Procs => procs::render(frame, app, b),
             View::Detail => detail::render(frame, app, b),
             View::Secrets => secrets::render(frame, app, b),
             View::Containers => containers::render(frame, app, b),
         }
-    }
+    };
     status::render(frame, app, area);
-    if app.help.is_some() {
+    if app.overlay.help.is_some() {
         help::render(frame, app, area);
+        // why: the popup covers the screen below; only the top bar stays clickable.
+        layout = Layout::default();
     }
+    layout.targets.splice(0..0, targets);
+    layout
 }
 
 /// The labels of the top bar, what a click on each does, and whether it is the current view.
 pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
-    let view = if app.viewer.is_some() {
+    let view = if app.files.viewer.is_some() {
         None
     } else {
-        Some(app.view)
+        Some(app.nav.view)
     };
     vec![
         (" procscope ".into(), None, true),
@@ -119,12 +141,12 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
             view == Some(View::Procs),
         ),
         (
-            format!(" 2 Secrets ({}) ", app.findings.rows.len()),
+            format!(" 2 Secrets ({}) ", app.loaded.findings.rows.len()),
             Some(Action::ShowSecrets),
             view == Some(View::Secrets),
         ),
         (
-            format!(" 3 Containers ({}) ", app.groups.len()),
+            format!(" 3 Containers ({}) ", app.loaded.groups.len()),
             Some(Action::ShowContainers),
             view == Some(View::Containers),
         ),
@@ -133,17 +155,25 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
     ]
 }
 
-/// What a click at column `x` of a row made of `labels` hits.
-pub fn hit<T: Copy>(labels: &[(String, T)], x: u16) -> Option<T> {
-    let mut at = 0usize;
+/// Lay labels out left to right on the line `area`: the area each takes, cut at its end.
+pub fn label_areas<'a, T: 'a>(
+    area: Rect,
+    labels: impl IntoIterator<Item = (&'a str, T)>,
+) -> Vec<(Rect, T)> {
+    let mut x = area.x;
+    let end = area.x.saturating_add(area.width);
+    let mut out = Vec::new();
     for (label, what) in labels {
-        let w = label.chars().count();
-        if (x as usize) < at + w {
-            return Some(*what);
-        }
-        at += w;
+        let w = u16::try_from(label.chars().count()).unwrap_or(u16::MAX);
+        let r = Rect {
+            x,
+            width: w.min(end.saturating_sub(x)),
+            ..area
+        };
+        out.push((r, what));
+        x = x.saturating_add(w);
     }
-    None
+    out
 }
 
 /// The tab labels of the detail screen (each followed by a one-column gap).
@@ -154,34 +184,25 @@ pub fn tab_labels() -> Vec<(String, Option<Tab>)> {
         .collect()
 }
 
-fn top_bar(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let spans: Vec<Span> = top_labels(app)
-        .into_iter()
-        .map(|(label, _, on)| Span::styled(label, if on { t.bar_active() } else { t.bar() }))
+fn top_bar(frame: &mut Frame, app: &App, area: Rect) -> Vec<(Rect, Action)> {
+    let t = theme(app);
+    let labels = top_labels(app);
+    let spans: Vec<Span> = labels
+        .iter()
+        .map(|(label, _, on)| {
+            Span::styled(label.clone(), if *on { t.bar_active() } else { t.bar() })
+        })
         .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar()), area);
-}
-
-/// Pad or cut `s` to exactly `w` display columns (char count; cells are escaped ASCII mostly).
-pub fn fit(s: &str, w: usize) -> String {
-    let n = s.chars().count();
-    if n <= w {
-        let mut o = s.to_string();
-        o.extend(std::iter::repeat_n(' ', w - n));
-        o
-    } else if w == 0 {
-        String::new()
-    } else {
-        let mut o: String = s.chars().take(w - 1).collect();
-        o.push('…');
-        o
-    }
+    label_areas(area, labels.iter().map(|(l, a, _)| (l.as_str(), *a)))
+        .into_iter()
+        .filter_map(|(r, a)| Some((r, a?)))
+        .collect()
 }
 
 /// A list window: the rows `[off, off+h)` for a cursor over `len` rows.
-pub fn window(cur: super::cursor::Cursor, len: usize, h: usize) -> std::ops::Range<usize> {
-    let off = super::cursor::offset(cur.sel, cur.off, len, h);
+pub fn window(cur: super::state::cursor::Cursor, len: usize, h: usize) -> std::ops::Range<usize> {
+    let off = super::state::cursor::offset(cur.sel, cur.off, len, h);
     off..(off + h).min(len)
 }
 

@@ -1,10 +1,11 @@
 //! The process tree (pstree-like, with container tags and marks where the namespace, container
 //! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
 
+use super::Layout;
 use super::{fit, window};
 use crate::model::{Process, time};
-use crate::tui::app::App;
-use crate::tui::rows::{self, RowKind, SortBy};
+use crate::tui::state::App;
+use crate::tui::state::rows::{self, RowKind, SortBy};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -60,7 +61,7 @@ fn prefix(rows: &[rows::Row], r: usize) -> String {
 }
 
 fn metrics(app: &App, p: &Process) -> (String, String) {
-    match app.metrics.get(&p.pid) {
+    match app.loaded.metrics.get(&p.pid) {
         Some((cpu, mem)) => (format!("{cpu:.1}"), human(*mem)),
         None => ("-".into(), "-".into()),
     }
@@ -82,16 +83,73 @@ pub fn human(b: u64) -> String {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
     if area.height == 0 {
-        return;
+        return Layout::default();
     }
-    let flat = app.shape.flat;
-    let header = if flat {
+    let header = header(app);
+    let (head, list) = super::line_and_rest(area, 0);
+    frame.render_widget(
+        Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
+        head,
+    );
+    if app.procs.rows.is_empty() {
+        let msg = if app.status.scanning.is_some() {
+            "scanning…"
+        } else if app.procs.filter.count == 0 && !app.procs.filter.text.is_empty() {
+            "no process matches the filter"
+        } else {
+            "no processes"
+        };
+        frame.render_widget(Paragraph::new(msg).style(t.dim()), list);
+        return Layout::list(Some(list));
+    }
+    let range = window(app.procs.cur, app.procs.rows.len(), list.height as usize);
+    let mut lines = Vec::with_capacity(range.len());
+    for r in range {
+        let row = app.procs.rows[r];
+        if let RowKind::Gone(_) = row.kind {
+            let mut line = gone_line(app, r);
+            if r == app.procs.cur.sel {
+                line = line.patch_style(t.selected());
+            }
+            lines.push(line);
+            continue;
+        }
+        let Some(p) = app.loaded.snap.processes.get(row.index) else {
+            continue;
+        };
+        let mut base = Style::new();
+        if app.loaded.findings.flagged(p.pid) {
+            base = t.finding();
+        }
+        let mut spans: Vec<Span> = Vec::new();
+        match row.kind {
+            RowKind::Thread(n) => spans.push(thread_span(app, p, n, r)),
+            RowKind::Gone(_) => {}
+            RowKind::Process => process_spans(app, p, row, r, base, &mut spans),
+        }
+        let mut line = Line::from(spans);
+        if r == app.procs.cur.sel {
+            line = line.patch_style(t.selected());
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    Layout::list(Some(list))
+}
+
+/// The header line: column titles, the sort column marked in the flat list.
+fn header(app: &App) -> String {
+    if app.procs.shape.flat {
         let col = |s: SortBy, label: &str, w: usize| {
-            let mark = if app.shape.sort == s {
-                if app.shape.reverse { "▲" } else { "▼" }
+            let mark = if app.procs.shape.sort == s {
+                if app.procs.shape.reverse {
+                    "▲"
+                } else {
+                    "▼"
+                }
             } else {
                 ""
             };
@@ -115,137 +173,112 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             fit("USER", 10),
             fit("TAG", 16)
         )
+    }
+}
+
+/// A thread row: tid and name under its process.
+fn thread_span(app: &App, p: &Process, n: usize, r: usize) -> Span<'static> {
+    let t = super::theme(app);
+    let flat = app.procs.shape.flat;
+    let th: Vec<_> = p.threads.iter().filter(|x| x.tid != p.pid).collect();
+    let (tid, name) = th
+        .get(n)
+        .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
+        .unwrap_or_default();
+    let pre = if flat {
+        "  └─".to_string()
+    } else {
+        prefix(&app.procs.rows, r)
     };
-    let (head, list) = super::line_and_rest(area, 0);
-    frame.render_widget(
-        Paragraph::new(fit(&header, area.width as usize)).style(t.header()),
-        head,
-    );
-    if app.rows.is_empty() {
-        let msg = if app.status.scanning.is_some() {
-            "scanning…"
-        } else if app.filter.count == 0 && !app.filter.text.is_empty() {
-            "no process matches the filter"
-        } else {
-            "no processes"
-        };
-        frame.render_widget(Paragraph::new(msg).style(t.dim()), list);
-        return;
+    Span::styled(
+        format!(
+            "{}{}{}{pre}{{{name}}}",
+            fit(&tid, 8),
+            fit("", 10),
+            fit("", 16)
+        ),
+        t.dim(),
+    )
+}
+
+/// A process row's cells: pid, user, tag, marks, then the flat list's columns or the tree's
+/// branches and marks, then the command line.
+fn process_spans(
+    app: &App,
+    p: &Process,
+    row: rows::Row,
+    r: usize,
+    base: Style,
+    spans: &mut Vec<Span<'static>>,
+) {
+    let t = super::theme(app);
+    let flat = app.procs.shape.flat;
+    let flag = if app.loaded.findings.flagged(p.pid) {
+        "!"
+    } else {
+        " "
+    };
+    spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
+    spans.push(Span::styled(fit(&user(p), 10), base));
+    // why: the diff mark takes the tag's last cell only under `--diff`, so the
+    // layout without it is unchanged.
+    let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
+    spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
+    if let Some(d) = &app.loaded.diff {
+        let m = crate::tui::diffmark::mark(d, p);
+        spans.push(Span::styled(m.to_string(), t.mark()));
     }
-    let range = window(app.procs, app.rows.len(), list.height as usize);
-    let mut lines = Vec::with_capacity(range.len());
-    for r in range {
-        let row = app.rows[r];
-        if let RowKind::Gone(_) = row.kind {
-            let mut line = gone_line(app, r);
-            if r == app.procs.sel {
-                line = line.patch_style(t.selected());
-            }
-            lines.push(line);
-            continue;
-        }
-        let Some(p) = app.snap.processes.get(row.index) else {
-            continue;
+    spans.push(Span::styled(flag.to_string(), t.finding()));
+    if flat {
+        let fds = match &p.fds {
+            Some(f) => (f.len() + p.fds_unresolved).to_string(),
+            None => "-".into(),
         };
-        let mut base = Style::new();
-        if app.findings.flagged(p.pid) {
-            base = t.finding();
+        let start = p
+            .started_at
+            .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
+            .unwrap_or_else(|| "-".into());
+        let (cpu, mem) = metrics(app, p);
+        spans.push(Span::styled(
+            format!(
+                "{}{}{}{}",
+                fit(&fds, 6),
+                fit(&start, 12),
+                fit(&cpu, 6),
+                fit(&mem, 7)
+            ),
+            base,
+        ));
+    } else {
+        spans.push(Span::styled(prefix(&app.procs.rows, r), t.dim()));
+        if row.folded {
+            spans.push(Span::styled("▸", t.mark()));
         }
-        let mut spans: Vec<Span> = Vec::new();
-        match row.kind {
-            RowKind::Thread(n) => {
-                let th: Vec<_> = p.threads.iter().filter(|x| x.tid != p.pid).collect();
-                let (tid, name) = th
-                    .get(n)
-                    .map(|x| (x.tid.to_string(), x.name.safe().into_owned()))
-                    .unwrap_or_default();
-                let pre = if flat {
-                    "  └─".to_string()
-                } else {
-                    prefix(&app.rows, r)
-                };
-                spans.push(Span::styled(
-                    format!(
-                        "{}{}{}{pre}{{{name}}}",
-                        fit(&tid, 8),
-                        fit("", 10),
-                        fit("", 16)
-                    ),
-                    t.dim(),
-                ));
-            }
-            RowKind::Gone(_) => {}
-            RowKind::Process => {
-                let flag = if app.findings.flagged(p.pid) {
-                    "!"
-                } else {
-                    " "
-                };
-                spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
-                spans.push(Span::styled(fit(&user(p), 10), base));
-                // why: the diff mark takes the tag's last cell only under `--diff`, so the
-                // layout without it is unchanged.
-                let tag_width = if app.diff.is_some() { 14 } else { 15 };
-                spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
-                if let Some(d) = &app.diff {
-                    let m = crate::tui::diffmark::mark(d, p);
-                    spans.push(Span::styled(m.to_string(), t.mark()));
-                }
-                spans.push(Span::styled(flag.to_string(), t.finding()));
-                if flat {
-                    let fds = match &p.fds {
-                        Some(f) => (f.len() + p.fds_unresolved).to_string(),
-                        None => "-".into(),
-                    };
-                    let start = p
-                        .started_at
-                        .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
-                        .unwrap_or_else(|| "-".into());
-                    let (cpu, mem) = metrics(app, p);
-                    spans.push(Span::styled(
-                        format!(
-                            "{}{}{}{}",
-                            fit(&fds, 6),
-                            fit(&start, 12),
-                            fit(&cpu, 6),
-                            fit(&mem, 7)
-                        ),
-                        base,
-                    ));
-                } else {
-                    spans.push(Span::styled(prefix(&app.rows, r), t.dim()));
-                    if row.folded {
-                        spans.push(Span::styled("▸", t.mark()));
-                    }
-                    let parent = app.tree.parent[row.index].map(|i| &app.snap.processes[i]);
-                    let m = marks(p, parent);
-                    if !m.is_empty() {
-                        spans.push(Span::styled(m, t.mark()));
-                        spans.push(Span::raw(" "));
-                    }
-                }
-                let cmd_style = if app.row_matches(r) {
-                    base.patch(t.matched())
-                } else {
-                    base
-                };
-                spans.push(Span::styled(app.command_line(p), cmd_style));
-            }
+        let parent = app.loaded.tree.parent[row.index].map(|i| &app.loaded.snap.processes[i]);
+        let m = marks(p, parent);
+        if !m.is_empty() {
+            spans.push(Span::styled(m, t.mark()));
+            spans.push(Span::raw(" "));
         }
-        let mut line = Line::from(spans);
-        if r == app.procs.sel {
-            line = line.patch_style(t.selected());
-        }
-        lines.push(line);
     }
-    frame.render_widget(Paragraph::new(lines), list);
+    let cmd_style = if app.row_matches(r) {
+        base.patch(t.matched())
+    } else {
+        base
+    };
+    spans.push(Span::styled(app.command_line(p), cmd_style));
 }
 
 /// The row of a process gone since OLD, from the OLD snapshot: dimmed, marked `-`, its pid,
 /// user, tag and command line (masked like any other) as OLD recorded them.
 fn gone_line(app: &App, r: usize) -> Line<'static> {
-    let t = app.theme;
-    let Some(p) = app.rows.get(r).and_then(|row| app.gone_of_row(row)) else {
+    let t = super::theme(app);
+    let Some(p) = app
+        .procs
+        .rows
+        .get(r)
+        .and_then(|row| app.loaded.gone_of_row(row))
+    else {
         return Line::default();
     };
     let mut s = format!(
@@ -255,7 +288,7 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
         fit(&tag(p), 14)
     );
     s.push(' ');
-    if app.shape.flat {
+    if app.procs.shape.flat {
         let start = p
             .started_at
             .map(|s| time::utc(s).get(5..16).unwrap_or("").to_string())
@@ -268,7 +301,7 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
             fit("-", 7)
         ));
     } else {
-        s.push_str(&prefix(&app.rows, r));
+        s.push_str(&prefix(&app.procs.rows, r));
     }
     s.push_str("(gone) ");
     s.push_str(&app.command_line(p));

@@ -1,21 +1,22 @@
 //! The root browser tab: the current directory inside the process's root, or the list of
 //! interesting paths, with the error of the last operation if any.
 
+use super::Layout;
 use super::procs::human;
 use super::table::table;
-use crate::tui::app::App;
+use crate::tui::state::{App, Browser};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let Some(b) = app.browser.as_ref() else {
-        return;
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    let Some(b) = app.files.browser.as_ref() else {
+        return Layout::default();
     };
     if area.height < 2 {
-        return;
+        return Layout::default();
     }
     let (head, st) = match &b.error {
         Some(e) => (crate::model::escape(e).into_owned(), t.error()),
@@ -59,9 +60,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 )
             })
             .collect();
-        table(frame, app, rest, &[("PATH", 40), ("WHY", 0)], &rows, b.cur);
-        return;
+        return Layout::list(table(
+            frame,
+            app,
+            rest,
+            &[("PATH", 40), ("WHY", 0)],
+            &rows,
+            b.cur,
+        ));
     }
+    dir_table(frame, app, b, rest)
+}
+
+/// The directory listing: kind, size and name (with a link's target).
+fn dir_table(frame: &mut Frame, app: &App, b: &Browser, rest: Rect) -> Layout {
+    let t = super::theme(app);
     let rows: Vec<(Vec<String>, Style)> = b
         .items
         .iter()
@@ -84,12 +97,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             )
         })
         .collect();
-    table(
+    Layout::list(table(
         frame,
         app,
         rest,
         &[("KIND", 9), ("SIZE", 7), ("NAME", 0)],
         &rows,
         b.cur,
-    );
+    ))
 }

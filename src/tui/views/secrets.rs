@@ -1,27 +1,28 @@
 //! Every secret finding across all processes; Enter jumps to the process and the variable.
 
-use super::overview::style;
+use super::Layout;
+use super::style;
 use super::table::table;
 use crate::analysis::secrets::SecretSource;
 use crate::present::finding::FindingRow;
 use crate::present::{Cell, Kind, Shown};
-use crate::tui::app::App;
 use crate::tui::findings::{self, Place};
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    if let Some(why) = &app.findings.unavailable {
+pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
+    let t = super::theme(app);
+    if let Some(why) = &app.loaded.findings.unavailable {
         frame.render_widget(
             Paragraph::new(crate::model::escape(why).into_owned()).style(t.error()),
             area,
         );
-        return;
+        return Layout::default();
     }
-    let rows: Vec<(Vec<String>, Style)> = (app.findings.rows.iter())
+    let rows: Vec<(Vec<String>, Style)> = (app.loaded.findings.rows.iter())
         .map(|f| {
             let r = row(app, f);
             let st = style(t, Kind::Danger);
@@ -37,7 +38,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             (cells.into_iter().map(Shown::into_string).collect(), st)
         })
         .collect();
-    table(
+    let list = table(
         frame,
         app,
         area,
@@ -51,13 +52,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ("VALUE (v: reveal)", 0),
         ],
         &rows,
-        app.secrets,
+        app.secrets.cur,
     );
+    Layout::list(list)
 }
 
 /// The secret of a finding as shown: masked unless revealed; empty once the process is gone.
 fn value(app: &App, f: &findings::FindingRow) -> Cell {
-    let Some(p) = (app.snap.process(f.pid)).filter(|p| p.start_time == f.start_time) else {
+    let Some(p) = (app.loaded.snap.process(f.pid)).filter(|p| p.start_time == f.start_time) else {
         return Cell::default();
     };
     let raw = match f.place {

@@ -2,7 +2,7 @@
 //! progress) and the search/filter prompt above it.
 
 use crate::model::escape;
-use crate::tui::app::{App, Prompt};
+use crate::tui::state::{App, Prompt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,8 +10,8 @@ use ratatui::widgets::Paragraph;
 
 /// The status text.
 pub fn text(app: &App) -> String {
-    let s = &app.snap;
-    let source = match &app.file {
+    let s = &app.loaded.snap;
+    let source = match &app.setup.file {
         Some(f) => format!(
             "file {} ({} at {})",
             escape(f),
@@ -32,19 +32,19 @@ pub fn text(app: &App) -> String {
     if s.stats.unresolved_fds > 0 {
         parts.push(format!("{} fds unreadable", s.stats.unresolved_fds));
     }
-    parts.push(if app.reveal_all {
+    parts.push(if app.reveal.all {
         "REVEALED".into()
     } else {
         "masked".into()
     });
-    if let Some(d) = &app.diff {
+    if let Some(d) = &app.loaded.diff {
         parts.push(crate::tui::diffmark::summary(d));
     }
-    if !app.filter.text.is_empty() {
-        parts.push(format!("filter: {} match(es)", app.filter.count));
+    if !app.procs.filter.text.is_empty() {
+        parts.push(format!("filter: {} match(es)", app.procs.filter.count));
     }
-    if !app.search.text.is_empty() && app.prompt != Some(Prompt::Search) {
-        parts.push(format!("search: {} match(es)", app.search.count));
+    if !app.procs.search.text.is_empty() && app.overlay.prompt != Some(Prompt::Search) {
+        parts.push(format!("search: {} match(es)", app.procs.search.count));
     }
     if let Some(ms) = app.status.scanning {
         const SPIN: [char; 4] = ['|', '/', '-', '\\'];
@@ -61,7 +61,7 @@ pub fn text(app: &App) -> String {
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
+    let t = super::theme(app);
     let y = area.y + area.height - 1;
     frame.render_widget(
         Paragraph::new(format!(" {}", text(app))).style(t.bar()),
@@ -71,23 +71,23 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             ..area
         },
     );
-    let Some(p) = app.prompt else { return };
+    let Some(p) = app.overlay.prompt else { return };
     let (label, q, err, mode) = match p {
         Prompt::Search => (
             "search",
-            app.search.text.as_str(),
-            app.search.error.as_deref(),
-            Some(app.search.mode),
+            app.procs.search.text.as_str(),
+            app.procs.search.error.as_deref(),
+            Some(app.procs.search.mode),
         ),
         Prompt::Filter => (
             "filter",
-            app.filter.text.as_str(),
-            app.filter.error.as_deref(),
-            Some(app.filter.mode),
+            app.procs.filter.text.as_str(),
+            app.procs.filter.error.as_deref(),
+            Some(app.procs.filter.mode),
         ),
         Prompt::ViewerSearch => (
             "find",
-            app.viewer.as_ref().map_or("", |v| v.query.as_str()),
+            app.files.viewer.as_ref().map_or("", |v| v.query.as_str()),
             None,
             None,
         ),
@@ -106,11 +106,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     match (err, p) {
         (Some(e), _) => spans.push(Span::styled(format!("  {}", escape(e)), t.error())),
         (None, Prompt::Search) => spans.push(Span::styled(
-            format!("  {} match(es)", app.search.count),
+            format!("  {} match(es)", app.procs.search.count),
             t.dim(),
         )),
         (None, Prompt::Filter) => spans.push(Span::styled(
-            format!("  {} match(es)", app.filter.count),
+            format!("  {} match(es)", app.procs.filter.count),
             t.dim(),
         )),
         _ => {}

@@ -1,7 +1,8 @@
-//! A header line and a window of rows in fixed-width columns, the selected row highlighted.
+//! A header line and a window of rows in fixed-width columns, the selected row highlighted;
+//! returns where the rows went.
 
 use super::{fit, window};
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -9,17 +10,18 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 /// A header line and a window of rows; a column width of 0 takes the rest of the line.
+/// Returns the area of the rows.
 pub fn table(
     frame: &mut Frame,
     app: &App,
     area: Rect,
     cols: &[(&str, usize)],
     rows: &[(Vec<String>, Style)],
-    cur: crate::tui::cursor::Cursor,
-) {
-    let t = app.theme;
+    cur: crate::tui::state::cursor::Cursor,
+) -> Option<Rect> {
+    let t = super::theme(app);
     if area.height == 0 {
-        return;
+        return None;
     }
     let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
@@ -44,7 +46,7 @@ pub fn table(
     );
     if rows.is_empty() {
         frame.render_widget(Paragraph::new("(none)").style(t.dim()), body);
-        return;
+        return Some(body);
     }
     let mut out = Vec::new();
     for i in window(cur, rows.len(), body.height as usize) {
@@ -56,4 +58,5 @@ pub fn table(
         out.push(l);
     }
     frame.render_widget(Paragraph::new(out), body);
+    Some(body)
 }

@@ -1,9 +1,10 @@
 //! The file viewer: text, hex or strings of a file read from a container root, escaped,
 //! with search matches highlighted.
 
+use super::Layout;
 use crate::model::{escape, escape_bytes};
-use crate::tui::app::App;
-use crate::tui::viewer::{HEX_WIDTH, ViewMode, Viewer};
+use crate::tui::state::App;
+use crate::tui::state::viewer::{HEX_WIDTH, ViewMode, Viewer};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -31,10 +32,10 @@ fn hex_line(off: usize, b: &[u8]) -> String {
     s
 }
 
-pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
-    let t = app.theme;
+pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) -> Layout {
+    let t = super::theme(app);
     if area.height == 0 {
-        return;
+        return Layout::default();
     }
     let mut head = format!(
         "{}  {} bytes{}  mode {} (m)",
@@ -58,9 +59,9 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
     frame.render_widget(Paragraph::new(head).style(t.header()), top);
     if v.is_empty() {
         frame.render_widget(Paragraph::new("(empty)").style(t.dim()), body);
-        return;
+        return Layout::list(Some(body));
     }
-    if v.data.sensitive && !app.reveal_all {
+    if v.data.sensitive && !app.reveal.all {
         let msg = format!(
             "sensitive file: content masked ({}); V reveals every value",
             crate::analysis::mask::mask(&v.data.bytes)
@@ -69,7 +70,7 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
             Paragraph::new(escape(&msg).into_owned()).style(t.finding()),
             body,
         );
-        return;
+        return Layout::list(Some(body));
     }
     let mut lines = Vec::new();
     let end = (v.scroll + body.height as usize).min(v.len());
@@ -87,4 +88,5 @@ pub fn render(frame: &mut Frame, app: &App, v: &Viewer, area: Rect) {
         lines.push(Line::styled(text, st));
     }
     frame.render_widget(Paragraph::new(lines), body);
+    Layout::list(Some(body))
 }

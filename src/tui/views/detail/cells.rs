@@ -1,13 +1,13 @@
 //! The rows of the detail tabs (Overview, Environ, Files, Sockets) from the present layer's
 //! cells, styled by their kinds.
 
-use super::super::overview::{overview_rows, style};
-use super::sockets_of;
 use crate::model::Process;
 use crate::present::fd::{FdRow, Glyphs, SocketRow};
 use crate::present::{Cell, Kind, Shown};
-use crate::tui::app::App;
 use crate::tui::findings::Place;
+use crate::tui::overview::overview_rows;
+use crate::tui::state::App;
+use crate::tui::views::style;
 use ratatui::style::Style;
 
 /// A table row: its cells' text and the row's style.
@@ -21,7 +21,7 @@ fn texts(cells: Vec<Cell>) -> Vec<String> {
 pub fn overview(app: &App, p: &Process) -> Vec<Row> {
     (overview_rows(app, p).into_iter())
         .map(|l| {
-            let st = style(app.theme, l.cell.kind);
+            let st = style(super::super::theme(app), l.cell.kind);
             (vec![l.label.into_string(), l.cell.text.into_string()], st)
         })
         .collect()
@@ -35,7 +35,7 @@ pub fn environ(app: &App, p: &Process) -> Vec<Row> {
     env.iter()
         .enumerate()
         .map(|(i, e)| {
-            let f = app.findings.at(p.pid, p.start_time, Place::Env(i));
+            let f = app.loaded.findings.at(p.pid, p.start_time, Place::Env(i));
             let value = match e.value {
                 None => "(no '=')".to_string(),
                 Some(v) => app.shown_value(p, Place::Env(i), v),
@@ -49,7 +49,7 @@ pub fn environ(app: &App, p: &Process) -> Vec<Row> {
             let name = Shown::bytes(e.name).into_string();
             (
                 vec![i.to_string(), name, mark, value],
-                style(app.theme, kind),
+                style(super::super::theme(app), kind),
             )
         })
         .collect()
@@ -60,8 +60,8 @@ pub fn files(app: &App, p: &Process) -> Vec<Row> {
     let netns = p.namespaces.get("net").copied();
     (p.fd_list().iter())
         .map(|f| {
-            let row = FdRow::of(&app.snap, &app.sockets, p.pid, netns, f);
-            let st = style(app.theme, row.style);
+            let row = FdRow::of(&app.loaded.snap, &app.loaded.sockets, p.pid, netns, f);
+            let st = style(super::super::theme(app), row.style);
             (texts(row.cells(Glyphs::TUI)), st)
         })
         .collect()
@@ -69,11 +69,11 @@ pub fn files(app: &App, p: &Process) -> Vec<Row> {
 
 /// Sockets of the process: proto, state, local, remote, inode, peer holders, other holders.
 pub fn sockets(app: &App, p: &Process) -> Vec<Row> {
-    (sockets_of(app, p).into_iter())
+    (app.loaded.sockets_of(p).into_iter())
         .map(|s| {
-            let r = SocketRow::of(&app.snap, &app.sockets, s);
+            let r = SocketRow::of(&app.loaded.snap, &app.loaded.sockets, s);
             let others: Vec<u32> = s.pids.iter().copied().filter(|&q| q != p.pid).collect();
-            let others = crate::present::fd::names(&app.snap, &others);
+            let others = crate::present::fd::names(&app.loaded.snap, &others);
             let peer = r.peer_cell();
             let cells = [
                 r.proto,

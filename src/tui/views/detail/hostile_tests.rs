@@ -5,7 +5,8 @@ use super::cells;
 use crate::analysis::secrets::RuleSet;
 use crate::present::container::ContainerRow;
 use crate::present::fixture::{OVERVIEW_TAGS, assert_clean, escaped, snapshot};
-use crate::tui::views::{containers, overview, procs, secrets};
+use crate::tui::overview;
+use crate::tui::views::{Layout, containers, procs, secrets};
 use crate::tui::{App, Keymap};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -13,7 +14,12 @@ use ratatui::layout::Rect;
 
 fn app() -> App {
     let keymap = Keymap::default_map().unwrap();
-    App::new(snapshot(), keymap, Some(RuleSet::builtin().unwrap()), true)
+    App::new(
+        snapshot(),
+        keymap.help(),
+        Some(RuleSet::builtin().unwrap()),
+        true,
+    )
 }
 
 fn rows_text(rows: &[cells::Row]) -> String {
@@ -21,16 +27,19 @@ fn rows_text(rows: &[cells::Row]) -> String {
     lines.join("\n")
 }
 
-fn screen(app: &App, draw: fn(&mut ratatui::Frame, &App, Rect)) -> String {
+fn screen(app: &App, draw: fn(&mut ratatui::Frame, &App, Rect) -> Layout) -> String {
     let mut term = Terminal::new(TestBackend::new(200, 12)).unwrap();
-    term.draw(|f| draw(f, app, f.area())).unwrap();
+    term.draw(|f| {
+        draw(f, app, f.area());
+    })
+    .unwrap();
     term.backend().to_string()
 }
 
 #[test]
 fn overview_lines_escape_every_field_and_tag_the_deleted_exe() {
     let a = app();
-    let p = a.snap.process(10).unwrap();
+    let p = a.loaded.snap.process(10).unwrap();
     let lines = overview::overview_lines(&a, p);
     let text: Vec<String> = lines.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let mut tags = OVERVIEW_TAGS.to_vec();
@@ -49,7 +58,7 @@ fn overview_lines_escape_every_field_and_tag_the_deleted_exe() {
     assert_eq!(ns, crate::model::NsKind::ALL.len());
     // Styles come from the cells' kinds, not from the text: the deleted exe is a finding, a
     // path that merely starts with `<` is not dimmed, a reason is.
-    let t = a.theme;
+    let t = crate::tui::views::theme(&a);
     let style_of = |rows: &[cells::Row], label: &str| {
         rows.iter().find(|(c, _)| c[0] == label).map(|(_, s)| *s)
     };
@@ -69,7 +78,7 @@ fn overview_lines_escape_every_field_and_tag_the_deleted_exe() {
 #[test]
 fn fd_and_socket_rows_escape_every_field() {
     let a = app();
-    let p = a.snap.process(10).unwrap();
+    let p = a.loaded.snap.process(10).unwrap();
     let files = rows_text(&cells::files(&a, p));
     assert_clean(&files, &["FDT", "LADDR", "RADDR", "SSTATE", "PEER"]);
     let line = format!(
@@ -88,7 +97,7 @@ fn fd_and_socket_rows_escape_every_field() {
 #[test]
 fn tree_marks_container_and_secret_screens_escape_every_field() {
     let a = app();
-    let (init, p) = (a.snap.process(1), a.snap.process(10).unwrap());
+    let (init, p) = (a.loaded.snap.process(1), a.loaded.snap.process(10).unwrap());
     let marks = procs::marks(p, init);
     assert_eq!(marks, "[ctr][ns:mnt,pid+4][uid:1000]");
     assert_clean(&procs::tag(p), &[]);
@@ -97,14 +106,14 @@ fn tree_marks_container_and_secret_screens_escape_every_field() {
     assert_clean(&procs::tag(&q), &[]);
     q.container.as_mut().unwrap().pod_uid = None;
     assert_clean(&procs::tag(&q), &["RT"]);
-    for g in &a.groups {
-        let cells: Vec<String> = (ContainerRow::of(&a.snap, g).cells().into_iter())
+    for g in &a.loaded.groups {
+        let cells: Vec<String> = (ContainerRow::of(&a.loaded.snap, g).cells().into_iter())
             .map(|c| c.text.into_string())
             .collect();
         assert_clean(&cells.join(" | "), &["RT", "POD", "QOS", "ROOT", "COMM"]);
     }
-    assert!(!a.groups.is_empty());
+    assert!(!a.loaded.groups.is_empty());
     assert_clean(&screen(&a, containers::render), &["ROOT"]);
-    assert!(!a.findings.rows.is_empty(), "the token is found");
+    assert!(!a.loaded.findings.rows.is_empty(), "the token is found");
     assert_clean(&screen(&a, secrets::render), &[]);
 }

@@ -1,14 +1,13 @@
-//! The Overview tab of the detail screen: the present layer's overview lines (ids, exe with its
-//! deleted or memfd tag, cwd, root, state, capabilities, seccomp, namespaces, cgroups, container,
-//! what could not be read) with the TUI's argv findings, values masked as the app shows them.
+//! The Overview tab of the detail screen, UI-free (the detail view draws it, the state counts
+//! its lines): the present layer's overview lines (ids, exe with its deleted or memfd tag, cwd,
+//! root, state, capabilities, seccomp, namespaces, cgroups, container, what could not be read)
+//! with the TUI's argv findings, values masked as the app shows them.
 
 use crate::model::Process;
 use crate::present::overview::{Line, Overview};
-use crate::present::{Kind, Place as At, Shown, finding::argv_mark};
-use crate::tui::app::App;
+use crate::present::{Place as At, Shown, finding::argv_mark};
 use crate::tui::findings::Place;
-use crate::tui::theme::Theme;
-use ratatui::style::Style;
+use crate::tui::state::App;
 
 /// `value` or `<why it is missing>`.
 pub fn or_why(v: Option<String>, p: &Process, field: &str) -> String {
@@ -32,7 +31,7 @@ pub fn place(at: At) -> Place {
 pub fn overview(app: &App, p: &Process) -> Overview {
     let shown = |at: At, raw: &[u8]| Shown::text(&app.shown_value(p, place(at), raw));
     let mut ov = Overview::build(p, &shown);
-    for f in app.findings.of(p.pid, p.start_time) {
+    for f in app.loaded.findings.of(p.pid, p.start_time) {
         if let Place::Argv(i) = f.place {
             ov.findings.push(argv_mark(i, &f.rule, f.severity));
         }
@@ -50,14 +49,4 @@ pub fn overview_lines(app: &App, p: &Process) -> Vec<(String, String)> {
     (overview_rows(app, p).into_iter())
         .map(|l| (l.label.into_string(), l.cell.text.into_string()))
         .collect()
-}
-
-/// The style of a cell of this kind.
-pub fn style(t: Theme, k: Kind) -> Style {
-    match k {
-        Kind::Normal => Style::new(),
-        Kind::Dim | Kind::Missing | Kind::Denied => t.dim(),
-        Kind::Warn => t.mark(),
-        Kind::Danger | Kind::Masked => t.finding(),
-    }
 }

@@ -1,8 +1,8 @@
 //! The file viewer's state: the bytes read, the display mode (text, hex, strings) and the
 //! line index of each mode, plus search matches. UI-free; the view escapes what it draws.
 
-use super::fsview::FileData;
 use crate::model::Bytes;
+use crate::tui::fsview::FileData;
 
 /// How the file is shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

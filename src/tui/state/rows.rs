@@ -2,11 +2,8 @@
 //! both keyed by (pid, start time) so they survive a refresh; and the visible rows of the tree
 //! or of the sorted flat list. No terminal types, so it is unit-tested directly.
 
-use crate::model::{Pid, ProcessTree, Snapshot};
+use crate::model::{Pid, ProcKey, ProcessTree, Snapshot};
 use std::collections::{HashMap, HashSet};
-
-/// The identity of a process across snapshots.
-pub type ProcKey = (Pid, u64);
 
 /// What a row shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,8 +87,7 @@ pub struct Shape {
 
 /// The key of process `i`.
 pub fn key(snap: &Snapshot, i: usize) -> ProcKey {
-    let p = &snap.processes[i];
-    (p.pid, p.start_time)
+    snap.processes[i].key()
 }
 
 /// Extra thread rows of process `i` (its threads other than the main one).
@@ -285,7 +281,7 @@ mod tests {
         let rows = build(&s, &t, &shape, None, &m);
         assert_eq!(rows.len(), 5);
         assert_eq!(branch(&rows, 2), vec![true, false, true]);
-        shape.collapsed.insert((2, 20));
+        shape.collapsed.insert(ProcKey::new(2, 20));
         let rows = build(&s, &t, &shape, None, &m);
         let got: Vec<Pid> = pids(&s, &rows).iter().map(|x| x.0).collect();
         assert_eq!(got, vec![1, 2, 4, 5]);

@@ -1,24 +1,25 @@
-//! `App`: the process at the other end of the selected row of the detail screen's Files or
-//! Sockets tab (a pipe's other holders; a local socket's peer's holders), where Enter leads.
+//! Where Enter leads from the selected row of the detail screen's Files or Sockets tab: the
+//! process at the other end (a pipe's other holders; a local socket's peer's holders).
 
-use super::app::{App, Tab};
-use super::rows::ProcKey;
-use crate::model::{FdKind, Pid, Socket};
+use super::App;
+use super::detail::Tab;
+use crate::model::{FdKind, Pid, ProcKey, Socket};
 
 impl App {
     /// Where Enter on the selected Files or Sockets row leads. `None`: the row is not a pipe,
     /// FIFO or socket (nothing to say); `Some(Err)`: the message to show instead.
     pub(super) fn selected_peer(&self) -> Option<Result<ProcKey, &'static str>> {
-        let d = self.detail.as_ref()?;
+        let tab = self.detail.tab()?;
         let p = self.detail_process()?;
-        let sel = self.detail_cursor().sel;
+        let loaded = &self.loaded;
+        let sel = self.detail.cursor().sel;
         let netns = p.namespaces.get("net").copied();
-        let (local, sharers): (&[Pid], &[Pid]) = match d.tab {
+        let (local, sharers): (&[Pid], &[Pid]) = match tab {
             Tab::Files => {
                 let f = p.fds.as_ref()?.get(sel)?;
                 match (f.kind, f.inode) {
                     (FdKind::Socket, Some(ino)) => (
-                        self.sockets.peer_pids(&self.snap, netns, ino),
+                        loaded.sockets.peer_pids(&loaded.snap, netns, ino),
                         f.peers.as_slice(),
                     ),
                     (FdKind::Socket | FdKind::Pipe | FdKind::Fifo, _) => (&[], f.peers.as_slice()),
@@ -26,10 +27,11 @@ impl App {
                 }
             }
             Tab::Sockets => {
-                let s: &Socket = *super::views::detail::sockets_of(self, p).get(sel)?;
+                let s: &Socket = *loaded.sockets_of(p).get(sel)?;
                 (
-                    self.sockets
-                        .peer_of(&self.snap, s)
+                    loaded
+                        .sockets
+                        .peer_of(&loaded.snap, s)
                         .map_or(&[], |x| x.pids.as_slice()),
                     &[],
                 )
@@ -47,9 +49,10 @@ impl App {
             }));
         };
         Some(
-            self.snap
+            loaded
+                .snap
                 .process(q)
-                .map(|x| (x.pid, x.start_time))
+                .map(|x| x.key())
                 .ok_or("the peer process is not in the snapshot"),
         )
     }

@@ -1,0 +1,23 @@
+//! Status-bar state: scan progress and the last message.
+
+/// Status-bar state.
+#[derive(Clone, Debug, Default)]
+pub struct Status {
+    /// A scan is running (started this many milliseconds ago, updated on ticks).
+    pub scanning: Option<u64>,
+    /// Last message (errors of a refresh, of a root, ...).
+    pub message: Option<String>,
+}
+
+impl Status {
+    /// A scan started (or is still running, `ms` after it started).
+    pub fn scanning(&mut self, ms: u64) {
+        self.scanning = Some(ms);
+    }
+
+    /// A refresh failed.
+    pub fn scan_failed(&mut self, msg: String) {
+        self.scanning = None;
+        self.message = Some(msg);
+    }
+}
