@@ -1,6 +1,7 @@
 //! Builds a [`Snapshot`] from a [`ProcRoot`]: processes read in parallel, sockets once per
 //! network namespace, then container identity and namespace marks derived.
 
+pub mod interesting;
 pub mod parse;
 pub mod peers;
 pub mod process;

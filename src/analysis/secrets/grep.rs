@@ -84,6 +84,7 @@ pub fn grep(snap: &Snapshot, g: &Grep, reveal: bool) -> Vec<Finding> {
                 placeholder: false,
                 lead: false,
                 span: (0, v.len()),
+                mask: (0, v.len()),
             })
         };
         for (i, e) in p.environ.iter().flatten().enumerate() {
