@@ -103,7 +103,7 @@ pub fn load(g: &Global) -> Result<Snapshot> {
 
 /// The secret rules: built-in, merged with `--rules FILE` when given.
 pub fn load_rules(g: &Global) -> Result<RuleSet> {
-    Ok(RuleSet::load(g.rules.as_deref())?)
+    Ok(collect::rules::load(g.rules.as_deref())?)
 }
 
 /// Apply the masking policy: unless revealing, every value a secret rule matches (environ values,

@@ -5,6 +5,7 @@ pub mod interesting;
 pub mod parse;
 pub mod peers;
 pub mod process;
+pub mod rules;
 pub mod share;
 pub mod sockets;
 pub mod tables;

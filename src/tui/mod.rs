@@ -33,7 +33,6 @@ pub use app::{App, Effect, Tab, View};
 pub use exec::Exec;
 pub use keymap::Keymap;
 
-use crate::analysis::secrets::RuleSet;
 use crate::model::{Meta, Snapshot};
 use anyhow::{Result, anyhow};
 use crossterm::event::{EnableMouseCapture, Event as TermEvent, KeyEventKind};
@@ -70,7 +69,7 @@ pub fn run(opts: &Options) -> Result<()> {
         anyhow::bail!("the interactive UI needs a terminal; use a subcommand (see --help)");
     }
     let keymap = Keymap::load().map_err(|e| anyhow!("keymap: {e}"))?;
-    let rules = RuleSet::load(opts.rules.as_deref())?;
+    let rules = crate::collect::rules::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
     let (source, label) = match &opts.snapshot {
         Some(path) => {
