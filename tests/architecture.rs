@@ -63,7 +63,7 @@ fn has_token(code: &str, tok: &str) -> bool {
         let after = code[i + tok.len()..].chars().next();
         let starts_id = tok.chars().next().is_some_and(id);
         let ends_id = tok.chars().next_back().is_some_and(id);
-        !(starts_id && before.is_some_and(id)) && !(ends_id && after.is_some_and(id))
+        !(starts_id && before.is_some_and(id) || ends_id && after.is_some_and(id))
     })
 }
 

@@ -49,12 +49,20 @@ pub struct FsArgs {
     pub interesting: bool,
 }
 
+/// A count that is not a positive number, in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CountError {
+    #[error("must be at least 1")]
+    Zero,
+    #[error("{0}")]
+    NotANumber(#[from] std::num::ParseIntError),
+}
+
 /// A count of at least 1.
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+fn at_least_one(s: &str) -> Result<usize, CountError> {
+    match s.parse::<usize>()? {
+        0 => Err(CountError::Zero),
+        n => Ok(n),
     }
 }
 

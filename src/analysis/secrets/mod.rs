@@ -10,7 +10,7 @@ mod scan;
 
 pub use compile::RuleSet;
 pub use entropy::shannon;
-pub use grep::{Grep, grep};
+pub use grep::{Grep, GrepError, grep};
 pub use rules::{BUILTIN_RULES, RulesError};
 
 use crate::analysis::mask::mask;
