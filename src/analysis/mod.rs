@@ -8,4 +8,5 @@ pub mod content;
 pub mod diff;
 pub mod interesting;
 pub mod mask;
+pub mod masking;
 pub mod secrets;

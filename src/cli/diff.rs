@@ -6,10 +6,12 @@ use super::{Global, Out};
 use crate::analysis::diff::{
     Boot, ContainerRef, ProcessChange, ProcessRef, SnapshotDiff, SocketRef, diff,
 };
+use crate::analysis::masking::diff_sides;
 use crate::model::{Bytes, Ids, Meta, endpoint, escape, time};
 use crate::source::snapshot_file::read_snapshot;
 use anyhow::{Result, bail};
 use clap::Args;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -42,10 +44,8 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
     let rules = super::load_rules(g)?;
     // why: secrets are found on the values as read; only then are both sides masked.
     let new_secrets = crate::analysis::diff::secrets::new_secrets(&old, &new, &rules, reveal);
-    let mut d = diff(
-        &super::mask_unless(old, reveal, &rules),
-        &super::mask_unless(new, reveal, &rules),
-    );
+    let (old, new, _) = diff_sides(Cow::Owned(old), Cow::Owned(new), reveal, Some(&rules));
+    let mut d = diff(&old, &new);
     d.new_secrets = new_secrets;
     if o.json {
         return o.json(&d);

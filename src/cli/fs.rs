@@ -2,9 +2,10 @@
 //! it, every path resolved inside the root (see `source::rootfs`). No snapshot is taken.
 
 use super::{Global, Out};
-use crate::analysis::content::{hex_dump, strings};
-use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
-use crate::analysis::mask::mask;
+use crate::analysis::content::hex_dump;
+use crate::analysis::interesting::InterestingList;
+use crate::analysis::masking::{ContentMask, content_mask};
+use crate::collect::interesting::{find_interesting, is_whole_secret};
 use crate::model::{Bytes, DirListing, FsEntry, FsKind, Pid, escape_bytes, time};
 use crate::source::ProcRoot;
 use crate::source::rootfs::{
@@ -48,12 +49,20 @@ pub struct FsArgs {
     pub interesting: bool,
 }
 
+/// A count that is not a positive number, in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CountError {
+    #[error("must be at least 1")]
+    Zero,
+    #[error("{0}")]
+    NotANumber(#[from] std::num::ParseIntError),
+}
+
 /// A count of at least 1.
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+fn at_least_one(s: &str) -> Result<usize, CountError> {
+    match s.parse::<usize>()? {
+        0 => Err(CountError::Zero),
+        n => Ok(n),
     }
 }
 
@@ -83,7 +92,9 @@ pub fn run(g: &Global, a: &FsArgs, o: &mut Out, tty: bool) -> Result<()> {
     }
     if a.cat {
         let content = fs.read(path, a.max_bytes).map_err(ctx)?;
-        let masked = !g.reveal && is_sensitive(&fs, &list, path, &content);
+        let rules = super::load_rules(g)?;
+        let whole = !g.reveal && is_whole_secret(&fs, &list, path, &content);
+        let masked = content_mask(&content.bytes, whole, Some(&rules), g.reveal);
         if content.truncated {
             eprintln!(
                 "procscope: {}: showing the first {} bytes of {} (--max-bytes)",
@@ -96,7 +107,7 @@ pub fn run(g: &Global, a: &FsArgs, o: &mut Out, tty: bool) -> Result<()> {
                 }
             );
         }
-        return cat(a, &content, masked, o, tty);
+        return cat(a, &content, &masked, o, tty);
     }
     let entry = fs.stat(path).map_err(ctx)?;
     let listing = if entry.kind == FsKind::Dir {
@@ -185,28 +196,24 @@ struct CatJson {
     strings: Option<Vec<String>>,
 }
 
-fn cat(a: &FsArgs, c: &FileContent, masked: bool, o: &mut Out, tty: bool) -> Result<()> {
-    let shown = if masked {
-        mask(&c.bytes).into_bytes()
-    } else {
-        c.bytes.clone()
-    };
+fn cat(a: &FsArgs, c: &FileContent, m: &ContentMask, o: &mut Out, tty: bool) -> Result<()> {
+    let shown = m.apply(&c.bytes);
     if o.json {
-        let strings = (a.strings && !masked).then(|| strings(&c.bytes));
+        let strings = if a.strings { m.strings(&c.bytes) } else { None };
         return o.json(&CatJson {
             size: c.size,
             read: c.bytes.len(),
             truncated: c.truncated,
-            masked,
+            masked: m.is_whole(),
             content: crate::model::Bytes(shown),
             strings: strings.map(|s| {
                 s.into_iter()
-                    .map(|r| String::from_utf8_lossy(r).into_owned())
+                    .map(|r| String::from_utf8_lossy(&r).into_owned())
                     .collect()
             }),
         });
     }
-    if masked {
+    if m.is_whole() {
         let m = String::from_utf8_lossy(&shown).into_owned();
         // why: the mask keeps the first characters of the file, which may be escape bytes.
         return o.line(&format!(
@@ -215,32 +222,37 @@ fn cat(a: &FsArgs, c: &FileContent, masked: bool, o: &mut Out, tty: bool) -> Res
         ));
     }
     if a.hex {
-        for line in hex_dump(&c.bytes) {
+        for line in hex_dump(&shown) {
             o.line(&line)?;
         }
         return Ok(());
     }
     if a.strings {
-        for s in strings(&c.bytes) {
-            // why: a run holds only printable ASCII and tabs: nothing a terminal acts on.
-            o.w.write_all(s)?;
+        for s in m.strings(&c.bytes).unwrap_or_default() {
+            // why: a run holds printable ASCII, tabs and masks: nothing a terminal acts on.
+            o.w.write_all(&s)?;
             o.w.write_all(b"\n")?;
         }
         return Ok(());
     }
-    if tty {
-        let mut lines = c.bytes.split(|&b| b == b'\n').peekable();
-        while let Some(line) = lines.next() {
-            o.w.write_all(escape_bytes(line).as_bytes())?;
-            if lines.peek().is_some() {
-                o.w.write_all(b"\n")?;
-            }
-        }
-        if !c.bytes.ends_with(b"\n") && !c.bytes.is_empty() {
+    text(&shown, o, tty)
+}
+
+/// File content as text: as is to a pipe, escaped line by line on a terminal.
+fn text(b: &[u8], o: &mut Out, tty: bool) -> Result<()> {
+    if !tty {
+        o.w.write_all(b)?;
+        return Ok(());
+    }
+    let mut lines = b.split(|&x| x == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        o.w.write_all(escape_bytes(line).as_bytes())?;
+        if lines.peek().is_some() {
             o.w.write_all(b"\n")?;
         }
-    } else {
-        o.w.write_all(&c.bytes)?;
+    }
+    if !b.ends_with(b"\n") && !b.is_empty() {
+        o.w.write_all(b"\n")?;
     }
     Ok(())
 }
@@ -268,7 +280,12 @@ mod tests {
             inode: 1,
         };
         let mut buf = Vec::new();
-        cat(&a, &c, masked, &mut Out::new(&mut buf, false), tty).unwrap();
+        let m = if masked {
+            ContentMask::Whole
+        } else {
+            ContentMask::Clear
+        };
+        cat(&a, &c, &m, &mut Out::new(&mut buf, false), tty).unwrap();
         buf
     }
 

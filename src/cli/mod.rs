@@ -132,7 +132,7 @@ pub fn load(g: &Global) -> Result<Snapshot> {
 
 /// The secret rules: built-in, merged with `--rules FILE` when given.
 pub fn load_rules(g: &Global) -> Result<RuleSet> {
-    Ok(RuleSet::load(g.rules.as_deref())?)
+    Ok(collect::rules::load(g.rules.as_deref())?)
 }
 
 /// Apply the masking policy: unless revealing, every value a secret rule matches (environ values,
@@ -153,17 +153,10 @@ pub fn prepare_with(snap: Snapshot, g: &Global, rules: &RuleSet) -> Snapshot {
     mask_unless(snap, g.reveal, rules)
 }
 
-/// Mask `snap` with `rules` unless `reveal` or it is masked already; `meta.masked` says which.
-pub fn mask_unless(mut snap: Snapshot, reveal: bool, rules: &RuleSet) -> Snapshot {
-    if snap.meta.masked {
-        return snap;
-    }
-    if reveal {
-        snap.meta.masked = false;
-    } else {
-        crate::analysis::secrets::mask_snapshot(&mut snap, rules);
-    }
-    snap
+/// Mask `snap` with `rules` unless `reveal` or it is masked already; `meta.masked` says which
+/// (the policy is `analysis::masking::prepare`).
+pub fn mask_unless(snap: Snapshot, reveal: bool, rules: &RuleSet) -> Snapshot {
+    crate::analysis::masking::prepare(snap, reveal, Some(rules))
 }
 
 /// Tell the user that `--reveal` cannot unmask values masked in a snapshot file.

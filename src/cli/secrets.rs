@@ -54,7 +54,7 @@ pub struct SecretsArgs {
 impl SecretsArgs {
     /// The ad-hoc patterns, compiled (an error names the bad one).
     pub fn grep(&self) -> Result<Grep> {
-        Grep::new(&self.pattern, &self.name).map_err(anyhow::Error::msg)
+        Ok(Grep::new(&self.pattern, &self.name)?)
     }
 }
 

@@ -1,9 +1,11 @@
 //! Builds a [`Snapshot`] from a [`ProcRoot`]: processes read in parallel, sockets once per
 //! network namespace, then container identity and namespace marks derived.
 
+pub mod interesting;
 pub mod parse;
 pub mod peers;
 pub mod process;
+pub mod rules;
 pub mod share;
 pub mod sockets;
 pub mod tables;

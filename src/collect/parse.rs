@@ -4,6 +4,23 @@
 
 use crate::model::{Bytes, Cgroup, Ids, Pid};
 
+/// A file that could not be parsed: what was wrong, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl From<&str> for ParseError {
+    fn from(s: &str) -> Self {
+        ParseError(s.to_string())
+    }
+}
+
+impl From<String> for ParseError {
+    fn from(s: String) -> Self {
+        ParseError(s)
+    }
+}
+
 /// The fields of `stat` the snapshot uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatLine {
@@ -25,7 +42,7 @@ impl StatLine {
 
 /// Parse `/proc/PID/stat`. comm may contain spaces and parentheses: it spans from the first
 /// `(` to the last `)`.
-pub fn stat(buf: &[u8]) -> Result<StatLine, String> {
+pub fn stat(buf: &[u8]) -> Result<StatLine, ParseError> {
     let open = buf.iter().position(|&b| b == b'(').ok_or("stat: no '('")?;
     let close = buf.iter().rposition(|&b| b == b')').ok_or("stat: no ')'")?;
     if close < open {
@@ -40,10 +57,10 @@ pub fn stat(buf: &[u8]) -> Result<StatLine, String> {
             .copied()
             .ok_or(format!("stat: field {n} missing"))
     };
-    let num = |n: usize| -> Result<u64, String> {
+    let num = |n: usize| -> Result<u64, ParseError> {
         get(n)?
             .parse()
-            .map_err(|_| format!("stat: field {n} not a number"))
+            .map_err(|_| ParseError(format!("stat: field {n} not a number")))
     };
     Ok(StatLine {
         comm,
@@ -81,7 +98,7 @@ fn ids(v: &str) -> Option<Ids> {
 
 /// Parse `/proc/PID/status` line by line; lines that are not `Key:\tvalue` are ignored, and
 /// the `Name:` line (which may hold any bytes) is never decoded.
-pub fn status(buf: &[u8]) -> Result<StatusLines, String> {
+pub fn status(buf: &[u8]) -> Result<StatusLines, ParseError> {
     let mut s = StatusLines::default();
     let mut saw_uid = false;
     for line in buf.split(|&b| b == b'\n') {
@@ -149,7 +166,7 @@ pub fn bracket_inode(link: &[u8], prefix: &[u8]) -> Option<u64> {
 }
 
 /// Parse `/proc/PID/cgroup` (`hierarchy:controllers:path` per line).
-pub fn cgroups(buf: &[u8]) -> Result<Vec<Cgroup>, String> {
+pub fn cgroups(buf: &[u8]) -> Result<Vec<Cgroup>, ParseError> {
     let mut out = Vec::new();
     for line in buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let mut parts = line.splitn(3, |&b| b == b':');

@@ -75,7 +75,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
             p.ppid = s.ppid;
             p.start_time = s.start_time;
         }
-        Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e)),
+        Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e.to_string())),
     }
     // why: until `status` is read the ids are unknown; (uid_t)-1 is the kernel's "no id", so a
     // process whose status cannot be read never passes for root.
@@ -91,7 +91,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
                 p.seccomp = s.seccomp;
                 p.nspid = s.nspid;
             }
-            Err(e) => note(&mut p, "status", Unavailable::Unparsable(e)),
+            Err(e) => note(&mut p, "status", Unavailable::Unparsable(e.to_string())),
         }
     }
     if let Some(b) = get(&d, &mut p, "cmdline", d.read("cmdline")) {
@@ -112,7 +112,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
     if let Some(b) = get(&d, &mut p, "cgroup", d.read("cgroup")) {
         match shared.cgroups(&b) {
             Ok(c) => p.cgroups = c,
-            Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e)),
+            Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e.to_string())),
         }
     }
     read_namespaces(&d, &mut p, shared);

@@ -28,7 +28,7 @@ impl<'a> Shared<'a> {
 
     /// The cgroups in the text of a `cgroup` file, shared with any process whose file reads
     /// the same.
-    pub fn cgroups(&self, text: &[u8]) -> Result<Arc<Vec<Cgroup>>, String> {
+    pub fn cgroups(&self, text: &[u8]) -> Result<Arc<Vec<Cgroup>>, parse::ParseError> {
         let mut map = self.cgroups.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = map.get(text) {
             return Ok(c.clone());

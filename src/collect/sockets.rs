@@ -57,8 +57,10 @@ pub fn read_tables_sized(root: &ProcRoot, pid: u32, ns: u64, expect: usize) -> O
             Ok(parsed) => match parsed {
                 Ok(mut s) => t.sockets.append(&mut s),
                 Err(e) => {
-                    t.unavailable
-                        .insert(proto.as_str().into(), Unavailable::Unparsable(e));
+                    t.unavailable.insert(
+                        proto.as_str().into(),
+                        Unavailable::Unparsable(e.to_string()),
+                    );
                 }
             },
             Err(e) => {

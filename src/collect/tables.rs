@@ -3,6 +3,7 @@
 //! hold any byte, newlines included (procfs-core would drop the whole table). Unix sockets
 //! from sock_diag are turned into the same rows here.
 
+use crate::collect::parse::ParseError;
 use crate::model::{Bytes, Proto, Socket};
 use crate::source::sockdiag::UnixDiag;
 use procfs::net::{TcpNetEntries, UdpNetEntries};
@@ -72,7 +73,7 @@ fn table_error(proto: Proto, e: &dyn std::fmt::Display) -> String {
 }
 
 /// Parse one table's text. Errors are one line.
-pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
+pub fn parse_table(proto: Proto, netns: u64, buf: &[u8]) -> Result<Vec<Socket>, ParseError> {
     match proto {
         Proto::Unix => unix(netns, buf),
         Proto::Packet => packet(netns, buf),
@@ -87,7 +88,11 @@ pub fn is_inet(proto: Proto) -> bool {
 
 /// Parse a tcp/udp/raw table from a reader, line by line (a busy host's `net/tcp` is megabytes
 /// of text, never held whole). Errors are one line.
-pub fn parse_inet<R: std::io::Read>(proto: Proto, netns: u64, r: R) -> Result<Vec<Socket>, String> {
+pub fn parse_inet<R: std::io::Read>(
+    proto: Proto,
+    netns: u64,
+    r: R,
+) -> Result<Vec<Socket>, ParseError> {
     let si = sysinfo();
     let err = |e: procfs::ProcError| table_error(proto, &e);
     let row =
@@ -118,13 +123,13 @@ pub fn parse_inet<R: std::io::Read>(proto: Proto, netns: u64, r: R) -> Result<Ve
     })
 }
 
-fn field<'a>(it: &mut impl Iterator<Item = &'a [u8]>, what: &str) -> Result<&'a str, String> {
+fn field<'a>(it: &mut impl Iterator<Item = &'a [u8]>, what: &str) -> Result<&'a str, ParseError> {
     it.next()
         .and_then(|f| std::str::from_utf8(f).ok())
-        .ok_or_else(|| format!("{what} missing"))
+        .ok_or_else(|| ParseError(format!("{what} missing")))
 }
 
-fn unix(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
+fn unix(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, ParseError> {
     let mut out: Vec<Socket> = Vec::new();
     let mut lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').skip(1).collect();
     if lines.last().is_some_and(|l| l.is_empty()) {
@@ -150,7 +155,7 @@ fn unix(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
 
 /// One row of `net/unix`: Num RefCount Protocol Flags Type St Inode [Path]; the path is the
 /// rest of the line.
-fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, String> {
+fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, ParseError> {
     let mut rest = line;
     let mut fields = Vec::with_capacity(7);
     for _ in 0..7 {
@@ -254,7 +259,7 @@ pub fn unix_from_diag(netns: u64, rows: Vec<UnixDiag>) -> Vec<Socket> {
         .collect()
 }
 
-fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, String> {
+fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, ParseError> {
     let text = std::str::from_utf8(buf).map_err(|_| "packet: not text")?;
     let mut out = Vec::new();
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {

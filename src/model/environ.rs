@@ -106,6 +106,18 @@ impl Environ {
     /// new value for it, or `None` to keep it. Returns `self` unchanged (shared) when nothing
     /// was replaced.
     pub fn map_values(&self, mut f: impl FnMut(usize, EnvVar<'_>) -> Option<Vec<u8>>) -> Environ {
+        self.map_entries(|i, e| {
+            let v = f(i, e)?;
+            let mut entry = e.name.to_vec();
+            entry.push(b'=');
+            entry.extend_from_slice(&v);
+            Some(entry)
+        })
+    }
+
+    /// The same entries with some replaced whole: `f` returns the new `NAME=value` text (no
+    /// NUL) of an entry, or `None` to keep it. Shares `self` when nothing was replaced.
+    pub fn map_entries(&self, mut f: impl FnMut(usize, EnvVar<'_>) -> Option<Vec<u8>>) -> Environ {
         let mut out: Option<Vec<u8>> = None;
         for (i, e) in self.iter().enumerate() {
             let new = f(i, e);
@@ -116,10 +128,15 @@ impl Environ {
                 let done: usize = self.iter().take(i).map(|e| entry_len(&e)).sum();
                 self.0[..done].to_vec()
             });
-            buf.extend_from_slice(e.name);
-            if let Some(v) = new.as_deref().or(e.value) {
-                buf.push(b'=');
-                buf.extend_from_slice(v);
+            match new {
+                Some(entry) => buf.extend(entry.into_iter().filter(|&b| b != 0)),
+                None => {
+                    buf.extend_from_slice(e.name);
+                    if let Some(v) = e.value {
+                        buf.push(b'=');
+                        buf.extend_from_slice(v);
+                    }
+                }
             }
             buf.push(0);
         }

@@ -89,17 +89,38 @@ pub enum Batch {
 /// Parse one received datagram (one or more netlink messages), appending sockets to `out`.
 /// Messages of another sequence number are skipped. A kernel error, an overrun or any
 /// truncated structure is an `Err` with one line of text.
-pub fn parse_batch(buf: &[u8], seq: u32, out: &mut Vec<UnixDiag>) -> Result<Batch, String> {
+/// A sock_diag reply that could not be read, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiagError {
+    #[error("sock_diag: truncated message header")]
+    TruncatedHeader,
+    #[error("sock_diag: bad message length {0}")]
+    BadLength(usize),
+    #[error("sock_diag: reply overrun")]
+    Overrun,
+    #[error("sock_diag: truncated error message")]
+    TruncatedError,
+    #[error("sock_diag: {0}")]
+    Kernel(String),
+    #[error("sock_diag: truncated unix_diag_msg")]
+    TruncatedMsg,
+    #[error("sock_diag: bad attribute length {0}")]
+    BadAttribute(usize),
+    #[error("sock_diag: short peer attribute")]
+    ShortPeer,
+}
+
+pub fn parse_batch(buf: &[u8], seq: u32, out: &mut Vec<UnixDiag>) -> Result<Batch, DiagError> {
     let mut at = 0;
     while at < buf.len() {
         let rest = &buf[at..];
         let (Some(len), Some(ty), Some(mseq)) = (u32_at(rest, 0), u16_at(rest, 4), u32_at(rest, 8))
         else {
-            return Err("sock_diag: truncated message header".into());
+            return Err(DiagError::TruncatedHeader);
         };
         let len = len as usize;
         if len < NLMSG_HDR || len > rest.len() {
-            return Err(format!("sock_diag: bad message length {len}"));
+            return Err(DiagError::BadLength(len));
         }
         let body = &rest[NLMSG_HDR..len];
         at += align4(len);
@@ -109,12 +130,12 @@ pub fn parse_batch(buf: &[u8], seq: u32, out: &mut Vec<UnixDiag>) -> Result<Batc
         match ty {
             NLMSG_DONE => return Ok(Batch::Done),
             NLMSG_NOOP => {}
-            NLMSG_OVERRUN => return Err("sock_diag: reply overrun".into()),
+            NLMSG_OVERRUN => return Err(DiagError::Overrun),
             NLMSG_ERROR => {
-                let code = u32_at(body, 0).ok_or("sock_diag: truncated error message")? as i32;
+                let code = u32_at(body, 0).ok_or(DiagError::TruncatedError)? as i32;
                 if code != 0 {
                     let e = Errno::from_raw_os_error(code.saturating_neg());
-                    return Err(format!("sock_diag: {}", std::io::Error::from(e)));
+                    return Err(DiagError::Kernel(std::io::Error::from(e).to_string()));
                 }
             }
             SOCK_DIAG_BY_FAMILY => out.push(parse_msg(body)?),
@@ -125,9 +146,9 @@ pub fn parse_batch(buf: &[u8], seq: u32, out: &mut Vec<UnixDiag>) -> Result<Batc
 }
 
 /// One `unix_diag_msg` and its attributes.
-fn parse_msg(body: &[u8]) -> Result<UnixDiag, String> {
+fn parse_msg(body: &[u8]) -> Result<UnixDiag, DiagError> {
     if body.len() < UNIX_DIAG_MSG {
-        return Err("sock_diag: truncated unix_diag_msg".into());
+        return Err(DiagError::TruncatedMsg);
     }
     let mut d = UnixDiag {
         sock_type: body[1],
@@ -142,14 +163,14 @@ fn parse_msg(body: &[u8]) -> Result<UnixDiag, String> {
         };
         let alen = alen as usize;
         if alen < 4 || at + alen > body.len() {
-            return Err(format!("sock_diag: bad attribute length {alen}"));
+            return Err(DiagError::BadAttribute(alen));
         }
         let val = &body[at + 4..at + alen];
         // why: the top two bits of rta_type are the NESTED and BYTEORDER flags.
         match aty & 0x3fff {
             UNIX_DIAG_NAME => d.name = Some(val.to_vec()),
             UNIX_DIAG_PEER => {
-                let p = u32_at(val, 0).ok_or("sock_diag: short peer attribute")?;
+                let p = u32_at(val, 0).ok_or(DiagError::ShortPeer)?;
                 d.peer = (p != 0).then_some(u64::from(p));
             }
             _ => {}
@@ -232,7 +253,7 @@ pub fn query(fd: &OwnedFd) -> Result<Vec<UnixDiag>, Unavailable> {
             Ok(Batch::More) => {
                 return Err(Unavailable::Unparsable("sock_diag: endless reply".into()));
             }
-            Err(e) => return Err(Unavailable::Unparsable(e)),
+            Err(e) => return Err(Unavailable::Unparsable(e.to_string())),
         }
     }
 }

@@ -116,7 +116,7 @@ fn done_error_and_foreign_sequence_numbers() {
 
     let e = msg(NLMSG_ERROR, SEQ, &(-2i32).to_ne_bytes());
     let err = parse_batch(&e, SEQ, &mut out).unwrap_err();
-    assert!(err.contains("No such file"), "{err}");
+    assert!(err.to_string().contains("No such file"), "{err}");
     let ack = msg(NLMSG_ERROR, SEQ, &0i32.to_ne_bytes());
     assert_eq!(parse_batch(&ack, SEQ, &mut out), Ok(Batch::More));
     assert!(parse_batch(&msg(NLMSG_OVERRUN, SEQ, &[]), SEQ, &mut out).is_err());
@@ -131,7 +131,7 @@ fn every_truncation_is_an_error_or_fewer_sockets_never_a_panic() {
         match parse_batch(&full[..cut], SEQ, &mut out) {
             Ok(Batch::More) => assert!(out.len() < 3 || cut == full.len()),
             Ok(Batch::Done) => panic!("no DONE in the sample"),
-            Err(e) => assert!(e.starts_with("sock_diag: "), "{e}"),
+            Err(e) => assert!(e.to_string().starts_with("sock_diag: "), "{e}"),
         }
     }
 }

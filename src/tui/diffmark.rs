@@ -5,21 +5,18 @@
 use super::findings::Findings;
 use super::state::rows::{NO_INDEX, Row, RowKind};
 use crate::analysis::diff::{RowStatus, SnapshotDiff, diff};
-use crate::analysis::secrets::{RuleSet, mask_snapshot};
+use crate::analysis::masking::diff_sides;
+use crate::analysis::secrets::RuleSet;
 use crate::model::{Pid, Process, Snapshot};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Compare `old` with `new`. A masked OLD is compared with a masked copy of NEW, so a value
 /// that only differs by its masking is not reported as changed.
 pub fn compute(old: &Snapshot, new: &Snapshot, rules: Option<&RuleSet>) -> SnapshotDiff {
-    match (old.meta.masked && !new.meta.masked, rules) {
-        (true, Some(rules)) => {
-            let mut masked = new.clone();
-            mask_snapshot(&mut masked, rules);
-            diff(old, &masked)
-        }
-        _ => diff(old, new),
-    }
+    // why: marks show no values, so both sides are compared as read unless one was masked.
+    let (old, new, _) = diff_sides(Cow::Borrowed(old), Cow::Borrowed(new), true, rules);
+    diff(&old, &new)
 }
 
 /// The mark of `p`'s row: `+` new since OLD, `~` changed, ` ` unchanged.

@@ -2,19 +2,10 @@
 //! `analysis::secrets`; this adapter indexes its findings by process and place, and masks the
 //! matched spans the way `mask_snapshot` does for text output.
 
-pub use crate::analysis::mask::mask_spans;
+pub use crate::analysis::masking::{Place, mask_spans};
 use crate::analysis::secrets::{self, RuleSet, SecretSource, Severity};
 use crate::model::{Pid, Snapshot};
 use std::collections::HashMap;
-
-/// Where a finding sits in its process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Place {
-    /// environ entry index.
-    Env(usize),
-    /// argv index.
-    Argv(usize),
-}
 
 /// One finding, ready to draw. Text fields are already escaped.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +57,8 @@ impl Findings {
                 description: crate::model::escape(&f.description).into_owned(),
                 container: f.container.map(|c| crate::model::escape(&c).into_owned()),
                 entropy: f.entropy,
-                span: f.span,
+                // why: the span the masking policy hides (the whole value when in doubt).
+                span: f.mask,
                 lead: f.lead,
             })
             .collect();

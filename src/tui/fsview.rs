@@ -2,7 +2,10 @@
 //! that resolves paths inside a root, with the same safe resolution as `procscope fs`) and the
 //! interesting-paths finder, returning plain listings and file contents.
 
-use crate::analysis::interesting::{InterestingList, find_interesting, is_sensitive};
+use crate::analysis::interesting::InterestingList;
+use crate::analysis::masking::content_mask;
+use crate::analysis::secrets::RuleSet;
+use crate::collect::interesting::{find_interesting, is_whole_secret};
 use crate::model::{Bytes, FsKind, Pid};
 use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, RootFs, RootFsError};
 use crate::source::{ProcRoot, SourceError};
@@ -67,6 +70,8 @@ pub struct Interesting {
 pub struct FsHandle {
     fs: RootFs,
     list: Option<InterestingList>,
+    /// Secret rules for the values inside files (None: files are masked whole).
+    rules: Option<RuleSet>,
 }
 
 /// Largest file prefix loaded into the viewer.
@@ -80,6 +85,7 @@ impl FsHandle {
         Ok(FsHandle {
             fs,
             list: InterestingList::builtin().ok(),
+            rules: RuleSet::builtin().ok(),
         })
     }
 
@@ -102,19 +108,25 @@ impl FsHandle {
         Ok(Listing { items, truncated })
     }
 
-    /// The first [`VIEW_MAX`] bytes of a file, and whether its content is a secret.
+    /// The first [`VIEW_MAX`] bytes of a file under the masking policy: `sensitive` when it is
+    /// a secret as a whole, otherwise the secret values inside it masked.
     pub fn read(&self, path: &[u8]) -> Result<FileData, FsError> {
         let c = self.fs.read(path, VIEW_MAX)?;
         // why: fail closed: without the list, treat every file as sensitive.
-        let sensitive = self
+        let whole = self
             .list
             .as_ref()
-            .is_none_or(|l| is_sensitive(&self.fs, l, path, &c));
+            .is_none_or(|l| is_whole_secret(&self.fs, l, path, &c));
+        let mask = content_mask(&c.bytes, whole, self.rules.as_ref(), false);
         Ok(FileData {
-            bytes: c.bytes,
+            sensitive: mask.is_whole(),
+            bytes: if mask.is_whole() {
+                c.bytes
+            } else {
+                mask.apply(&c.bytes)
+            },
             size: c.size,
             truncated: c.truncated,
-            sensitive,
         })
     }
 

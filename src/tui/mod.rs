@@ -30,7 +30,6 @@ pub use keymap::Keymap;
 pub use state::{App, Effect, Tab, View};
 pub use views::Layout;
 
-use crate::analysis::secrets::RuleSet;
 use crate::model::{Meta, Snapshot};
 use anyhow::{Result, anyhow};
 use crossterm::event::{EnableMouseCapture, Event as TermEvent};
@@ -69,7 +68,7 @@ pub fn run(opts: &Options) -> Result<()> {
     }
     let keymap = Keymap::load(crate::source::config::keymap_file().as_deref())
         .map_err(|e| anyhow!("keymap: {e}"))?;
-    let rules = RuleSet::load(opts.rules.as_deref())?;
+    let rules = crate::collect::rules::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
     let (source, label) = match &opts.snapshot {
         Some(path) => {

@@ -7,6 +7,7 @@ mod support;
 
 mod deploy;
 mod errors;
+mod masking;
 mod offline;
 mod offline_diff;
 mod proc_containers;

@@ -46,7 +46,7 @@ proptest! {
         }
         for proto in Proto::ALL {
             if let Err(e) = parse_table(proto, 1, &text) {
-                prop_assert!(!e.contains('\n'), "multi-line error {e:?}");
+                prop_assert!(!e.to_string().contains('\n'), "multi-line error {e:?}");
             }
         }
     }

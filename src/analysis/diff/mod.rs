@@ -7,7 +7,7 @@ mod process;
 pub mod secrets;
 
 use crate::analysis::containers::ContainerGroup;
-use crate::model::{Bytes, Container, EnvEntry, Exe, Ids, Meta, Pid, Snapshot, Socket};
+use crate::model::{Bytes, Container, EnvEntry, Exe, Ids, Meta, Pid, ProcKey, Snapshot, Socket};
 use serde::Serialize;
 
 /// Whether two snapshots were taken during the same boot of the same machine.
@@ -178,18 +178,18 @@ fn boot(old: &Meta, new: &Meta) -> Boot {
 impl SnapshotDiff {
     /// Whether the process (pid, start time) of the new snapshot is new or changed.
     pub fn status_of(&self, pid: Pid, start_time: u64) -> Option<RowStatus> {
-        let key = (pid, start_time);
+        let key = ProcKey::new(pid, start_time);
         if self
             .processes
             .started
-            .binary_search_by_key(&key, |p| (p.pid, p.start_time))
+            .binary_search_by_key(&key, |p| ProcKey::new(p.pid, p.start_time))
             .is_ok()
         {
             return Some(RowStatus::New);
         }
         self.processes
             .changed
-            .binary_search_by_key(&key, |c| (c.pid, c.start_time))
+            .binary_search_by_key(&key, |c| ProcKey::new(c.pid, c.start_time))
             .ok()
             .map(|_| RowStatus::Changed)
     }

@@ -1,16 +1,16 @@
 //! Process side of a diff: match processes by (pid, start time) and compare what both read.
 
 use super::{Change, EnvChange, ProcessChange, ProcessDiff, ProcessRef};
-use crate::model::{Bytes, EnvVar, Environ, Ids, Pid, Process, Snapshot};
+use crate::model::{Bytes, EnvVar, Environ, Ids, ProcKey, Process, Snapshot};
 use std::collections::BTreeMap;
 
 /// Processes of `snap` keyed by identity, without procscope's own process.
-fn keyed(snap: &Snapshot) -> BTreeMap<(Pid, u64), &Process> {
+fn keyed(snap: &Snapshot) -> BTreeMap<ProcKey, &Process> {
     let me = snap.meta.self_pid;
     snap.processes
         .iter()
         .filter(|p| me == 0 || p.pid != me)
-        .map(|p| ((p.pid, p.start_time), p))
+        .map(|p| (p.key(), p))
         .collect()
 }
 
@@ -20,7 +20,7 @@ pub(super) fn diff(old: &Snapshot, new: &Snapshot, same_boot: bool) -> ProcessDi
     // why: start time counts clock ticks since boot, so across a reboot no (pid, start time)
     // pair names the same process even when the numbers coincide.
     let matched =
-        |k: &(Pid, u64), other: &BTreeMap<(Pid, u64), &Process>| same_boot && other.contains_key(k);
+        |k: &ProcKey, other: &BTreeMap<ProcKey, &Process>| same_boot && other.contains_key(k);
     for (k, p) in &n {
         if !matched(k, &o) {
             d.started.push(reference(p));

@@ -1,11 +1,6 @@
 //! The interesting-paths list (`assets/interesting.yaml`): what a responder looks at first in a
 //! container root, and which of those files hold secrets. Parsing and matching here are pure;
-//! [`find_interesting`] and [`is_sensitive`] look inside a root only through
-//! [`crate::source::rootfs::RootFs`], which resolves every path inside it.
-
-mod find;
-
-pub use find::{find_interesting, homes, is_sensitive};
+//! the walks inside a root are `collect::interesting`.
 
 use serde::Deserialize;
 
@@ -31,9 +26,29 @@ pub struct Pattern {
     /// The content is a secret, masked unless `--reveal`.
     #[serde(default)]
     pub sensitive: bool,
+    /// How a sensitive file is masked: `whole` (default) or `values` (the file is shown with the
+    /// secret values in it masked, like a database of many objects).
+    #[serde(default)]
+    pub mask: MaskMode,
     /// On a directory: report the executable regular files below it.
     #[serde(default)]
     pub executables: bool,
+}
+
+/// How a sensitive file's content is masked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MaskMode {
+    #[default]
+    Whole,
+    Values,
+}
+
+impl Pattern {
+    /// Whether a file this entry leads to is masked whole.
+    pub fn masks_whole(&self) -> bool {
+        self.sensitive && self.mask == MaskMode::Whole
+    }
 }
 
 /// A list that could not be used, in one line.

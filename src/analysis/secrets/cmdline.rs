@@ -108,6 +108,31 @@ fn words(argv: &[Bytes]) -> Vec<(usize, usize, &[u8])> {
     out
 }
 
+/// The word after `w[j]` as the value of flag `w[j]`, unless it is a flag itself. A value in
+/// its own argv entry is that whole entry (`--password` `a b`): a space inside it does not end it.
+fn next_value<'a>(
+    argv: &'a [Bytes],
+    w: &[(usize, usize, &'a [u8])],
+    j: usize,
+) -> Option<(usize, usize, &'a [u8])> {
+    let n = w.get(j + 1).copied().filter(|n| !n.2.starts_with(b"-"))?;
+    if n.0 != w[j].0 && n.1 <= 1 {
+        let whole = argv[n.0].as_bytes();
+        return Some((n.0, 0, whole));
+    }
+    Some(n)
+}
+
+/// Word `word` extended to the end of its argv entry when it starts that entry as a flag
+/// (`--password=a b` in one entry): the flag's value is the rest of the entry, spaces included.
+fn own_value<'a>(argv: &'a [Bytes], word: (usize, usize, &'a [u8])) -> (usize, usize, &'a [u8]) {
+    let whole = argv[word.0].as_bytes();
+    if word.1 == 0 && whole.starts_with(b"-") {
+        return (word.0, 0, whole);
+    }
+    word
+}
+
 fn is_env_name(n: &[u8]) -> bool {
     !n.is_empty()
         && (n[0].is_ascii_alphabetic() || n[0] == b'_')
@@ -162,7 +187,8 @@ pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool)
         };
     for j in 0..w.len() {
         let (_, _, t) = w[j];
-        let next = w.get(j + 1).copied().filter(|n| !n.2.starts_with(b"-"));
+        let next = next_value(argv, &w, j);
+        let own = own_value(argv, w[j]);
         if let Some(c) = context_of(t) {
             ctx = c;
             continue;
@@ -170,10 +196,10 @@ pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool)
         let flag = |f: &[u8]| t == f;
         match ctx {
             Ctx::Mysql | Ctx::Sshpass if t.len() > 2 && t.starts_with(b"-p") => {
-                out.push(pair(w[j], 2, b"-p", b"PASSWORD".to_vec()));
+                out.push(pair(own, 2, b"-p", b"PASSWORD".to_vec()));
                 continue;
             }
-            Ctx::Sshpass if flag(b"-p") => {
+            Ctx::Sshpass | Ctx::Mysql if flag(b"-p") => {
                 if let Some(n) = next {
                     out.push(pair(n, 0, b"-p", b"PASSWORD".to_vec()));
                 }
@@ -195,7 +221,7 @@ pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool)
             }
             Ctx::Curl if t.len() > 2 && t.starts_with(b"-u") && !t.starts_with(b"--") => {
                 if let Some(c) = t.iter().position(|c| *c == b':') {
-                    out.push(pair(w[j], c + 1, b"-u", b"PASSWORD".to_vec()));
+                    out.push(pair(own, c + 1, b"-u", b"PASSWORD".to_vec()));
                 }
                 continue;
             }
@@ -206,10 +232,10 @@ pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool)
                 let (name, norm) = (&t[..eq], normalise(&t[..eq]));
                 if ctx == Ctx::Curl && (name == b"--user" || name == b"--proxy-user") {
                     if let Some(c) = t[eq + 1..].iter().position(|c| *c == b':') {
-                        out.push(pair(w[j], eq + 2 + c, name, b"PASSWORD".to_vec()));
+                        out.push(pair(own, eq + 2 + c, name, b"PASSWORD".to_vec()));
                     }
                 } else {
-                    out.push(pair(w[j], eq + 1, name, norm));
+                    out.push(pair(own, eq + 1, name, norm));
                 }
             } else if let Some(n) = next {
                 let norm = normalise(t);

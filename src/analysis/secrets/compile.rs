@@ -6,7 +6,6 @@ use super::rules::{self, AllowSpec, RuleSpec, RulesDoc, RulesError, SourceSpec};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::collections::HashSet;
-use std::path::Path;
 
 /// What is not a secret even though a rule matched.
 #[derive(Debug, Default)]
@@ -213,14 +212,15 @@ impl RuleSet {
         RuleSet::compile(rules::parse(rules::BUILTIN_RULES, "builtin")?, "builtin")
     }
 
-    /// The built-in rules merged with a user rules file, if given.
-    pub fn load(user: Option<&Path>) -> Result<RuleSet, RulesError> {
+    /// The built-in rules merged with a user rules file's text, if given: `(text, name)`, the
+    /// name shown in errors. (Reading the file is the caller's: `collect::rules::load`.)
+    pub fn from_text(user: Option<(&str, &str)>) -> Result<RuleSet, RulesError> {
         let base = rules::parse(rules::BUILTIN_RULES, "builtin")?;
         match user {
             None => RuleSet::compile(base, "builtin"),
-            Some(p) => {
-                let doc = rules::merge(base, rules::read(p)?);
-                RuleSet::compile(doc, &p.display().to_string())
+            Some((text, name)) => {
+                let doc = rules::merge(base, rules::parse(text, name)?);
+                RuleSet::compile(doc, name)
             }
         }
     }

@@ -13,7 +13,16 @@ pub struct Grep {
     names: Vec<Regex>,
 }
 
-fn compile(flag: &str, ps: &[String]) -> Result<Vec<Regex>, String> {
+/// A `--pattern` or `--name` regex that does not compile, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad {flag} regex '{pattern}': {why}")]
+pub struct GrepError {
+    pub flag: &'static str,
+    pub pattern: String,
+    pub why: String,
+}
+
+fn compile(flag: &'static str, ps: &[String]) -> Result<Vec<Regex>, GrepError> {
     ps.iter()
         .map(|p| {
             Regex::new(p).map_err(|e| {
@@ -22,7 +31,11 @@ fn compile(flag: &str, ps: &[String]) -> Result<Vec<Regex>, String> {
                     Some(i) => s[i + 7..].trim().to_string(),
                     None => s.lines().last().unwrap_or_default().to_string(),
                 };
-                format!("bad {flag} regex '{p}': {why}")
+                GrepError {
+                    flag,
+                    pattern: p.clone(),
+                    why,
+                }
             })
         })
         .collect()
@@ -31,7 +44,7 @@ fn compile(flag: &str, ps: &[String]) -> Result<Vec<Regex>, String> {
 impl Grep {
     /// Compile `--pattern` (over `NAME=value` entries and argv entries) and `--name` (variable
     /// names) regexes. The error is one line naming the flag and the pattern.
-    pub fn new(patterns: &[String], names: &[String]) -> Result<Grep, String> {
+    pub fn new(patterns: &[String], names: &[String]) -> Result<Grep, GrepError> {
         Ok(Grep {
             patterns: compile("--pattern", patterns)?,
             names: compile("--name", names)?,
@@ -84,6 +97,7 @@ pub fn grep(snap: &Snapshot, g: &Grep, reveal: bool) -> Vec<Finding> {
                 placeholder: false,
                 lead: false,
                 span: (0, v.len()),
+                mask: (0, v.len()),
             })
         };
         for (i, e) in p.environ.iter().flatten().enumerate() {

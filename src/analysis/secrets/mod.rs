@@ -10,10 +10,11 @@ mod scan;
 
 pub use compile::RuleSet;
 pub use entropy::shannon;
-pub use grep::{Grep, grep};
+pub use grep::{Grep, GrepError, grep};
 pub use rules::{BUILTIN_RULES, RulesError};
 
 use crate::analysis::mask::mask;
+use crate::analysis::masking::{Place, Span};
 use crate::model::{Bytes, Pid, Process, Snapshot};
 use scan::{Hit, Scanner};
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,9 @@ pub struct Finding {
     /// Byte span of the secret in the environ value or argv entry.
     #[serde(skip)]
     pub span: (usize, usize),
+    /// Byte span the masking policy hides (the span, or the whole value when in doubt).
+    #[serde(skip)]
+    pub mask: (usize, usize),
 }
 
 /// Run `f` over the processes on a few threads; results in process order, `None` for the
@@ -142,7 +146,7 @@ fn secret_of<'a>(p: &'a Process, h: &Hit) -> &'a [u8] {
             .environ
             .as_ref()
             .and_then(|e| e.get(h.index))
-            .and_then(|e| e.value)
+            .map(|e| e.value.unwrap_or(e.name))
             .unwrap_or_default(),
         SecretSource::Cmdline => p.cmdline.get(h.index).map_or(&[], |a| a.as_bytes()),
     };
@@ -200,6 +204,7 @@ pub fn scan_with(snap: &Snapshot, rules: &RuleSet, reveal: bool) -> Vec<Finding>
                     placeholder: h.placeholder,
                     lead: r.lead,
                     span: (h.start, h.end),
+                    mask: h.mask,
                 }
             })
             .collect::<Vec<_>>()
@@ -210,56 +215,53 @@ pub fn scan_with(snap: &Snapshot, rules: &RuleSet, reveal: bool) -> Vec<Finding>
     .collect()
 }
 
-/// Mask, in place, every value a rule matched: environ values and the secret part of argv
-/// entries (leads, which are paths, stay). Sets `meta.masked`.
-pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
-    let all: Vec<Option<Vec<Hit>>> = per_process(snap, rules, |s, p| {
-        s.process(p)
+/// What the masking policy hides in each process, in process order: (place, span) of every
+/// non-lead hit, sorted by place; `None` for a process that could not be scanned.
+pub(crate) fn mask_plan(snap: &Snapshot, rules: &RuleSet) -> Vec<Option<Vec<(Place, Span)>>> {
+    per_process(snap, rules, |s, p| {
+        let mut v: Vec<(Place, Span)> = s
+            .process(p)
             .into_iter()
             .filter(|h| !rules.rules[h.rule].lead)
-            .collect()
-    });
-    for (p, hits) in snap.processes.iter_mut().zip(all) {
-        let Some(hits) = hits else {
-            // why: fail closed; a process that could not be scanned shows no environ value.
-            if let Some(env) = &p.environ {
-                p.environ = Some(env.map_values(|_, e| e.value.map(|v| mask(v).into_bytes())));
-            }
-            continue;
-        };
-        let mut env_spans: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
-        let mut i = 0;
-        while i < hits.len() {
-            let (src, idx) = (hits[i].source, hits[i].index);
-            let mut spans = Vec::new();
-            while i < hits.len() && (hits[i].source, hits[i].index) == (src, idx) {
-                spans.push((hits[i].start, hits[i].end));
-                i += 1;
-            }
-            match src {
-                SecretSource::Environ => env_spans.push((idx, spans)),
-                SecretSource::Cmdline => {
-                    if let Some(t) = p.cmdline.get_mut(idx) {
-                        *t = Bytes(crate::analysis::mask::mask_spans(t.as_bytes(), &spans));
-                    }
-                }
-            }
-        }
-        if let Some(env) = &p.environ
-            && !env_spans.is_empty()
-        {
-            env_spans.sort_by_key(|x| x.0);
-            let mut next = env_spans.iter().peekable();
-            p.environ = Some(env.map_values(|i, e| {
-                while next.peek().is_some_and(|(at, _)| *at < i) {
-                    next.next();
-                }
-                let (_, spans) = next.peek().filter(|(at, _)| *at == i)?;
-                e.value.map(|v| crate::analysis::mask::mask_spans(v, spans))
-            }));
-        }
-    }
-    snap.meta.masked = true;
+            .map(|h| (Place::of(h.source, h.index), h.mask))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
+}
+
+/// Mask, in place, every value a rule matched (see [`crate::analysis::masking::mask_snapshot`]).
+pub fn mask_snapshot(snap: &mut Snapshot, rules: &RuleSet) {
+    crate::analysis::masking::mask_snapshot(snap, Some(rules));
+}
+
+/// The spans to hide in each of `texts` (each scanned as one argv entry and as one environ
+/// entry), sorted; a text past a cap is hidden whole.
+pub(crate) fn text_spans(rules: &RuleSet, texts: &[&[u8]]) -> Vec<Vec<Span>> {
+    let mut s = Scanner::new(rules);
+    texts
+        .iter()
+        .map(|t| {
+            let p = Process {
+                cmdline: vec![Bytes(t.to_vec())],
+                environ: Some(crate::model::Environ::from_raw(t)),
+                ..Process::default()
+            };
+            let eq = t.iter().position(|&b| b == b'=').map_or(0, |e| e + 1);
+            let mut v: Vec<Span> = s
+                .process(&p)
+                .into_iter()
+                .filter(|h| !rules.rules[h.rule].lead)
+                .map(|h| match h.source {
+                    SecretSource::Environ => (h.mask.0 + eq, h.mask.1 + eq),
+                    SecretSource::Cmdline => h.mask,
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use super::Severity;
 use serde::Deserialize;
 use serde_json::Value;
-use std::path::Path;
 
 /// The built-in rules, compiled into the binary.
 pub const BUILTIN_RULES: &str = include_str!("../../../assets/rules.yaml");
@@ -159,16 +158,6 @@ pub fn parse(text: &str, path: &str) -> Result<RulesDoc, RulesError> {
         }
     }
     Ok(doc)
-}
-
-/// Read and parse a user rules file.
-pub fn read(path: &Path) -> Result<RulesDoc, RulesError> {
-    let shown = path.display().to_string();
-    let text = crate::source::config::read_text(path).map_err(|e| RulesError::Read {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
-    parse(&text, &shown)
 }
 
 /// Merge `user` into `base`: a rule with an existing id replaces it in place, a new id is appended,

@@ -25,6 +25,9 @@ pub(crate) struct Hit {
     pub placeholder: bool,
     pub entropy: f64,
     pub name: Vec<u8>,
+    /// The span the masking policy hides: the secret itself, or the whole value when in doubt
+    /// (a secret-named variable or flag, or more matches than [`MAX_MATCHES`]).
+    pub mask: (usize, usize),
 }
 
 /// What a name means to the rules: name rules it turns on, pattern rules it turns off.
@@ -36,6 +39,14 @@ struct NameInfo {
 
 /// Candidate hit in one value: (rule, start, end, severity, placeholder, entropy).
 type Cand = (usize, usize, usize, Severity, bool, f64);
+
+/// Candidate hits in one value, and whether the value is to be masked whole.
+#[derive(Default)]
+struct Cands {
+    hits: Vec<Cand>,
+    /// A cap was reached: what was not looked at may hold more secret bytes.
+    capped: bool,
+}
 
 /// Per-thread scanning state: caches what each name means and holds scratch space.
 pub(crate) struct Scanner<'r> {
@@ -105,9 +116,8 @@ impl<'r> Scanner<'r> {
         self.blob.clear();
         for e in p.environ.iter().flatten() {
             starts.push(self.blob.len());
-            if let Some(v) = e.value {
-                self.blob.extend_from_slice(v);
-            }
+            // why: an entry without `=` is scanned whole, as its own value.
+            self.blob.extend_from_slice(e.value.unwrap_or(e.name));
             self.blob.push(0);
         }
         let mut out = Vec::new();
@@ -130,13 +140,19 @@ impl<'r> Scanner<'r> {
             while k < kws.len() && kws[k].0 == i {
                 k += 1;
             }
-            let Some(v) = e.value else { continue };
-            let info = self.env_name(e.name);
+            let (v, info) = match e.value {
+                Some(v) => (v, self.env_name(e.name)),
+                None => (e.name, NameInfo::default()),
+            };
             let kw: Vec<usize> = kws[from..k].iter().map(|x| x.1).collect();
-            let mut hits = Vec::new();
+            let mut hits = Cands::default();
             self.check(SecretSource::Environ, v, &info, Some(&kw), &mut hits);
-            for (rule, start, end, severity, placeholder, ent) in hits {
+            // why: fail closed: under a secret name the whole value is the secret, whatever
+            // rule located part of it (`DB_PASSWORD=AKIA… tail`).
+            let whole = hits.capped || !info.named.is_empty();
+            for (rule, start, end, severity, placeholder, ent) in hits.hits {
                 out.push(Hit {
+                    mask: if whole { (0, v.len()) } else { (start, end) },
                     source: SecretSource::Environ,
                     index: i,
                     start,
@@ -145,7 +161,11 @@ impl<'r> Scanner<'r> {
                     severity,
                     placeholder,
                     entropy: ent,
-                    name: e.name.to_vec(),
+                    // why: an entry without `=` has no name; its text is the secret.
+                    name: match e.value {
+                        Some(_) => e.name.to_vec(),
+                        None => format!("environ[{i}]").into_bytes(),
+                    },
                 });
             }
         }
@@ -169,7 +189,7 @@ impl<'r> Scanner<'r> {
             } else {
                 None
             };
-            let mut hits = Vec::new();
+            let mut hits = Cands::default();
             self.check(
                 SecretSource::Cmdline,
                 it.value,
@@ -177,8 +197,15 @@ impl<'r> Scanner<'r> {
                 kw.as_deref(),
                 &mut hits,
             );
-            for (rule, start, end, severity, placeholder, ent) in hits {
+            let whole = hits.capped || !info.named.is_empty();
+            let (lo, hi) = (it.offset, it.offset + it.value.len());
+            for (rule, start, end, severity, placeholder, ent) in hits.hits {
                 cmd.push(Hit {
+                    mask: if whole {
+                        (lo, hi)
+                    } else {
+                        (lo + start, lo + end)
+                    },
                     source: SecretSource::Cmdline,
                     index: it.index,
                     start: it.offset + start,
@@ -204,7 +231,7 @@ impl<'r> Scanner<'r> {
         value: &[u8],
         info: &NameInfo,
         kw: Option<&[usize]>,
-        out: &mut Vec<Cand>,
+        out: &mut Cands,
     ) {
         if value.is_empty() {
             return;
@@ -246,7 +273,22 @@ impl<'r> Scanner<'r> {
             if !matched {
                 continue;
             }
-            for caps in rule.regex.captures_iter(value).take(MAX_MATCHES) {
+            let mut seen = 0;
+            for caps in rule.regex.captures_iter(value).take(MAX_MATCHES + 1) {
+                seen += 1;
+                if seen > MAX_MATCHES {
+                    // why: fail closed: past the cap the value is masked whole.
+                    out.capped = true;
+                    out.hits.push((
+                        r,
+                        0,
+                        value.len(),
+                        rule.severity,
+                        false,
+                        entropy::shannon(value),
+                    ));
+                    break;
+                }
                 let Some(m) = (1..caps.len())
                     .find_map(|g| caps.get(g))
                     .or_else(|| caps.get(0))
@@ -254,7 +296,7 @@ impl<'r> Scanner<'r> {
                     continue;
                 };
                 if let Some(h) = judge(rs, r, &value[m.start()..m.end()]) {
-                    out.push((r, m.start(), m.end(), h.0, h.1, h.2));
+                    out.hits.push((r, m.start(), m.end(), h.0, h.1, h.2));
                 }
             }
         }

@@ -140,7 +140,9 @@ fn bad_user_regex_names_the_rule() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("r.yaml");
     std::fs::write(&p, "rules:\n  - id: broken\n    regex: 'a(b'\n").unwrap();
-    let e = RuleSet::load(Some(&p)).unwrap_err().to_string();
+    let e = crate::collect::rules::load(Some(&p))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("rule broken") && !e.contains('\n'), "{e}");
 }
 

@@ -37,29 +37,30 @@ impl Reveal {
     /// Whether the value at `place` of `p` is shown masked. Without a detector every environ
     /// value is masked; with one, the values it flags (leads excepted).
     pub fn value_masked(&self, loaded: &Loaded, p: &Process, place: Place) -> bool {
-        if self.all || self.revealed.contains(&(p.key(), place)) {
-            return false;
-        }
+        self.value_mask(loaded, p, place).hides()
+    }
+
+    /// What of the value at `place` of `p` is hidden (`analysis::masking::value_mask`).
+    fn value_mask(
+        &self,
+        loaded: &Loaded,
+        p: &Process,
+        place: Place,
+    ) -> crate::analysis::masking::ValueMask {
+        let reveal = self.all || self.revealed.contains(&(p.key(), place));
         let findings = loaded.findings_for(p);
-        if findings.unavailable.is_some() {
-            return matches!(place, Place::Env(_));
-        }
-        findings
+        let found: Vec<_> = findings
             .of(p.pid, p.start_time)
-            .any(|f| f.place == place && !f.lead)
+            .filter(|f| f.place == place)
+            .map(|f| (f.span, f.lead))
+            .collect();
+        let found = findings.unavailable.is_none().then_some(&found[..]);
+        crate::analysis::masking::value_mask(place, found, reveal)
     }
 
     /// A value of `p` at `place` as drawn: escaped, its secret spans masked unless revealed.
     pub fn shown_value(&self, loaded: &Loaded, p: &Process, place: Place, raw: &[u8]) -> String {
-        if !self.value_masked(loaded, p, place) {
-            return crate::model::escape_bytes(raw).into_owned();
-        }
-        let findings = loaded.findings_for(p);
-        if findings.unavailable.is_some() {
-            return crate::model::escape(&crate::analysis::mask::mask(raw)).into_owned();
-        }
-        let spans = findings.spans(p.pid, p.start_time, place);
-        crate::model::escape_bytes(&crate::tui::findings::mask_spans(raw, &spans)).into_owned()
+        crate::model::escape_bytes(&self.value_mask(loaded, p, place).apply(raw)).into_owned()
     }
 
     /// The command line as shown: secret parts of argv masked unless revealed.

@@ -1,7 +1,10 @@
 //! Looking for the interesting paths inside a root, through [`RootFs`] only: globs are expanded
-//! by listing directories inside the root, walks are bounded in depth and size.
+//! by listing directories inside the root, walks are bounded in depth and size. The list and its
+//! matching are pure (`analysis::interesting`); this module does the reading.
 
-use super::{InterestingList, Pattern, components, expand_home, glob_match, path_matches};
+use crate::analysis::interesting::{
+    InterestingList, Pattern, components, expand_home, glob_match, homes_from_passwd, path_matches,
+};
 use crate::model::{Bytes, FsKind, InterestingHit};
 use crate::source::rootfs::{DEFAULT_MAX_ENTRIES, FileContent, RootFs};
 
@@ -20,7 +23,7 @@ const PASSWD_CAP: u64 = 1 << 20;
 pub fn homes(fs: &RootFs) -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = Vec::new();
     if let Ok(c) = fs.read(b"/etc/passwd", PASSWD_CAP) {
-        out.extend(super::homes_from_passwd(&c.bytes));
+        out.extend(homes_from_passwd(&c.bytes));
     }
     out.push(b"/root".to_vec());
     if let Ok(l) = fs.list(b"/home", DEFAULT_MAX_ENTRIES) {
@@ -139,17 +142,15 @@ pub fn find_interesting(fs: &RootFs, list: &InterestingList) -> Vec<InterestingH
     hits
 }
 
-/// Whether a file read from `path` must be masked: its path matches a sensitive pattern, it is
-/// the same file (device and inode) as one a sensitive pattern leads to whatever symlink or
-/// hard link reached it, or its content looks like a private key or a token.
-pub fn is_sensitive(fs: &RootFs, list: &InterestingList, path: &[u8], c: &FileContent) -> bool {
-    if super::looks_secret(&c.bytes) {
-        return true;
-    }
+/// Whether a file read from `path` is a secret as a whole by the list: its path matches a
+/// sensitive pattern that masks whole, or it is the same file (device and inode) as one such a
+/// pattern leads to, whatever symlink or hard link reached it. (Content that looks like a key or
+/// a token is judged by `analysis::masking::content_mask`.)
+pub fn is_whole_secret(fs: &RootFs, list: &InterestingList, path: &[u8], c: &FileContent) -> bool {
     let homes = homes(fs);
     let mut abs = b"/".to_vec();
     abs.extend_from_slice(path);
-    list.paths.iter().filter(|p| p.sensitive).any(|p| {
+    list.paths.iter().filter(|p| p.masks_whole()).any(|p| {
         expand_home(&p.path, &homes)
             .iter()
             .any(|pat| path_matches(pat, &abs))
