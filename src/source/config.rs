@@ -1,4 +1,5 @@
-//! User configuration files (secret rules, the TUI keymap): read whole, as UTF-8, capped.
+//! User configuration files (secret rules, the TUI keymap): read whole, as UTF-8, capped,
+//! and only when they are regular files (a FIFO or a device is refused without blocking).
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -9,7 +10,7 @@ pub const CONFIG_CAP: u64 = 4 << 20;
 /// Read a configuration file as text.
 pub fn read_text(path: &Path) -> io::Result<String> {
     let mut text = String::new();
-    std::fs::File::open(path)?
+    super::open::open_user_file(path)?
         .take(CONFIG_CAP + 1)
         .read_to_string(&mut text)?;
     if text.len() as u64 > CONFIG_CAP {

@@ -96,7 +96,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, SnapshotFileError> {
 }
 
 fn read_snapshot_capped(path: &Path, cap: u64) -> Result<Snapshot, SnapshotFileError> {
-    let file = std::fs::File::open(path);
+    let file = super::open::open_user_file(path);
     let size = file
         .as_ref()
         .ok()
