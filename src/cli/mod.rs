@@ -18,7 +18,10 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub use output::Out;
+pub use output::{Out, error_line};
+
+/// Longest TUI refresh interval accepted (a day): a larger one would overflow the clock.
+pub const MAX_INTERVAL_SECS: u64 = 86_400;
 
 /// Linux /proc forensics: processes, fds, sockets, environ secrets and container roots.
 #[derive(Debug, Parser)]
@@ -26,8 +29,8 @@ pub use output::Out;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
-    /// With no subcommand (the TUI): take a new snapshot every SECS seconds.
-    #[arg(long, value_name = "SECS")]
+    /// With no subcommand (the TUI): take a new snapshot every SECS seconds (0 to 86400; 0: never).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=MAX_INTERVAL_SECS))]
     pub interval: Option<u64>,
     /// With no subcommand (the TUI): mark processes started (+) or changed (~) since this
     /// saved snapshot, and count those gone.
