@@ -91,8 +91,13 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
     /// Write to FILE instead of stdout, gzip-compressed when FILE ends in `.gz`.
+    /// The file is created anew (mode 0600) and renamed into place; an existing file or
+    /// symlink is refused unless `--force`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With -o: replace an existing FILE (a symlink is replaced itself, never followed).
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
@@ -185,7 +190,14 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         Command::Sockets(a) => sockets::run(snap, a, &mut o),
         Command::Containers => containers::run(snap, &mut o),
         Command::Snapshot(a) => match &a.output {
-            Some(path) => Ok(snapshot_file::write_snapshot(path, snap)?),
+            Some(path) => {
+                let overwrite = if a.force {
+                    snapshot_file::Overwrite::Allow
+                } else {
+                    snapshot_file::Overwrite::Refuse
+                };
+                Ok(snapshot_file::write_snapshot_to(path, snap, overwrite)?)
+            }
             // why: the snapshot is a document for machines (and `jq`); compact JSON is a
             // third smaller and faster to write than pretty-printed.
             None => {

@@ -9,8 +9,11 @@ use serde::Deserializer;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use std::cell::RefCell;
 use std::fmt;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+mod write;
+pub use write::Overwrite;
 
 /// Largest snapshot accepted, after decompression (a guard against gzip bombs).
 pub const MAX_SNAPSHOT_BYTES: u64 = 1 << 30;
@@ -49,45 +52,48 @@ pub fn is_gzip_name(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "gz")
 }
 
-/// Write `snap` to `path` as compact JSON, gzip-compressed when the name ends in `.gz`, and
-/// flush it to disk.
+/// Write `snap` to `path` as compact JSON, gzip-compressed when the name ends in `.gz`,
+/// replacing an existing file (never through a final symlink). See [`write_snapshot_to`].
 pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileError> {
+    write_snapshot_to(path, snap, Overwrite::Allow)
+}
+
+/// Write `snap` to `path`: a new file beside it (mode 0600), synced, renamed over it. With
+/// [`Overwrite::Refuse`] any existing file or symlink at `path` is refused. A pipe or a
+/// character device (`/dev/null`, `/dev/stdout`) is written in place.
+pub fn write_snapshot_to(
+    path: &Path,
+    snap: &Snapshot,
+    overwrite: Overwrite,
+) -> Result<(), SnapshotFileError> {
     let err = |source: io::Error| SnapshotFileError::Write {
         path: path.to_path_buf(),
         source,
     };
-    // why: a snapshot holds every command line and environment of the host (and, written with
-    // --reveal, its secrets): only the owner may read a new file.
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(err)?
-    };
-    let buf = io::BufWriter::with_capacity(1 << 16, file);
-    let buf = if is_gzip_name(path) {
+    let mut sink = write::open_sink(path, overwrite).map_err(err)?;
+    match encode(path, snap, sink.file()) {
+        Ok(()) => sink.commit().map_err(err),
+        Err(e) => {
+            sink.abort();
+            Err(err(e))
+        }
+    }
+}
+
+/// The JSON (gzip-compressed for a `.gz` name) of `snap` into `file`.
+fn encode(path: &Path, snap: &Snapshot, file: &mut std::fs::File) -> io::Result<()> {
+    let mut buf = io::BufWriter::with_capacity(1 << 16, file);
+    if is_gzip_name(path) {
         // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
         let mut json =
-            io::BufWriter::with_capacity(1 << 16, GzEncoder::new(buf, Compression::default()));
-        crate::model::json::write_json(snap, &mut json).map_err(err)?;
-        let gz = json.into_inner().map_err(|e| err(e.into_error()))?;
-        gz.finish().map_err(err)?
+            io::BufWriter::with_capacity(1 << 16, GzEncoder::new(&mut buf, Compression::default()));
+        crate::model::json::write_json(snap, &mut json)?;
+        let gz = json.into_inner().map_err(|e| e.into_error())?;
+        gz.finish()?;
     } else {
-        let mut buf = buf;
-        crate::model::json::write_json(snap, &mut buf).map_err(err)?;
-        buf
-    };
-    let file = buf.into_inner().map_err(|e| err(e.into_error()))?;
-    // why: evidence files must survive a crash or power loss right after capture. Only a
-    // regular file can be synced (`-o /dev/null`, a pipe or a tty answer EINVAL).
-    if file.metadata().map_err(err)?.is_file() {
-        file.sync_all().map_err(err)?;
+        crate::model::json::write_json(snap, &mut buf)?;
     }
-    Ok(())
+    buf.flush()
 }
 
 /// Read a snapshot file (plain or gzip, told apart by the gzip magic bytes, not the name).
