@@ -6,7 +6,6 @@ use crate::analysis::diff::{
     Boot, ContainerRef, ProcessChange, ProcessRef, SnapshotDiff, SocketRef, diff,
 };
 use crate::model::{Bytes, Ids, Meta, endpoint, escape, time};
-use crate::source::snapshot_file::read_snapshot;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::PathBuf;
@@ -22,10 +21,10 @@ pub struct DiffArgs {
 }
 
 pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
-    let old = read_snapshot(&a.old)?;
+    let old = super::read_file(&a.old)?;
     let new = match (&a.new, &g.snapshot) {
         (Some(_), Some(_)) => bail!("give NEW or --snapshot to diff, not both"),
-        (Some(p), None) | (None, Some(p)) => read_snapshot(p)?,
+        (Some(p), None) | (None, Some(p)) => super::read_file(p)?,
         (None, None) => super::load(g)?,
     };
     // why: a value masked when it was written cannot be unmasked, and comparing a masked value

@@ -8,6 +8,7 @@ mod output;
 mod secrets;
 mod sockets;
 mod tree;
+mod tree_json;
 
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
@@ -103,9 +104,22 @@ pub struct SnapshotArgs {
 /// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
     if let Some(path) = &g.snapshot {
-        return Ok(snapshot_file::read_snapshot(path)?);
+        return read_file(path);
     }
     let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+    Ok(snap)
+}
+
+/// Read a snapshot file, with a note on stderr for each kind of inconsistency repaired.
+pub fn read_file(path: &std::path::Path) -> Result<Snapshot> {
+    let (snap, notes) = snapshot_file::read_snapshot_noted(path)?;
+    for n in notes {
+        eprintln!(
+            "procscope: note: {}: {}",
+            crate::model::escape(&path.display().to_string()),
+            n
+        );
+    }
     Ok(snap)
 }
 
