@@ -59,7 +59,12 @@ fn as_nobody_denied_fields_say_so() {
             assert!(p["uid"]["real"] == 65534 || env.is_empty(), "{p}");
         }
     }
-    for args in [&["tree"][..], &["sockets", "-x"], &["containers"], &["secrets"]] {
+    for args in [
+        &["tree"][..],
+        &["sockets", "-x"],
+        &["containers"],
+        &["secrets"],
+    ] {
         let out = ok(args);
         assert!(!out.is_empty() || args == ["secrets"], "{args:?}");
     }
