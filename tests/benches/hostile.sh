@@ -9,9 +9,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 measure() { # label, args...
     local label=$1; shift
-    local out
-    out=$( { /usr/bin/time -f '%e s, %M KiB max RSS, exit %x' "$bin" "$@" >/dev/null 2>"$dir/err"; } 2>&1 || true)
-    printf '%-34s %s  | %s\n' "$label" "$(tail -1 <<<"$out")" "$(grep -v ' s, ' "$dir/err" | head -1 | cut -c1-90)"
+    /usr/bin/time -o "$dir/time" -f '%e s, %M KiB max RSS, exit %x' "$bin" "$@" >/dev/null 2>"$dir/err" || true
+    printf '%-34s %s  | %s\n' "$label" "$(tail -1 "$dir/time")" "$(head -1 "$dir/err" | cut -c1-100)"
 }
 chain() { # n file
     python3 - "$1" "$2" <<'PY'
