@@ -102,11 +102,11 @@ fn scans_survive_a_fork_storm() {
         rounds += 1;
     }
     eprintln!("{rounds} scan rounds during the storm");
+    // why: the screen lists the host's command lines, which may hold any word: the UI must
+    // still be up (its status bar drawn) and then exit 0 when asked.
     let screen = tui.screen();
-    assert!(
-        !screen.contains("panicked") && !screen.contains("error"),
-        "{screen}"
-    );
+    assert!(screen.contains("procs"), "{screen}");
+    assert!(!screen.contains("EXIT="), "the TUI exited early: {screen}");
     let exit = tui.quit();
     assert!(exit.contains("EXIT=0"), "{exit}");
 }
