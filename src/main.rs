@@ -78,7 +78,7 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let msg = format!("{e:#}").replace('\n', " ");
+            let msg = cli::error_line(&e);
             let _ = writeln!(
                 std::io::stderr(),
                 "procscope: {}",

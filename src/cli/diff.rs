@@ -8,7 +8,6 @@ use crate::analysis::diff::{
 };
 use crate::analysis::masking::diff_sides;
 use crate::model::{Bytes, Ids, Meta, endpoint, escape, time};
-use crate::source::snapshot_file::read_snapshot;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::borrow::Cow;
@@ -29,10 +28,10 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
     let Some(old_path) = &a.old else {
         bail!("diff needs OLD (or --snapshot DIR: each host's oldest against its newest)");
     };
-    let old = read_snapshot(old_path)?;
+    let old = super::read_file(old_path)?;
     let new = match (&a.new, g.snapshot.first()) {
         (Some(_), Some(_)) => bail!("give NEW or --snapshot to diff, not both"),
-        (Some(p), None) | (None, Some(p)) => read_snapshot(p)?,
+        (Some(p), None) | (None, Some(p)) => super::read_file(p)?,
         (None, None) => super::load(g)?,
     };
     // why: a value masked when it was written cannot be unmasked, and comparing a masked value

@@ -36,11 +36,12 @@ pub struct FsArgs {
     /// With --cat: runs of at least 4 printable characters, like strings(1).
     #[arg(long, requires = "cat")]
     pub strings: bool,
-    /// With --cat: read at most N bytes of the file.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
+    /// With --cat: read at most N bytes of the file (at most 64 MiB).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..=crate::source::rootfs::MAX_READ_BYTES))]
     pub max_bytes: u64,
     /// Read at most N entries of a directory (sorted over those read); the listing says when
-    /// it is truncated and how many entries were not shown.
+    /// it is truncated and how many entries were not shown (at most 1,000,000).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES, value_parser = at_least_one)]
     pub max_entries: usize,
     /// List the paths responders look at first (service-account tokens, keys, shell
@@ -54,6 +55,8 @@ pub struct FsArgs {
 pub enum CountError {
     #[error("must be at least 1")]
     Zero,
+    #[error("must be at most {0}")]
+    TooMany(usize),
     #[error("{0}")]
     NotANumber(#[from] std::num::ParseIntError),
 }
@@ -62,6 +65,9 @@ pub enum CountError {
 fn at_least_one(s: &str) -> Result<usize, CountError> {
     match s.parse::<usize>()? {
         0 => Err(CountError::Zero),
+        n if n > crate::source::rootfs::MAX_LIST_ENTRIES => {
+            Err(CountError::TooMany(crate::source::rootfs::MAX_LIST_ENTRIES))
+        }
         n => Ok(n),
     }
 }

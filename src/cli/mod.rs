@@ -12,6 +12,7 @@ mod record;
 mod secrets;
 mod sockets;
 mod tree;
+mod tree_json;
 
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
@@ -23,7 +24,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub use hosts::is_multi as is_multi_host;
-pub use output::Out;
+pub use output::{Out, error_line};
+
+/// Longest TUI refresh interval accepted (a day): a larger one would overflow the clock.
+pub const MAX_INTERVAL_SECS: u64 = 86_400;
 
 /// Linux /proc forensics: processes, fds, sockets, environ secrets and container roots.
 #[derive(Debug, Parser)]
@@ -31,8 +35,8 @@ pub use output::Out;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
-    /// With no subcommand (the TUI): take a new snapshot every SECS seconds.
-    #[arg(long, value_name = "SECS")]
+    /// With no subcommand (the TUI): take a new snapshot every SECS seconds (0 to 86400; 0: never).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=MAX_INTERVAL_SECS))]
     pub interval: Option<u64>,
     /// With no subcommand (the TUI): mark processes started (+) or changed (~) since this
     /// saved snapshot, and count those gone.
@@ -117,16 +121,34 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
     /// Write to FILE instead of stdout, gzip-compressed when FILE ends in `.gz`.
+    /// The file is created anew (mode 0600) and renamed into place; an existing file or
+    /// symlink is refused unless `--force`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With -o: replace an existing FILE (a symlink is replaced itself, never followed).
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
     if let Some(path) = g.snapshot.first() {
-        return Ok(snapshot_file::read_snapshot(path)?);
+        return read_file(path);
     }
     let snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
+    Ok(snap)
+}
+
+/// Read a snapshot file, with a note on stderr for each kind of inconsistency repaired.
+pub fn read_file(path: &std::path::Path) -> Result<Snapshot> {
+    let (snap, notes) = snapshot_file::read_snapshot_noted(path)?;
+    for n in notes {
+        eprintln!(
+            "procscope: note: {}: {}",
+            crate::model::escape(&path.display().to_string()),
+            n
+        );
+    }
     Ok(snap)
 }
 
@@ -210,7 +232,14 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         Command::Sockets(a) => sockets::run(snap, a, &mut o),
         Command::Containers => containers::run(snap, &mut o),
         Command::Snapshot(a) => match &a.output {
-            Some(path) => Ok(snapshot_file::write_snapshot(path, snap)?),
+            Some(path) => {
+                let overwrite = if a.force {
+                    snapshot_file::Overwrite::Allow
+                } else {
+                    snapshot_file::Overwrite::Refuse
+                };
+                Ok(snapshot_file::write_snapshot_to(path, snap, overwrite)?)
+            }
             // why: the snapshot is a document for machines (and `jq`); compact JSON is a
             // third smaller and faster to write than pretty-printed.
             None => {

@@ -56,3 +56,48 @@ impl<'a> Out<'a> {
         Ok(())
     }
 }
+
+/// An error and its causes as one line (`a: b: c`), each cause once: a cause whose text the
+/// message before it already ends with (a typed error that embeds its source) is not repeated.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    let mut last = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || last.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+        last = text;
+    }
+    out.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+    use crate::source::rootfs::RootFsError;
+
+    #[test]
+    fn causes_are_not_repeated() {
+        let io = || std::io::Error::from_raw_os_error(5);
+        let e = anyhow::Error::new(RootFsError::Io(io())).context("root of pid 7");
+        assert_eq!(
+            error_line(&e),
+            "root of pid 7: Input/output error (os error 5)"
+        );
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot read x: {0}")]
+        struct Embeds(#[source] std::io::Error);
+        let e = anyhow::Error::new(Embeds(io()));
+        assert_eq!(
+            error_line(&e),
+            "cannot read x: Input/output error (os error 5)"
+        );
+        let e = anyhow::Error::new(io()).context("a").context("b");
+        assert_eq!(error_line(&e), "b: a: Input/output error (os error 5)");
+    }
+}

@@ -2,13 +2,11 @@
 //! another container or namespace, or changes uid.
 
 use super::Out;
-use crate::model::{Bytes, Pid, Process, ProcessTree, Snapshot, Thread};
+use crate::model::{Pid, Process, ProcessTree, Snapshot, Thread};
 use crate::present::Shown;
 use crate::present::tree::Marks;
 use anyhow::{Result, bail};
 use clap::Args;
-use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Args)]
 pub struct TreeArgs {
@@ -20,22 +18,6 @@ pub struct TreeArgs {
     /// Show command lines instead of names.
     #[arg(short = 'a', long)]
     pub args: bool,
-}
-
-/// A node of the JSON tree.
-#[derive(Serialize)]
-struct Node<'a> {
-    pid: Pid,
-    ppid: Pid,
-    comm: &'a Bytes,
-    cmdline: &'a [Bytes],
-    user: Option<&'a str>,
-    uid: u32,
-    container: Option<&'a crate::model::Container>,
-    namespaced: bool,
-    marks: Vec<String>,
-    threads: &'a [Thread],
-    children: Vec<Node<'a>>,
 }
 
 /// Why a process stands out from its parent: new namespaces, another container, another uid.
@@ -57,35 +39,13 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
     let rows = tree.walk(&starts, &|_| true);
     let parent_of = |i: usize| tree.parent[i].map(|pi| &snap.processes[pi]);
     if o.json {
-        // Build bottom-up without recursion: children are complete before their parent.
-        let mut built: HashMap<usize, Node> = HashMap::new();
-        for r in rows.iter().rev() {
-            let p = &snap.processes[r.index];
-            let children = tree.children[r.index]
-                .iter()
-                .filter_map(|c| built.remove(c))
-                .collect();
-            built.insert(
-                r.index,
-                Node {
-                    pid: p.pid,
-                    ppid: p.ppid,
-                    comm: &p.comm,
-                    cmdline: &p.cmdline,
-                    user: p.uid.effective_name.as_deref(),
-                    uid: p.uid.effective,
-                    container: p.container.as_ref(),
-                    namespaced: p.namespaced,
-                    marks: marks(p, parent_of(r.index)),
-                    threads: &p.threads,
-                    children,
-                },
-            );
-        }
-        let roots: Vec<Node> = starts.iter().filter_map(|s| built.remove(s)).collect();
-        return o.json(&roots);
+        return super::tree_json::write(snap, &tree, &rows, &mut *o.w);
     }
-    for (r, last) in rows.iter().zip(crate::model::branch_flags(&rows)) {
+    // why: one stack of "last sibling" flags updated row by row (not a copy per row).
+    let mut last: Vec<bool> = Vec::new();
+    for r in &rows {
+        last.truncate(r.depth);
+        last.push(r.is_last);
         let p = &snap.processes[r.index];
         let prefix = branch_prefix(&last);
         // why: invalid bytes show as `\xNN` here exactly as in `inspect`, not as U+FFFD.
@@ -118,13 +78,22 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
     Ok(())
 }
 
+/// Deepest level drawn with its own column: below it, rows show their depth instead of more
+/// columns, so text output stays linear in the number of processes.
+pub const MAX_DRAWN_DEPTH: usize = 64;
+
 /// Box-drawing prefix for a row whose ancestors' "last sibling" flags are `last`.
 pub fn branch_prefix(last: &[bool]) -> String {
     let mut s = String::new();
     if last.len() <= 1 {
         return s;
     }
-    for &l in &last[1..last.len() - 1] {
+    let mut from = 1;
+    if last.len() > MAX_DRAWN_DEPTH {
+        from = last.len() - MAX_DRAWN_DEPTH;
+        s.push_str(&format!("[depth {}]", last.len() - 1));
+    }
+    for &l in &last[from..last.len() - 1] {
         s.push_str(if l { "  " } else { "│ " });
     }
     s.push_str(if last[last.len() - 1] {
@@ -137,7 +106,11 @@ pub fn branch_prefix(last: &[bool]) -> String {
 
 fn child_indent(last: &[bool]) -> String {
     let mut s = String::new();
-    for &l in last.iter().skip(1) {
+    let from = last.len().saturating_sub(MAX_DRAWN_DEPTH).max(1);
+    if from > 1 {
+        s.push_str(&format!("[depth {}]", last.len() - 1));
+    }
+    for &l in last.iter().skip(from) {
         s.push_str(if l { "  " } else { "│ " });
     }
     s

@@ -14,6 +14,7 @@ mod sockindex;
 mod text;
 pub mod time;
 mod tree;
+mod validate;
 
 pub use bytes::Bytes;
 pub use environ::{EnvIter, EnvVar, Environ};

@@ -120,11 +120,12 @@ impl ProcessTree {
             .collect()
     }
 
-    /// Ancestors of `i`, nearest first.
+    /// Ancestors of `i`, nearest first. Linear in the depth: `build` breaks every cycle, and
+    /// the walk stops after as many steps as there are processes whatever the input.
     pub fn ancestors(&self, mut i: usize) -> Vec<usize> {
         let mut out = Vec::new();
         while let Some(p) = self.parent[i] {
-            if out.contains(&p) {
+            if out.len() >= self.parent.len() {
                 break;
             }
             out.push(p);

@@ -1,5 +1,6 @@
 //! User configuration (secret rules, the TUI keymap, `NO_COLOR`): files read whole, as UTF-8,
-//! capped, and the environment variables that locate or tune them.
+//! capped, and only when they are regular files (a FIFO or a device is refused without
+//! blocking), and the environment variables that locate or tune them.
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -10,7 +11,7 @@ pub const CONFIG_CAP: u64 = 4 << 20;
 /// Read a configuration file as text.
 pub fn read_text(path: &Path) -> io::Result<String> {
     let mut text = String::new();
-    std::fs::File::open(path)?
+    super::open::open_user_file(path)?
         .take(CONFIG_CAP + 1)
         .read_to_string(&mut text)?;
     if text.len() as u64 > CONFIG_CAP {

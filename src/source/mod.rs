@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod metrics;
+pub mod open;
 pub mod record;
 pub mod rootfs;
 pub mod snapshot_file;
@@ -49,6 +50,8 @@ pub struct ProcRoot {
 pub struct PidDir {
     pid: Pid,
     dir: OwnedFd,
+    /// Whether this is live procfs (else everything is resolved beneath the directory).
+    live: bool,
 }
 
 /// An entry of a directory listing: name and, when the filesystem reports it, its type.
@@ -65,13 +68,20 @@ pub struct TargetStat {
     pub inode: u64,
 }
 
-fn open_dir<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<OwnedFd> {
-    Ok(rustix::fs::openat(
-        at,
-        rel,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?)
+fn open_dir<Fd: AsFd>(at: Fd, rel: &str, live: bool) -> io::Result<OwnedFd> {
+    open::open_dir_at(at, rel, live)
+}
+
+/// Whether `name` is a pid as the kernel writes it: decimal digits, no sign, no leading zero
+/// (`00012` or `+14` in a copied tree would alias pid 12 and 14).
+pub fn canonical_pid(name: &[u8]) -> Option<Pid> {
+    if name.is_empty() || name.len() > 10 || !name.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if name[0] == b'0' {
+        return None;
+    }
+    std::str::from_utf8(name).ok()?.parse().ok()
 }
 
 thread_local! {
@@ -80,8 +90,8 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 << 10]);
 }
 
-fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
-    let fd = rustix::fs::openat(at, rel, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+fn read_at<Fd: AsFd>(at: Fd, rel: &str, live: bool) -> io::Result<Vec<u8>> {
+    let fd = open::open_file_at(at, rel, live)?;
     SCRATCH.with(|cell| {
         let Ok(mut buf) = cell.try_borrow_mut() else {
             let mut v = Vec::new();
@@ -100,6 +110,8 @@ fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
             let n = match rustix::io::read(&fd, &mut buf[len..]) {
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
+                // why: a non-blocking fd that has nothing yet (never a regular file).
+                Err(Errno::AGAIN) => break,
                 Err(e) => return Err(e.into()),
             };
             if n == 0 {
@@ -115,6 +127,7 @@ fn read_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<u8>> {
 /// (the scan reads ~30 links per process: no zeroing, no regrowth); longer texts take the
 /// growing path.
 fn link_at<Fd: AsFd, P: rustix::path::Arg + Copy>(at: Fd, name: P) -> io::Result<Vec<u8>> {
+    // (callers pass one component, or resolve the parent beneath the root first)
     let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
     let (text, rest) = rustix::fs::readlinkat_raw(&at, name, &mut buf)?;
     if !rest.is_empty() {
@@ -123,8 +136,8 @@ fn link_at<Fd: AsFd, P: rustix::path::Arg + Copy>(at: Fd, name: P) -> io::Result
     Ok(rustix::fs::readlinkat(at, name, Vec::new())?.into_bytes())
 }
 
-fn list_at<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<Vec<DirEntry>> {
-    let fd = open_dir(at, rel)?;
+fn list_at<Fd: AsFd>(at: Fd, rel: &str, live: bool) -> io::Result<Vec<DirEntry>> {
+    let fd = open_dir(at, rel, live)?;
     list_fd(&fd)
 }
 
@@ -164,7 +177,7 @@ impl ProcRoot {
     pub fn open(path: &Path) -> Result<Self, SourceError> {
         let dir = rustix::fs::open(
             path,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NONBLOCK | OFlags::CLOEXEC,
             Mode::empty(),
         )
         .map_err(|e| SourceError::Open {
@@ -212,10 +225,10 @@ impl ProcRoot {
 
     /// Numeric entries of the root, ascending.
     pub fn pids(&self) -> io::Result<Vec<Pid>> {
-        let fd = open_dir(&self.dir, ".")?;
+        let fd = open_dir(&self.dir, ".", self.live)?;
         let mut pids: Vec<Pid> = list_fd(&fd)?
             .into_iter()
-            .filter_map(|e| std::str::from_utf8(&e.name).ok()?.parse().ok())
+            .filter_map(|e| canonical_pid(&e.name))
             .collect();
         pids.sort_unstable();
         Ok(pids)
@@ -223,13 +236,17 @@ impl ProcRoot {
 
     /// Read a file relative to the root (`stat`, `sys/kernel/random/boot_id`).
     pub fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
-        read_at(&self.dir, rel)
+        read_at(&self.dir, rel, self.live)
     }
 
     /// Open `PID/`. Fails when the process is gone.
     pub fn process(&self, pid: Pid) -> io::Result<PidDir> {
-        let dir = open_dir(&self.dir, &pid.to_string())?;
-        Ok(PidDir { pid, dir })
+        let dir = open_dir(&self.dir, &pid.to_string(), self.live)?;
+        Ok(PidDir {
+            pid,
+            dir,
+            live: self.live,
+        })
     }
 
     /// Open `PID/root` as an `O_PATH` directory handle, the anchor of [`rootfs::RootFs`].
@@ -297,18 +314,13 @@ impl PidDir {
 
     /// Read `PID/<rel>` whole.
     pub fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
-        read_at(&self.dir, rel)
+        read_at(&self.dir, rel, self.live)
     }
 
     /// `PID/<rel>` opened for reading as a stream, capped like [`PidDir::read`], for files
     /// too large to hold whole (the socket tables of a busy host).
     pub fn open_stream(&self, rel: &str) -> io::Result<impl Read + use<>> {
-        let fd = rustix::fs::openat(
-            &self.dir,
-            rel,
-            OFlags::RDONLY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
+        let fd = open::open_file_at(&self.dir, rel, self.live)?;
         Ok(io::BufReader::with_capacity(
             64 << 10,
             std::fs::File::from(fd).take(READ_CAP),
@@ -316,20 +328,27 @@ impl PidDir {
     }
 
     /// Text of the link `PID/<rel>` (exe, cwd, root, ns/net, fd/3).
+    /// Live procfs reads the link itself (magic links are never followed); in a copy, the
+    /// directories above the link are resolved beneath this one first.
     pub fn read_link(&self, rel: &str) -> io::Result<Vec<u8>> {
-        link_at(&self.dir, rel)
+        if self.live || !rel.contains('/') {
+            return link_at(&self.dir, rel);
+        }
+        let (dir, name) = open::parent_at(&self.dir, rel)?;
+        link_at(&dir, name)
     }
 
     /// Entries of `PID/<rel>/`.
     pub fn list(&self, rel: &str) -> io::Result<Vec<DirEntry>> {
-        list_at(&self.dir, rel)
+        list_at(&self.dir, rel, self.live)
     }
 
     /// Open a subdirectory (`fd`, `task`) for repeated relative access.
     pub fn sub(&self, rel: &str) -> io::Result<PidDir> {
         Ok(PidDir {
             pid: self.pid,
-            dir: open_dir(&self.dir, rel)?,
+            dir: open_dir(&self.dir, rel, self.live)?,
+            live: self.live,
         })
     }
 
@@ -360,6 +379,9 @@ impl PidDir {
 
     /// stat (following links) the entry `name` of this directory.
     pub fn stat_target_c(&self, name: &std::ffi::CStr) -> io::Result<TargetStat> {
+        if !self.live {
+            return self.stat_target(&name.to_string_lossy());
+        }
         let st = rustix::fs::statat(&self.dir, name, AtFlags::empty())?;
         Ok(TargetStat {
             file_type: FileType::from_raw_mode(st.st_mode),
@@ -369,7 +391,11 @@ impl PidDir {
 
     /// stat the target of a link in this directory, following it (for `fd/N`).
     pub fn stat_target(&self, rel: &str) -> io::Result<TargetStat> {
-        let st = rustix::fs::statat(&self.dir, rel, AtFlags::empty())?;
+        let st = if self.live {
+            rustix::fs::statat(&self.dir, rel, AtFlags::empty())?
+        } else {
+            open::stat_beneath(&self.dir, rel)?
+        };
         Ok(TargetStat {
             file_type: FileType::from_raw_mode(st.st_mode),
             inode: st.st_ino,

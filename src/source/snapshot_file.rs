@@ -3,20 +3,23 @@
 
 use crate::model::{FORMAT, SCHEMA_VERSION, Snapshot};
 use flate2::Compression;
-use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use serde::Deserializer;
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeSeed;
 use std::cell::RefCell;
-use std::fmt;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+mod budget;
+mod stream;
+mod write;
+pub use budget::{LIMITS, Limits};
+pub use write::Overwrite;
 
 /// Largest snapshot accepted, after decompression (a guard against gzip bombs).
 pub const MAX_SNAPSHOT_BYTES: u64 = 1 << 30;
 
-/// The two bytes that open every gzip stream (RFC 1952).
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub use stream::GZIP_MAGIC;
 
 /// Why a snapshot file could not be written or read. Each renders as one line.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,8 @@ pub enum SnapshotFileError {
     Corrupt { path: PathBuf, detail: String },
     #[error("{} is larger than {limit} bytes (decompressed)", path.display())]
     TooLarge { path: PathBuf, limit: u64 },
+    #[error("{} is refused: it holds {limit} (bounded by what it would cost in memory)", path.display())]
+    OverBudget { path: PathBuf, limit: String },
 }
 
 /// Whether `path` names a gzip-compressed snapshot (`.gz` suffix).
@@ -49,133 +54,167 @@ pub fn is_gzip_name(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "gz")
 }
 
-/// Write `snap` to `path` as compact JSON, gzip-compressed when the name ends in `.gz`, and
-/// flush it to disk.
+/// Write `snap` to `path` as compact JSON, gzip-compressed when the name ends in `.gz`,
+/// replacing an existing file (never through a final symlink). See [`write_snapshot_to`].
 pub fn write_snapshot(path: &Path, snap: &Snapshot) -> Result<(), SnapshotFileError> {
+    write_snapshot_to(path, snap, Overwrite::Allow)
+}
+
+/// Write `snap` to `path`: a new file beside it (mode 0600), synced, renamed over it. With
+/// [`Overwrite::Refuse`] any existing file or symlink at `path` is refused. A pipe or a
+/// character device (`/dev/null`, `/dev/stdout`) is written in place.
+pub fn write_snapshot_to(
+    path: &Path,
+    snap: &Snapshot,
+    overwrite: Overwrite,
+) -> Result<(), SnapshotFileError> {
     let err = |source: io::Error| SnapshotFileError::Write {
         path: path.to_path_buf(),
         source,
     };
-    // why: a snapshot holds every command line and environment of the host (and, written with
-    // --reveal, its secrets): only the owner may read a new file.
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(err)?
-    };
-    let buf = io::BufWriter::with_capacity(1 << 16, file);
-    let buf = if is_gzip_name(path) {
-        // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
-        let mut json =
-            io::BufWriter::with_capacity(1 << 16, GzEncoder::new(buf, Compression::default()));
-        crate::model::json::write_json(snap, &mut json).map_err(err)?;
-        let gz = json.into_inner().map_err(|e| err(e.into_error()))?;
-        gz.finish().map_err(err)?
-    } else {
-        let mut buf = buf;
-        crate::model::json::write_json(snap, &mut buf).map_err(err)?;
-        buf
-    };
-    let file = buf.into_inner().map_err(|e| err(e.into_error()))?;
-    // why: evidence files must survive a crash or power loss right after capture. Only a
-    // regular file can be synced (`-o /dev/null`, a pipe or a tty answer EINVAL).
-    if file.metadata().map_err(err)?.is_file() {
-        file.sync_all().map_err(err)?;
+    let mut sink = write::open_sink(path, overwrite).map_err(err)?;
+    match encode(path, snap, sink.file()) {
+        Ok(()) => sink.commit().map_err(err),
+        Err(e) => {
+            sink.abort();
+            Err(err(e))
+        }
     }
-    Ok(())
 }
 
-/// Read a snapshot file (plain or gzip, told apart by the gzip magic bytes, not the name).
+/// The JSON (gzip-compressed for a `.gz` name) of `snap` into `file`.
+fn encode(path: &Path, snap: &Snapshot, file: &mut std::fs::File) -> io::Result<()> {
+    let mut buf = io::BufWriter::with_capacity(1 << 16, file);
+    if is_gzip_name(path) {
+        // why: serde writes a few bytes at a time; feed the compressor large blocks instead.
+        let mut json =
+            io::BufWriter::with_capacity(1 << 16, GzEncoder::new(&mut buf, Compression::default()));
+        crate::model::json::write_json(snap, &mut json)?;
+        let gz = json.into_inner().map_err(|e| e.into_error())?;
+        gz.finish()?;
+    } else {
+        crate::model::json::write_json(snap, &mut buf)?;
+    }
+    buf.flush()
+}
+
+/// Read a snapshot file (plain or gzip, told apart by the gzip magic bytes, not the name),
+/// validated ([`crate::model::Snapshot::validate`]); notes about what validation dropped are
+/// discarded (see [`read_snapshot_noted`]).
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, SnapshotFileError> {
-    read_snapshot_capped(path, MAX_SNAPSHOT_BYTES)
+    read_snapshot_noted(path).map(|(s, _)| s)
+}
+
+/// [`read_snapshot`], with one line per kind of inconsistency validation repaired.
+pub fn read_snapshot_noted(path: &Path) -> Result<(Snapshot, Vec<String>), SnapshotFileError> {
+    let mut snap = read_snapshot_capped(path, MAX_SNAPSHOT_BYTES)?;
+    let notes = snap.validate();
+    Ok((snap, notes))
 }
 
 fn read_snapshot_capped(path: &Path, cap: u64) -> Result<Snapshot, SnapshotFileError> {
-    let file = std::fs::File::open(path);
-    let size = file
-        .as_ref()
-        .ok()
-        .and_then(|f| f.metadata().ok())
-        .map_or(0, |m| m.len());
-    let raw = read_capped(path, file, false, cap, size)?;
-    let data = if raw.starts_with(&GZIP_MAGIC) {
-        // why: JSON snapshots compress about 25:1; start big to avoid repeated regrowth.
-        let guess = (raw.len() as u64).saturating_mul(16);
-        read_capped(path, Ok(GzDecoder::new(raw.as_slice())), true, cap, guess)?
-    } else {
-        raw
-    };
-    parse_snapshot(path, &data)
+    let open = || -> io::Result<Box<dyn Read>> { Ok(Box::new(super::open::open_user_file(path)?)) };
+    load(path, &open, cap)
 }
 
-fn read_capped<R: Read>(
-    path: &Path,
-    reader: io::Result<R>,
-    gzip: bool,
-    cap: u64,
-    size_hint: u64,
-) -> Result<Vec<u8>, SnapshotFileError> {
-    let p = || path.to_path_buf();
-    let mut out = Vec::with_capacity(size_hint.min(cap) as usize + 1);
-    reader
-        .and_then(|r| r.take(cap + 1).read_to_end(&mut out))
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::UnexpectedEof if gzip => SnapshotFileError::Truncated {
-                path: p(),
-                detail: "the compressed stream ends early".into(),
-            },
-            io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData if gzip => {
-                SnapshotFileError::Corrupt {
-                    path: p(),
-                    detail: format!("bad gzip data: {e}"),
-                }
-            }
-            _ => SnapshotFileError::Read {
-                path: p(),
-                source: e,
-            },
-        })?;
-    if out.len() as u64 > cap {
-        return Err(SnapshotFileError::TooLarge {
-            path: p(),
-            limit: cap,
-        });
-    }
-    Ok(out)
-}
-
-/// Parse snapshot JSON, escaping terminal controls in its text fields
-/// ([`Snapshot::escape_text_fields`]). On failure, a second pass over the top-level keys decides which error
-/// it is: no `format` marker means not a snapshot; otherwise a newer schema, an early end, or
-/// corruption.
+/// Parse snapshot JSON held in memory (see [`read_snapshot`]), not validated.
 pub fn parse_snapshot(path: &Path, data: &[u8]) -> Result<Snapshot, SnapshotFileError> {
+    let open = || -> io::Result<Box<dyn Read + '_>> { Ok(Box::new(data)) };
+    load(path, &open, MAX_SNAPSHOT_BYTES)
+}
+
+type Opener<'a> = dyn Fn() -> io::Result<Box<dyn Read + 'a>> + 'a;
+
+/// Two streaming passes: the first counts what the document would cost
+/// ([`budget::Budget`]) and finds `format` and `schema`; only a document within every limit
+/// is deserialized, by the second. Text fields are then escaped
+/// ([`Snapshot::escape_text_fields`]).
+fn load<'a>(path: &Path, open: &Opener<'a>, cap: u64) -> Result<Snapshot, SnapshotFileError> {
     let p = || path.to_path_buf();
-    let full = match serde_json::from_slice::<Snapshot>(data) {
-        Ok(mut snap) if snap.schema <= SCHEMA_VERSION => {
+    let read_err = |source: io::Error| SnapshotFileError::Read { path: p(), source };
+    let seen = Rc::new(stream::Seen::default());
+    let budget = RefCell::new(budget::Budget::new(budget::LIMITS));
+    let first = {
+        let input =
+            stream::Guarded::new(open().map_err(read_err)?, cap, seen.clone()).map_err(read_err)?;
+        let mut de = serde_json::Deserializer::from_reader(io::BufReader::new(input));
+        budget::Counted::document(&budget)
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+    };
+    if let Some(e) = stopped(path, &seen, cap) {
+        return Err(e);
+    }
+    let budget = budget.into_inner();
+    if let Some(limit) = budget.exceeded {
+        return Err(SnapshotFileError::OverBudget { path: p(), limit });
+    }
+    classify(path, &seen, &budget, first.as_ref().err())?;
+    // why: the document is within every limit; reading it whole and parsing the slice is
+    // several times faster than parsing from the stream (its size is part of the budget).
+    let seen = Rc::new(stream::Seen::default());
+    let mut data = Vec::new();
+    stream::Guarded::new(open().map_err(read_err)?, cap, seen.clone())
+        .and_then(|mut input| input.read_to_end(&mut data))
+        .map_err(|e| stopped(path, &seen, cap).unwrap_or_else(|| read_err(e)))?;
+    let full = serde_json::from_slice::<Snapshot>(&data);
+    drop(data);
+    match full {
+        Ok(mut snap) => {
             // why: a file may be crafted; its text fields must not reach a terminal raw.
             snap.escape_text_fields();
-            return Ok(snap);
+            Ok(snap)
         }
-        other => other,
-    };
-    let seen = RefCell::new(Seen::default());
-    let mut de = serde_json::Deserializer::from_slice(data);
-    let probe = (&mut de)
-        .deserialize_map(Probe { seen: &seen })
-        .and_then(|()| de.end());
-    let seen = seen.into_inner();
-    if data.iter().all(u8::is_ascii_whitespace) {
+        Err(e) => Err(SnapshotFileError::Corrupt {
+            path: p(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// The error for a stream stopped by the size cap, the ratio limit or bad gzip data.
+fn stopped(path: &Path, seen: &stream::Seen, cap: u64) -> Option<SnapshotFileError> {
+    let p = || path.to_path_buf();
+    Some(match seen.stop.get()? {
+        stream::Stop::TooLarge => SnapshotFileError::TooLarge {
+            path: p(),
+            limit: cap,
+        },
+        stream::Stop::Ratio => SnapshotFileError::Corrupt {
+            path: p(),
+            detail: format!(
+                "decompresses more than {}:1 (a decompression bomb?)",
+                stream::MAX_RATIO
+            ),
+        },
+        stream::Stop::GzipEof => SnapshotFileError::Truncated {
+            path: p(),
+            detail: "the compressed stream ends early".into(),
+        },
+        stream::Stop::GzipBad => SnapshotFileError::Corrupt {
+            path: p(),
+            detail: format!("bad gzip data: {}", seen.gzip_error.borrow()),
+        },
+    })
+}
+
+/// Name what is wrong with a document whose first pass failed (or that is not a snapshot):
+/// no `format` marker means not a snapshot; otherwise a newer schema, an early end, or
+/// corruption.
+fn classify(
+    path: &Path,
+    seen: &stream::Seen,
+    budget: &budget::Budget,
+    err: Option<&serde_json::Error>,
+) -> Result<(), SnapshotFileError> {
+    let p = || path.to_path_buf();
+    if !seen.content.get() {
         return Err(SnapshotFileError::NotASnapshot {
             path: p(),
             reason: "the file is empty".into(),
         });
     }
-    match seen.format.as_deref() {
+    match budget.format.as_deref() {
         Some(FORMAT) => {}
         Some(other) => {
             return Err(SnapshotFileError::NotASnapshot {
@@ -184,9 +223,9 @@ pub fn parse_snapshot(path: &Path, data: &[u8]) -> Result<Snapshot, SnapshotFile
             });
         }
         None => {
-            let reason = match &probe {
-                Err(e) if e.is_eof() => "it ends before saying what it is",
-                Err(e) if !e.is_data() => "not JSON",
+            let reason = match err {
+                Some(e) if e.is_eof() => "it ends before saying what it is",
+                Some(e) if !e.is_data() => "not JSON",
                 _ => "no \"format\": \"procscope-snapshot\" field",
             };
             return Err(SnapshotFileError::NotASnapshot {
@@ -195,7 +234,7 @@ pub fn parse_snapshot(path: &Path, data: &[u8]) -> Result<Snapshot, SnapshotFile
             });
         }
     }
-    if let Some(found) = seen.schema
+    if let Some(found) = budget.schema
         && found > u64::from(SCHEMA_VERSION)
     {
         return Err(SnapshotFileError::NewerSchema {
@@ -204,59 +243,16 @@ pub fn parse_snapshot(path: &Path, data: &[u8]) -> Result<Snapshot, SnapshotFile
             supported: SCHEMA_VERSION,
         });
     }
-    match (probe, full) {
-        (Err(e), _) if e.is_eof() => Err(SnapshotFileError::Truncated {
+    match err {
+        Some(e) if e.is_eof() => Err(SnapshotFileError::Truncated {
             path: p(),
             detail: format!("it ends at line {} column {}", e.line(), e.column()),
         }),
-        (Err(e), _) | (Ok(()), Err(e)) => Err(SnapshotFileError::Corrupt {
+        Some(e) => Err(SnapshotFileError::Corrupt {
             path: p(),
             detail: e.to_string(),
         }),
-        (Ok(()), Ok(snap)) => Err(SnapshotFileError::Corrupt {
-            path: p(),
-            detail: format!("bad schema {}", snap.schema),
-        }),
-    }
-}
-
-/// The top-level `format` and `schema` values met so far, kept even when parsing fails later.
-#[derive(Default)]
-struct Seen {
-    format: Option<String>,
-    schema: Option<u64>,
-}
-
-/// Visits the top-level object, recording `format` and `schema` and skipping the rest.
-struct Probe<'a> {
-    seen: &'a RefCell<Seen>,
-}
-
-impl<'de> Visitor<'de> for Probe<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
-                "format" => {
-                    let v: serde_json::Value = map.next_value()?;
-                    self.seen.borrow_mut().format =
-                        Some(v.as_str().map_or_else(|| v.to_string(), str::to_string));
-                }
-                "schema" => {
-                    let v: serde_json::Value = map.next_value()?;
-                    self.seen.borrow_mut().schema = v.as_u64();
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
+        None => Ok(()),
     }
 }
 

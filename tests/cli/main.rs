@@ -7,6 +7,9 @@ mod support;
 
 mod deploy;
 mod errors;
+mod hardening;
+mod hostile_files;
+mod hostile_snapshots;
 mod masking;
 mod offline;
 mod offline_diff;
@@ -15,3 +18,4 @@ mod proc_faults;
 mod rescan_share;
 mod rootfs_fixture;
 mod secrets_corpus;
+mod snapshot_output;

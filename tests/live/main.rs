@@ -6,7 +6,9 @@
 mod support;
 
 mod agreement;
+mod churn;
 mod edges;
+mod nonroot;
 mod peers;
 mod record;
 mod secrets;

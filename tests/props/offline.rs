@@ -283,6 +283,8 @@ proptest! {
         let back = read_snapshot(&path).unwrap();
         let mut want = s.clone();
         want.escape_text_fields();
+        // why: a file is validated on load (sorted, unique, no dangling references).
+        want.validate();
         prop_assert_eq!(&back, &want);
         // Escaping is idempotent: a file written from what was read reads back the same.
         write_snapshot(&path, &back).unwrap();

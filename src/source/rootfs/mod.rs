@@ -12,10 +12,15 @@ use rustix::fs::{FileType, Mode, OFlags, RawDir, ResolveFlags};
 use rustix::io::Errno;
 use std::mem::MaybeUninit;
 
-pub use read::FileContent;
+pub use read::{FileContent, pseudo_fs_name};
 
 /// Default cap on the bytes read from one file (`fs --cat`).
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+/// Most bytes ever read from one file, whatever the caller asks (`--max-bytes` is checked
+/// against it; library callers are clamped to it).
+pub const MAX_READ_BYTES: u64 = 64 << 20;
+/// Most entries ever read from one directory listing.
+pub const MAX_LIST_ENTRIES: usize = 1_000_000;
 /// Default cap on the entries read from one directory (`fs`, the TUI root browser): a hostile
 /// container can hold millions of files in one directory.
 pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
@@ -36,6 +41,10 @@ pub enum RootFsError {
     NotADirectory(Bytes),
     #[error("not a regular file ({0}): only regular files are read, nothing else is opened")]
     NotAFile(FsKind),
+    #[error(
+        "a file of {0}, a kernel pseudo-filesystem: listed, never read (reading it can consume or change kernel state)"
+    )]
+    PseudoFs(&'static str),
     #[error("{}: symlink loop or magic link (not followed)", .0.safe())]
     Loop(Bytes),
     #[error(
@@ -43,7 +52,8 @@ pub enum RootFsError {
          inside a container root); refusing to read it"
     )]
     Unsupported,
-    #[error("{0}")]
+    // why: transparent, not "{0}" with a source: `{:#}` would print the io error twice.
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
@@ -231,6 +241,7 @@ impl RootFs {
     /// allocation), and only up to [`COUNT_LIMIT`]: a directory of millions of entries costs
     /// bounded memory and time.
     pub fn list(&self, path: &[u8], max_entries: usize) -> Result<DirListing, RootFsError> {
+        let max_entries = max_entries.min(MAX_LIST_ENTRIES);
         let err = |e| RootFsError::from_errno(e, path);
         let dir = open_in(
             &self.root,

@@ -31,11 +31,18 @@ impl RootFs {
         let rel = relative(path);
         // why: an O_PATH open has no side effect on any file type (a FIFO open would block
         // without a writer, a device open runs driver code); look before opening for real.
+        let max_bytes = max_bytes.min(super::MAX_READ_BYTES);
         let probe = open_in(&self.root, rel, OFlags::PATH, false).map_err(err)?;
         let st = rustix::fs::fstat(&probe).map_err(err)?;
         let kind = kind_of(st.st_mode);
         if kind != FsKind::File {
             return Err(RootFsError::NotAFile(kind));
+        }
+        // why: reading a file of procfs, sysfs, debugfs... runs kernel code that can consume
+        // or change state (`/proc/kmsg` eats the kernel log); such files are listed only.
+        let fs = rustix::fs::fstatfs(&probe).map_err(err)?;
+        if let Some(name) = pseudo_fs_name(fs.f_type as u64) {
+            return Err(RootFsError::PseudoFs(name));
         }
         // why: the path is resolved again, so something else may have been swapped in since
         // the probe. O_NONBLOCK keeps a FIFO from blocking the open, O_NOCTTY keeps a tty from
@@ -58,6 +65,10 @@ impl RootFs {
                 crate::model::escape_bytes(path)
             ))));
         }
+        let fs2 = rustix::fs::fstatfs(&fd).map_err(err)?;
+        if let Some(name) = pseudo_fs_name(fs2.f_type as u64) {
+            return Err(RootFsError::PseudoFs(name));
+        }
         let size = u64::try_from(st2.st_size).unwrap_or(0);
         let cap = usize::try_from(size.min(max_bytes)).unwrap_or(0);
         let mut bytes = Vec::with_capacity(cap.saturating_add(1));
@@ -78,4 +89,30 @@ impl RootFs {
             inode: st2.st_ino,
         })
     }
+}
+
+/// The name of a kernel pseudo-filesystem whose files are never read, from its `f_type`
+/// (statfs(2), linux/magic.h).
+pub fn pseudo_fs_name(f_type: u64) -> Option<&'static str> {
+    Some(match f_type {
+        0x9fa0 => "procfs",
+        0x6265_6572 => "sysfs",
+        0x6462_6720 => "debugfs",
+        0x7472_6163 => "tracefs",
+        0x7363_6673 => "securityfs",
+        0x6265_6570 => "configfs",
+        0xcafe_4a11 => "bpf",
+        0x0027_e0eb => "cgroupfs",
+        0x6367_7270 => "cgroup2",
+        0x6165_676c => "pstore",
+        0xde5e_81e4 => "efivarfs",
+        0xf97c_ff8c => "selinuxfs",
+        0x4341_5d53 => "smackfs",
+        0x6573_5543 => "fusectl",
+        0x4249_4e4d => "binfmt_misc",
+        0x1980_0202 => "mqueue",
+        0x6e73_6673 => "nsfs",
+        0x1cd1 => "devpts",
+        _ => return None,
+    })
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::{Bytes, EnvEntry, Process, Unavailable};
+use serde::de::DeserializeSeed;
 
 fn sample() -> Snapshot {
     let mut p = Process {
@@ -175,4 +176,80 @@ fn missing_file_and_size_cap() {
     );
     let e = write_snapshot(&dir.path().join("no/such/dir.json"), &sample()).expect_err("no dir");
     assert!(matches!(e, SnapshotFileError::Write { .. }), "{e}");
+}
+
+#[test]
+fn each_count_has_its_limit() {
+    use super::budget::{Budget, Counted, LIMITS, Limits};
+    let check = |doc: &str, limits: Limits| {
+        let b = RefCell::new(Budget::new(limits));
+        let mut de = serde_json::Deserializer::from_str(doc);
+        let r = Counted::document(&b).deserialize(&mut de);
+        (r.is_ok(), b.into_inner().exceeded)
+    };
+    let doc = r#"{"format":"procscope-snapshot","processes":[
+        {"pid":1,"fds":[{},{},{}],"cmdline":["a","b"],"environ":[{"name":"A","value":"xxxxxxxx"}]},
+        {"pid":2,"fds":[{}],"threads":[{},{}]}],"sockets":[{},{}]}"#;
+    assert_eq!(check(doc, LIMITS), (true, None));
+    let cases: [(Limits, &str); 7] = [
+        (
+            Limits {
+                processes: 1,
+                ..LIMITS
+            },
+            "more than 1 processes",
+        ),
+        (
+            Limits {
+                fds_per_process: 2,
+                ..LIMITS
+            },
+            "more than 2 fds in one process",
+        ),
+        (Limits { fds: 3, ..LIMITS }, "more than 3 fds"),
+        (
+            Limits {
+                threads: 1,
+                ..LIMITS
+            },
+            "more than 1 threads",
+        ),
+        (
+            Limits {
+                argv_per_process: 1,
+                ..LIMITS
+            },
+            "more than 1 argv",
+        ),
+        (
+            Limits {
+                environ_bytes_per_process: 4,
+                ..LIMITS
+            },
+            "environ bytes",
+        ),
+        (
+            Limits {
+                sockets: 1,
+                ..LIMITS
+            },
+            "more than 1 sockets",
+        ),
+    ];
+    for (limits, want) in cases {
+        let (ok, why) = check(doc, limits);
+        assert!(!ok, "{want}");
+        assert!(
+            why.as_deref().unwrap_or_default().contains(want),
+            "{want}: {why:?}"
+        );
+    }
+    let (ok, why) = check(
+        doc,
+        Limits {
+            memory: 500,
+            ..LIMITS
+        },
+    );
+    assert!(!ok && why.unwrap().contains("memory"));
 }
