@@ -11,6 +11,9 @@ use serde_json::Value;
 pub struct InspectArgs {
     /// The process id.
     pub pid: Pid,
+    /// Hash the executable and compare it with the file at its path (live only).
+    #[arg(long)]
+    pub hash: bool,
 }
 
 /// The JSON view: the process as in the snapshot, each socket fd carrying its socket.
@@ -39,7 +42,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         bail!("no process with pid {}", a.pid)
     };
     if o.json {
-        return o.json(&view(snap, p)?);
+        let mut v = view(snap, p)?;
+        super::integrity::add_json(snap, p, a.hash, &mut v)?;
+        return o.json(&v);
     }
     let why = |f: &str| p.why(f);
     let name = |id: u32, n: &Option<String>| match n {
@@ -252,5 +257,5 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
             ))?;
         }
     }
-    Ok(())
+    super::integrity::print(snap, p, a.hash, o)
 }

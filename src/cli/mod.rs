@@ -3,7 +3,9 @@
 mod containers;
 mod diff;
 pub mod fs;
+mod hidden;
 mod inspect;
+mod integrity;
 mod output;
 mod secrets;
 mod sockets;
@@ -83,6 +85,8 @@ pub enum Command {
     Secrets(secrets::SecretsArgs),
     /// What changed between two snapshots (NEW defaults to the live system).
     Diff(diff::DiffArgs),
+    /// Processes hidden from /proc (masked entries, pids the listing hides), with the evidence.
+    Hidden(hidden::HiddenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +166,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         // why: diff loads and masks its two snapshots itself.
         return diff::run(g, a, &mut Out::new(out, g.json));
     }
+    if let Command::Hidden(a) = cmd {
+        return hidden::run(g, a, &mut Out::new(out, g.json));
+    }
     let rules = load_rules(g)?;
     if let Command::Secrets(a) = cmd {
         // why: findings come from the unmasked snapshot; nothing else of it is printed.
@@ -176,7 +183,7 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
+        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) | Command::Hidden(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

@@ -38,7 +38,7 @@ struct Node<'a> {
 
 /// Why a process stands out from its parent: new namespaces, another container, another uid.
 pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
-    let mut m = Vec::new();
+    let mut m = crate::analysis::integrity::tree_marks(p);
     let Some(parent) = parent else { return m };
     if p.container != parent.container
         && let Some(c) = &p.container
