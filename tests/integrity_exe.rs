@@ -230,3 +230,54 @@ fn deleted_mapped_library_is_flagged() {
         "{text}"
     );
 }
+
+/// An overlay mount, unmounted on drop.
+struct Overlay(PathBuf);
+
+impl Drop for Overlay {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn exe_on_overlay_upper_layer_is_flagged() {
+    if !common::is_root() {
+        eprintln!("skip: needs root (overlay mount)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = |n: &str| {
+        let p = dir.path().join(n);
+        std::fs::create_dir(&p).unwrap();
+        p
+    };
+    let (lower, upper, work, merged) = (d("lower"), d("upper"), d("work"), d("merged"));
+    copy_of(&lower, "shipped", "/usr/bin/sleep");
+    let opts = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lower.display(),
+        upper.display(),
+        work.display()
+    );
+    let st = Command::new("mount")
+        .args(["-t", "overlay", "overlay", "-o", &opts])
+        .arg(&merged)
+        .status()
+        .unwrap();
+    assert!(st.success(), "overlay mount");
+    let _mnt = Overlay(merged.clone());
+    // Written through the merged view: the file lands in the upper layer.
+    let dropped = copy_of(&merged, "dropped", "/usr/bin/sleep");
+    assert!(upper.join("dropped").exists());
+    let mut g = Guard::default();
+    let up = spawn(&mut g, Command::new(&dropped).arg("600"));
+    let low = spawn(&mut g, Command::new(merged.join("shipped")).arg("600"));
+    let v = inspect(up);
+    assert_eq!(verdicts(&v), ["matches", "overlay_upper"]);
+    assert!(has(&rules(&v), "exe_on_overlay_upper"));
+    let v = inspect(low);
+    assert_eq!(verdicts(&v), ["matches"]);
+    assert_eq!(v["integrity"]["exe"]["overlay_upper"], false);
+    drop(g);
+}
