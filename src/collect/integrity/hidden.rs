@@ -26,7 +26,7 @@ impl Default for SearchOptions {
         SearchOptions {
             probe_range: true,
             threads: 2,
-            recheck_after: Duration::from_millis(200),
+            recheck_after: Duration::from_millis(100),
         }
     }
 }
@@ -49,6 +49,20 @@ fn facts(root: &ProcRoot, pid: Pid) -> EntryFacts {
         tids: raw.tids,
         children: parse::pid_list(&raw.children),
     }
+}
+
+/// The facts of every listed entry, read on `threads` threads over contiguous slices.
+fn all_facts(root: &ProcRoot, listed: &[Pid], threads: usize) -> Vec<EntryFacts> {
+    let per = listed.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = listed
+            .chunks(per)
+            .map(|part| s.spawn(move || part.iter().map(|&p| facts(root, p)).collect::<Vec<_>>()))
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Mounts on `PROC/PID` (or inside it) in procscope's mount table, as evidence per pid.
@@ -171,7 +185,7 @@ pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenRep
     }
     let listed = root.pids()?;
     report.listed = listed.len();
-    let entries: Vec<EntryFacts> = listed.iter().map(|&p| facts(root, p)).collect();
+    let entries = all_facts(root, &listed, opt.threads);
     let mounts = mount_masks(root);
     let mut known: Vec<Pid> = listed.clone();
     for e in entries.iter().filter(|e| !e.mismatched()) {
