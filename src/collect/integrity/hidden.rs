@@ -157,37 +157,43 @@ fn to_processes(
     out
 }
 
-/// Search `root` for hidden processes. Probes refused and views unavailable are listed in
-/// `refused`, one line each; nothing unconfirmed is reported.
-pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenReport> {
-    let mut report = HiddenReport::default();
-    let clean = if root.is_live() {
-        match src::clean_proc() {
-            Ok(c) => Some(c),
-            Err(e) => {
-                report.refused.push(format!(
-                    "clean procfs view refused ({e}; needs CAP_SYS_ADMIN): masked entries are reported without their real data"
-                ));
-                None
-            }
-        }
-    } else {
-        report.refused.push(
+/// The clean view, or why there is none (a line in `refused`).
+fn open_clean(root: &ProcRoot, refused: &mut Vec<String>) -> Option<ProcRoot> {
+    if !root.is_live() {
+        refused.push(
             "not the running kernel's procfs: no pid probes and no clean view, only the listing's own views".into(),
         );
-        None
-    };
-    if root.is_live() && !src::privileged() {
-        report.refused.push(
+        return None;
+    }
+    if !src::privileged() {
+        refused.push(
             "not root: entries of other users may be invisible (hidepid) and are then not reported"
                 .into(),
         );
     }
+    match src::clean_proc() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            refused.push(format!(
+                "clean procfs view refused ({e}; needs CAP_SYS_ADMIN): masked entries are reported without their real data"
+            ));
+            None
+        }
+    }
+}
+
+/// The unconfirmed candidates of one pass: the listing's facts, its masks and the probes.
+fn candidates(
+    root: &ProcRoot,
+    view: &ProcRoot,
+    opt: &SearchOptions,
+    report: &mut HiddenReport,
+) -> std::io::Result<BTreeMap<Pid, Vec<HiddenEvidence>>> {
     let listed = root.pids()?;
     report.listed = listed.len();
     let entries = all_facts(root, &listed, opt.threads);
     let mounts = mount_masks(root);
-    let mut known: Vec<Pid> = listed.clone();
+    let mut known: Vec<Pid> = listed;
     for e in entries.iter().filter(|e| !e.mismatched()) {
         known.extend(e.tids.iter().copied());
     }
@@ -211,17 +217,38 @@ pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenRep
         .filter(|e| !e.mismatched())
         .map(|e| e.pid)
         .collect();
+    Ok(to_processes(
+        view,
+        cross_view(&entries, &mounts, &probes),
+        &plain,
+    ))
+}
+
+/// A sighting of `pid`: through the clean view, else through `root` when not masked.
+fn sight_any(
+    root: &ProcRoot,
+    clean: Option<&ProcRoot>,
+    pid: Pid,
+    masked: bool,
+) -> Option<Sighting> {
+    clean
+        .and_then(|c| sight(c, pid))
+        .or_else(|| (!masked).then(|| sight(root, pid)).flatten())
+}
+
+/// Search `root` for hidden processes. Probes refused and views unavailable are listed in
+/// `refused`, one line each; nothing unconfirmed is reported.
+pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenReport> {
+    let mut report = HiddenReport::default();
+    let clean = open_clean(root, &mut report.refused);
     let view = clean.as_ref().unwrap_or(root);
-    let cands = to_processes(view, cross_view(&entries, &mounts, &probes), &plain);
+    let cands = candidates(root, view, opt, &mut report)?;
     let first: BTreeMap<Pid, Option<Sighting>> = cands
-        .keys()
-        .map(|&p| {
+        .iter()
+        .map(|(&p, ev)| {
             (
                 p,
-                clean
-                    .as_ref()
-                    .and_then(|c| sight(c, p))
-                    .or_else(|| unmasked_sight(root, p, &cands)),
+                sight_any(root, clean.as_ref(), p, ev.iter().any(is_mask)),
             )
         })
         .collect();
@@ -234,10 +261,7 @@ pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenRep
         if masked && !still_masked(root, pid, &ev, &mounts_again) {
             continue;
         }
-        let again = clean.as_ref().and_then(|c| sight(c, pid)).or_else(|| {
-            let one = BTreeMap::from([(pid, ev.clone())]);
-            unmasked_sight(root, pid, &one)
-        });
+        let again = sight_any(root, clean.as_ref(), pid, masked);
         let f = first.get(&pid).copied().flatten();
         if f.is_none() && again.is_none() {
             // why: without a readable entry the start time is unknown: a mount over the
@@ -254,10 +278,9 @@ pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenRep
             }
             continue;
         }
-        if !confirmed(f, again, masked, listed_again.contains(&pid)) {
-            continue;
+        if confirmed(f, again, masked, listed_again.contains(&pid)) {
+            report.processes.push(describe(view, pid, f, ev));
         }
-        report.processes.push(describe(view, pid, f, ev));
     }
     if unreadable > 0 {
         report.refused.push(format!(
@@ -265,16 +288,6 @@ pub fn search(root: &ProcRoot, opt: &SearchOptions) -> std::io::Result<HiddenRep
         ));
     }
     Ok(report)
-}
-
-/// A sighting through the visible `/proc` when its entry is not masked (no clean view).
-fn unmasked_sight(
-    root: &ProcRoot,
-    pid: Pid,
-    cands: &BTreeMap<Pid, Vec<HiddenEvidence>>,
-) -> Option<Sighting> {
-    let masked = cands.get(&pid).is_some_and(|ev| ev.iter().any(is_mask));
-    (!masked).then(|| sight(root, pid)).flatten()
 }
 
 /// The reported form of a confirmed candidate, read through `view`.
