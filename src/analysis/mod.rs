@@ -6,6 +6,7 @@ pub mod container;
 pub mod containers;
 pub mod content;
 pub mod diff;
+pub mod integrity;
 pub mod interesting;
 pub mod mask;
 pub mod masking;

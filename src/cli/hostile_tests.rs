@@ -15,7 +15,16 @@ fn text(f: impl FnOnce(&Snapshot, &mut Out) -> anyhow::Result<()>) -> String {
 
 #[test]
 fn inspect_escapes_every_field_and_fixes_the_fd_line() {
-    let out = text(|s, o| super::inspect::run(s, &super::inspect::InspectArgs { pid: 10 }, o));
+    let out = text(|s, o| {
+        super::inspect::run(
+            s,
+            &super::inspect::InspectArgs {
+                pid: 10,
+                hash: false,
+            },
+            o,
+        )
+    });
     let mut tags = OVERVIEW_TAGS.to_vec();
     tags.extend(["GNAME", "THREAD", "ENVN", "ENVV", "FDT", "UF", "DETAIL"]);
     tags.extend(["LADDR", "RADDR", "SSTATE", "PEER"]);

@@ -13,6 +13,9 @@ use serde_json::Value;
 pub struct InspectArgs {
     /// The process id.
     pub pid: Pid,
+    /// Hash the executable and compare it with the file at its path (live only).
+    #[arg(long)]
+    pub hash: bool,
 }
 
 /// The JSON view: the process as in the snapshot, each socket fd carrying its socket.
@@ -41,7 +44,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         bail!("no process with pid {}", a.pid)
     };
     if o.json {
-        return o.json(&view(snap, p)?);
+        let mut v = view(snap, p)?;
+        super::integrity::add_json(snap, p, a.hash, &mut v)?;
+        return o.json(&v);
     }
     let ov = Overview::build(p, &Escaped);
     for line in overview_text(&ov) {
@@ -93,7 +98,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
             o.line(&format!("unavailable {c}"))?;
         }
     }
-    Ok(())
+    super::integrity::print(snap, p, a.hash, o)
 }
 
 /// The overview lines of the text output, from the shared cells.

@@ -3,10 +3,12 @@
 mod containers;
 mod diff;
 pub mod fs;
+mod hidden;
 #[cfg(test)]
 mod hostile_tests;
 mod hosts;
 mod inspect;
+mod integrity;
 mod output;
 mod record;
 mod secrets;
@@ -116,6 +118,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// A snapshot every N seconds into a directory (`HOST-TIME.json.gz`, atomic), keeping the newest.
     Record(record::RecordArgs),
+    /// Processes hidden from /proc (masked entries, pids the listing hides), with the evidence.
+    Hidden(hidden::HiddenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -212,6 +216,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         // why: diff loads and masks its two snapshots itself.
         return diff::run(g, a, &mut Out::new(out, g.json));
     }
+    if let Command::Hidden(a) = cmd {
+        return hidden::run(g, a, &mut Out::new(out, g.json));
+    }
     let rules = load_rules(g)?;
     if let Command::Secrets(a) = cmd {
         // why: findings come from the unmasked snapshot; nothing else of it is printed.
@@ -226,7 +233,11 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) | Command::Record(_) => Ok(()),
+        Command::Secrets(_)
+        | Command::Fs(_)
+        | Command::Diff(_)
+        | Command::Record(_)
+        | Command::Hidden(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

@@ -22,9 +22,9 @@ pub struct TreeArgs {
 
 /// Why a process stands out from its parent: new namespaces, another container, another uid.
 pub fn marks(p: &Process, parent: Option<&Process>) -> Vec<String> {
-    (Marks::of(p, parent).words().into_iter())
-        .map(Shown::into_string)
-        .collect()
+    let mut m = crate::analysis::integrity::tree_marks(p);
+    m.extend((Marks::of(p, parent).words().into_iter()).map(Shown::into_string));
+    m
 }
 
 pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {

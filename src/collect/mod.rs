@@ -1,6 +1,7 @@
 //! Builds a [`Snapshot`] from a [`ProcRoot`]: processes read in parallel, sockets once per
 //! network namespace, then container identity and namespace marks derived.
 
+pub mod integrity;
 pub mod interesting;
 pub mod parse;
 pub mod peers;
@@ -89,7 +90,8 @@ pub fn snapshot(
             sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
         });
         let shared = share::Shared::new(previous);
-        let scanned = read_all(root, &pids, read, opt.workers, &shared);
+        let mut scanned = read_all(root, &pids, read, opt.workers, &shared);
+        integrity::merge_masked(root, &pids, &mut scanned.0, read, &shared);
         (scanned, pre.join().ok().flatten())
     });
 

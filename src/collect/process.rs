@@ -123,6 +123,11 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
     Read::Ok(Box::new(p))
 }
 
+/// The `exe` link text as an [`Exe`] (` (deleted)` stripped, memfd flagged).
+pub fn exe_of(b: Vec<u8>) -> Exe {
+    exe(b)
+}
+
 fn exe(mut b: Vec<u8>) -> Exe {
     const DELETED: &[u8] = b" (deleted)";
     let deleted = b.ends_with(DELETED);

@@ -5,6 +5,7 @@ mod environ;
 mod field;
 mod format;
 mod fs;
+mod integrity;
 pub mod json;
 mod key;
 mod process;
@@ -21,6 +22,10 @@ pub use environ::{EnvIter, EnvVar, Environ};
 pub use field::Unavailable;
 pub use format::{FORMAT, Format};
 pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
+pub use integrity::{
+    ExeIntegrity, ExeVerdict, FileDigest, Hidden, HiddenEvidence, HiddenProcess, HiddenReport,
+    IntegrityFinding, Libraries, MappedFile, PidView, Priority, ProcessIntegrity,
+};
 pub use key::{NsKind, ProcKey};
 pub use process::{
     Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,

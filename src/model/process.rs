@@ -64,6 +64,9 @@ pub struct Process {
     pub namespaced: bool,
     /// Field name -> why it could not be read.
     pub unavailable: BTreeMap<String, Unavailable>,
+    /// Set when the process is hidden from `/proc` (read through a clean procfs view): how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<super::Hidden>,
 }
 
 impl Process {

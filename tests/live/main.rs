@@ -8,6 +8,8 @@ mod support;
 mod agreement;
 mod churn;
 mod edges;
+mod integrity_churn;
+mod integrity_exe;
 mod nonroot;
 mod peers;
 mod record;

@@ -7,6 +7,7 @@ mod support;
 
 mod host_root;
 mod hosts;
+mod integrity_hidden;
 mod namespaces;
 mod rootfs_container;
 mod rootfs_huge;

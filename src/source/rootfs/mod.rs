@@ -3,6 +3,7 @@
 //! to that root, never by joining strings, so absolute symlinks, `..` chains and magic links
 //! planted in a container cannot reach the host. Nothing is ever written inside the root.
 
+mod open;
 mod read;
 
 use crate::model::{Bytes, DirListing, FsEntry, FsKind, Pid, octal_mode};

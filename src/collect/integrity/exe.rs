@@ -1,0 +1,166 @@
+//! Exe integrity and preload/mapped-library facts of one process, read on demand (never in a
+//! scan): the running image's digest against the file at its path in the process's root,
+//! the overlay upper layer, `maps`, `/etc/ld.so.preload` and the loader's variables.
+
+use super::parse;
+use crate::analysis::integrity::{
+    exe_findings, exe_verdicts, library_findings, map_flags, process_hidden_findings,
+};
+use crate::model::{
+    Bytes, ExeIntegrity, Libraries, Process, ProcessIntegrity, Snapshot, Unavailable,
+};
+use crate::source::ProcRoot;
+use crate::source::integrity::exe as src;
+use crate::source::rootfs::RootFsError;
+
+fn why_root(e: &RootFsError) -> Unavailable {
+    match e {
+        RootFsError::Gone => Unavailable::Gone,
+        RootFsError::Denied => Unavailable::Denied,
+        RootFsError::NotFound(_) => Unavailable::Missing,
+        e => Unavailable::Unparsable(e.to_string()),
+    }
+}
+
+/// Whether `/proc/PID` of `root` is still the process `p` (same start time).
+fn same_process(root: &ProcRoot, p: &Process) -> Option<crate::source::PidDir> {
+    let d = root.process(p.pid).ok()?;
+    let stat = d.read("stat").ok()?;
+    let s = crate::collect::parse::stat(&stat).ok()?;
+    (s.start_time == p.start_time).then_some(d)
+}
+
+/// The exe integrity of `p`, read from `root` (live), with its verdicts.
+pub fn exe_integrity(root: &ProcRoot, p: &Process) -> ExeIntegrity {
+    let mut ex = ExeIntegrity {
+        exe: p.exe.clone(),
+        ..ExeIntegrity::default()
+    };
+    let Some(d) = same_process(root, p) else {
+        ex.unavailable.insert("running".into(), Unavailable::Gone);
+        return ex;
+    };
+    match src::running_exe(&d, src::HASH_CAP) {
+        Ok(x) => ex.running = Some(x),
+        Err(e) => {
+            ex.unavailable.insert("running".into(), d.why(&e));
+        }
+    }
+    let Some(exe) = p.exe.as_ref().filter(|e| !e.memfd) else {
+        ex.verdicts = exe_verdicts(&ex);
+        return ex;
+    };
+    match src::on_disk(root, p.pid, exe.path.as_bytes(), src::HASH_CAP) {
+        Ok(x) => ex.on_disk = x,
+        Err(e) => {
+            ex.unavailable.insert("on_disk".into(), why_root(&e));
+        }
+    }
+    match d.read("mountinfo") {
+        Ok(text) => overlay(&mut ex, &text, exe.path.as_bytes()),
+        Err(e) => {
+            ex.unavailable.insert("overlay".into(), d.why(&e));
+        }
+    }
+    ex.verdicts = exe_verdicts(&ex);
+    ex
+}
+
+/// Set `overlay_upper` from the process's mount table: whether the mount holding `path` is
+/// an overlay whose upperdir holds the file.
+fn overlay(ex: &mut ExeIntegrity, mountinfo: &[u8], path: &[u8]) {
+    let mounts = parse::mountinfo(mountinfo);
+    let Some(m) = parse::mount_of(&mounts, path) else {
+        return;
+    };
+    if m.fs_type != b"overlay" {
+        ex.overlay_upper = Some(false);
+        return;
+    }
+    let Some(upper) = parse::option(&m.super_options, b"upperdir") else {
+        ex.overlay_upper = Some(false);
+        return;
+    };
+    // why: the path inside the mount is its path below the mount point, under the mount's root.
+    let below = if m.mount_point == b"/" {
+        path
+    } else {
+        &path[m.mount_point.len().min(path.len())..]
+    };
+    let mut inner = m.root.clone();
+    inner.extend_from_slice(below);
+    match src::in_upper(upper, &inner) {
+        Ok(b) => ex.overlay_upper = Some(b),
+        Err(e) => {
+            ex.unavailable
+                .insert("overlay".into(), Unavailable::Unparsable(e.to_string()));
+        }
+    }
+}
+
+/// The preload settings and mapped files of `p`, each mapped file flagged.
+pub fn libraries(root: &ProcRoot, p: &Process) -> Libraries {
+    let mut l = Libraries {
+        ld_preload: p.env("LD_PRELOAD").map(Bytes::from),
+        ld_library_path: p.env("LD_LIBRARY_PATH").map(Bytes::from),
+        ..Libraries::default()
+    };
+    match same_process(root, p) {
+        Some(d) => match d.read("maps") {
+            Ok(text) => l.maps = parse::maps(&text),
+            Err(e) => {
+                l.unavailable.insert("maps".into(), d.why(&e));
+            }
+        },
+        None => {
+            l.unavailable.insert("maps".into(), Unavailable::Gone);
+        }
+    }
+    let exe = p.exe.as_ref().map(|e| e.path.as_bytes());
+    for m in &mut l.maps {
+        m.flags = map_flags(m, exe);
+    }
+    match src::ld_so_preload(root, p.pid) {
+        Ok(Some(b)) => {
+            for line in b.split(|&c| c == b'\n') {
+                let line = line.split(|&c| c == b'#').next().unwrap_or_default();
+                l.ld_so_preload.extend(
+                    line.split(|c| c.is_ascii_whitespace())
+                        .filter(|w| !w.is_empty())
+                        .map(Bytes::from),
+                );
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            l.unavailable.insert("ld_so_preload".into(), why_root(&e));
+        }
+    }
+    l
+}
+
+/// The integrity of snapshot process `p` read from the live system the snapshot came from
+/// (through a clean procfs view for a hidden process): libraries always, the exe digest and
+/// verdicts when `hash`, and the findings of both. `None` when the snapshot is not live.
+pub fn for_process(snap: &Snapshot, p: &Process, hash: bool) -> Option<ProcessIntegrity> {
+    if !snap.meta.live {
+        return None;
+    }
+    let root = if p.hidden.is_some() {
+        crate::source::integrity::clean_proc().ok()?
+    } else {
+        ProcRoot::open(std::path::Path::new(&snap.meta.source)).ok()?
+    };
+    let libraries = libraries(&root, p);
+    let mut findings = library_findings(p, &libraries);
+    let exe = hash.then(|| exe_integrity(&root, p));
+    if let Some(ex) = &exe {
+        findings.extend(exe_findings(p, ex));
+    }
+    findings.extend(process_hidden_findings(p));
+    Some(ProcessIntegrity {
+        exe,
+        libraries,
+        findings,
+    })
+}
