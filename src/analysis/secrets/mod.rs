@@ -5,8 +5,13 @@ mod cmdline;
 mod compile;
 mod entropy;
 mod grep;
+mod nested;
+mod placeholder;
 mod rules;
 mod scan;
+mod structured;
+mod structured_xml;
+mod validate;
 
 pub use compile::RuleSet;
 pub use entropy::shannon;

@@ -84,6 +84,15 @@ pub struct RuleSpec {
     pub encoded_text: bool,
     #[serde(default)]
     pub allowlist: AllowSpec,
+    /// A format check beyond the regex (`crc32-base62`, `url-userinfo`); a failing value is
+    /// not a match of this rule.
+    #[serde(default)]
+    pub validate: Option<super::validate::Check>,
+    /// A regex over the whole value: a value it matches has this rule's format (a right
+    /// prefix), so the generic name rules leave it to the format rules (an impossible body
+    /// after the prefix is then not reported).
+    #[serde(default)]
+    pub claims: Option<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
 }
