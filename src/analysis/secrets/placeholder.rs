@@ -9,13 +9,13 @@
 /// secret. Includes resource-name words (`prod-db-password` names a secret, it is not one) and
 /// authentication scheme names (a header holding only `Bearer` carries no credential).
 const VOCAB: &[&str] = &[
-    "access", "account", "admin", "an", "api", "apikey", "app", "application", "auth", "basic",
+    "access", "account", "an", "api", "apikey", "app", "application", "auth", "basic",
     "bearer", "bot", "change", "changeit", "changeme", "client", "cred", "creds", "credential",
     "credentials", "database", "db", "default", "demo", "dev", "digest", "dummy", "empty", "enter",
     "example", "fake", "fill", "fixme", "id", "github", "gitlab", "goes", "here", "in", "insert", "key",
     "login", "me", "my", "negotiate", "new", "none", "not", "null", "pass", "passphrase", "passwd",
     "password", "placeholder", "private", "prod", "production", "put", "pw", "pwd", "real",
-    "redacted", "replace", "root", "sample", "secret", "secrets", "service", "set", "slack",
+    "redacted", "replace", "sample", "secret", "secrets", "service", "set", "slack",
     "staging", "svc", "tbd", "test", "testing", "the", "this", "to", "todo", "token", "user",
     "username", "value", "with", "xxx", "you", "your",
 ];
@@ -104,7 +104,7 @@ fn degenerate(b: &[u8]) -> bool {
     top * 2 >= b.len() || (b.len() >= 16 && distinct <= 5)
 }
 
-/// A run of consecutive digits (`1234567890`, cyclic) making up at least half the value.
+/// A run of consecutive digits (`1234567890`, cyclic) making up two thirds of the value.
 fn counting(b: &[u8]) -> bool {
     let (mut best, mut run) = (1usize, 1usize);
     for w in b.windows(2) {
@@ -114,7 +114,7 @@ fn counting(b: &[u8]) -> bool {
         run = if step { run + 1 } else { 1 };
         best = best.max(run);
     }
-    best >= 6 && best * 2 >= b.len()
+    best >= 6 && best * 3 >= b.len() * 2
 }
 
 /// The value is made only of placeholder words and digits (`your_api_key_here`, `secret123`).
