@@ -114,7 +114,12 @@ fn measure(path: &str) -> BTreeMap<String, Score> {
                 e.env,
                 e.argv,
                 f.iter()
-                    .map(|x| (&x.rule, x.severity, String::from_utf8_lossy(x.name.as_bytes()), &x.value))
+                    .map(|x| (
+                        &x.rule,
+                        x.severity,
+                        String::from_utf8_lossy(x.name.as_bytes()),
+                        &x.value
+                    ))
                     .collect::<Vec<_>>()
             );
         }
@@ -151,10 +156,18 @@ fn check(by: &BTreeMap<String, Score>, all: f64, class: f64, min: (usize, usize)
     let a = &by["all"];
     assert!(a.pos >= min.0 && a.neg >= min.1, "corpus too small");
     assert!(a.recall() >= all, "overall recall {:.3}", a.recall());
-    assert!(a.precision() >= all, "overall precision {:.3}", a.precision());
+    assert!(
+        a.precision() >= all,
+        "overall precision {:.3}",
+        a.precision()
+    );
     for (k, s) in by {
         assert!(s.recall() >= class, "{k}: recall {:.3}", s.recall());
-        assert!(s.precision() >= class, "{k}: precision {:.3}", s.precision());
+        assert!(
+            s.precision() >= class,
+            "{k}: precision {:.3}",
+            s.precision()
+        );
     }
 }
 

@@ -9,15 +9,91 @@
 /// secret. Includes resource-name words (`prod-db-password` names a secret, it is not one) and
 /// authentication scheme names (a header holding only `Bearer` carries no credential).
 const VOCAB: &[&str] = &[
-    "access", "account", "an", "api", "apikey", "app", "application", "auth", "basic",
-    "bearer", "bot", "change", "changeit", "changeme", "client", "cred", "creds", "credential",
-    "credentials", "database", "db", "default", "demo", "dev", "digest", "dummy", "empty", "enter",
-    "example", "fake", "fill", "fixme", "id", "github", "gitlab", "goes", "here", "in", "insert", "key",
-    "login", "me", "my", "negotiate", "new", "none", "not", "null", "pass", "passphrase", "passwd",
-    "password", "placeholder", "private", "prod", "production", "put", "pw", "pwd", "real",
-    "redacted", "replace", "sample", "secret", "secrets", "service", "set", "slack",
-    "staging", "svc", "tbd", "test", "testing", "the", "this", "to", "todo", "token", "user",
-    "username", "value", "with", "xxx", "you", "your",
+    "access",
+    "account",
+    "an",
+    "api",
+    "apikey",
+    "app",
+    "application",
+    "auth",
+    "basic",
+    "bearer",
+    "bot",
+    "change",
+    "changeit",
+    "changeme",
+    "client",
+    "cred",
+    "creds",
+    "credential",
+    "credentials",
+    "database",
+    "db",
+    "default",
+    "demo",
+    "dev",
+    "digest",
+    "dummy",
+    "empty",
+    "enter",
+    "example",
+    "fake",
+    "fill",
+    "fixme",
+    "id",
+    "github",
+    "gitlab",
+    "goes",
+    "here",
+    "in",
+    "insert",
+    "key",
+    "login",
+    "me",
+    "my",
+    "negotiate",
+    "new",
+    "none",
+    "not",
+    "null",
+    "pass",
+    "passphrase",
+    "passwd",
+    "password",
+    "placeholder",
+    "private",
+    "prod",
+    "production",
+    "put",
+    "pw",
+    "pwd",
+    "real",
+    "redacted",
+    "replace",
+    "sample",
+    "secret",
+    "secrets",
+    "service",
+    "set",
+    "slack",
+    "staging",
+    "svc",
+    "tbd",
+    "test",
+    "testing",
+    "the",
+    "this",
+    "to",
+    "todo",
+    "token",
+    "user",
+    "username",
+    "value",
+    "with",
+    "xxx",
+    "you",
+    "your",
 ];
 
 /// Words that only occur in a sentence (instructions, not a passphrase).
@@ -28,8 +104,22 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// Substrings (lowercase) that no real credential contains but documentation does.
 const MARKERS: &[&str] = &[
-    "example", "placeholder", "changeme", "change_me", "change-me", "insert_", "insert-", "your_",
-    "your-", "yourkey", "yourtoken", "_here", "-here", "redacted", "not-a-real", "notreal",
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "insert_",
+    "insert-",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "_here",
+    "-here",
+    "redacted",
+    "not-a-real",
+    "notreal",
     "xxxx",
 ];
 
@@ -70,7 +160,9 @@ fn templated(v: &str) -> bool {
 /// `var.db_password`, `secrets.API_KEY`, `env.X`, `op://vault/item/field`: a reference to a
 /// secret kept elsewhere.
 fn reference(t: &str) -> bool {
-    const SCHEMES: &[&str] = &["op://", "vault:", "vault://", "awssm://", "gcpsm://", "azkv://"];
+    const SCHEMES: &[&str] = &[
+        "op://", "vault:", "vault://", "awssm://", "gcpsm://", "azkv://",
+    ];
     if SCHEMES.iter().any(|s| t.starts_with(s)) || t.starts_with("ref+") {
         return true;
     }
@@ -158,11 +250,17 @@ fn sentence(v: &str) -> bool {
     }
     let alpha = words
         .iter()
-        .filter(|w| w.trim_end_matches(['.', ',', '!', '?', ':']).bytes().all(|c| c.is_ascii_alphabetic()))
+        .filter(|w| {
+            w.trim_end_matches(['.', ',', '!', '?', ':'])
+                .bytes()
+                .all(|c| c.is_ascii_alphabetic())
+        })
         .count();
     alpha * 4 >= words.len() * 3
         && words.iter().any(|w| {
-            let low = w.trim_end_matches(['.', ',', '!', '?', ':']).to_ascii_lowercase();
+            let low = w
+                .trim_end_matches(['.', ',', '!', '?', ':'])
+                .to_ascii_lowercase();
             FUNCTION_WORDS.contains(&low.as_str())
         })
 }
@@ -192,12 +290,32 @@ mod tests {
     #[test]
     fn placeholders_and_templates() {
         for v in [
-            "xxxxxxxxxxxxxxxx", "1234567890", "EXAMPLEKEY123", "insert_key_here", "changeme123",
-            "ChangeMe!", "${{ secrets.API_KEY }}", "{api_key}", "%s", "%(password)s", "$1",
-            "<user:password>", "password>", "var.db_password", "your_api_key_here", "********",
-            "ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "secret123", "op://prod/db/password",
-            "please set this in vault", "prod-db-password", "Bearer", "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-            "00000000-0000-0000-0000-000000000000", "__PASSWORD__", "$PASS",
+            "xxxxxxxxxxxxxxxx",
+            "1234567890",
+            "EXAMPLEKEY123",
+            "insert_key_here",
+            "changeme123",
+            "ChangeMe!",
+            "${{ secrets.API_KEY }}",
+            "{api_key}",
+            "%s",
+            "%(password)s",
+            "$1",
+            "<user:password>",
+            "password>",
+            "var.db_password",
+            "your_api_key_here",
+            "********",
+            "ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "secret123",
+            "op://prod/db/password",
+            "please set this in vault",
+            "prod-db-password",
+            "Bearer",
+            "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "00000000-0000-0000-0000-000000000000",
+            "__PASSWORD__",
+            "$PASS",
         ] {
             assert!(is_placeholder(v.as_bytes()), "{v}");
         }
@@ -206,9 +324,15 @@ mod tests {
     #[test]
     fn real_values_pass() {
         for v in [
-            "ghp_Zx8b1Q2mWc7Ls0Yp4Nr6Tv9Ka3Hd5Fg8Jk2E1mLq7", "correct horse battery staple",
-            "hunter22", "s3cr3tPass", "tulip orbit seven lantern", "V3X8Q~FYcYC.uk1Dhw4F.2X2o1gSuVqvZ-QLg",
-            "4f3c2a1b-9d8e-4a7b-a6c5-d4e3f2a1b0c9", "my dog ate 3 lemons", "secret-sauce-42",
+            "ghp_Zx8b1Q2mWc7Ls0Yp4Nr6Tv9Ka3Hd5Fg8Jk2E1mLq7",
+            "correct horse battery staple",
+            "hunter22",
+            "s3cr3tPass",
+            "tulip orbit seven lantern",
+            "V3X8Q~FYcYC.uk1Dhw4F.2X2o1gSuVqvZ-QLg",
+            "4f3c2a1b-9d8e-4a7b-a6c5-d4e3f2a1b0c9",
+            "my dog ate 3 lemons",
+            "secret-sauce-42",
             "MIIEvemQdwj9WbZTDId8xxFdGULKdL6wkKRNWgoL9GUxcyjMDqftVFFEXlpUwMlpp",
         ] {
             assert!(!is_placeholder(v.as_bytes()), "{v}");

@@ -164,7 +164,14 @@ impl<'r> Scanner<'r> {
                 None => NameInfo::default(),
             };
             let info = if it.norm.is_none() {
-                self.nested(SecretSource::Cmdline, it.index, &it.name, it.value, info, &mut cmd)
+                self.nested(
+                    SecretSource::Cmdline,
+                    it.index,
+                    &it.name,
+                    it.value,
+                    info,
+                    &mut cmd,
+                )
             } else {
                 info
             };
@@ -229,7 +236,8 @@ impl<'r> Scanner<'r> {
         let mut cands: Vec<usize> = Vec::new();
         // why: a value in a known format's shape (`ghp_...`) is judged by the format rules;
         // when they reject it (a placeholder body, a bad checksum) no name rule reports it.
-        let claimed = (!info.named.is_empty() || !self.free.is_empty()) && rs.claims.is_match(value);
+        let claimed =
+            (!info.named.is_empty() || !self.free.is_empty()) && rs.claims.is_match(value);
         for &r in info.named.iter().filter(|_| !claimed) {
             if applies(r) && (!rs.rules[r].keyworded || kw_hit(r)) {
                 cands.push(r);

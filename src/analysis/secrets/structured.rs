@@ -309,22 +309,57 @@ mod tests {
     #[test]
     fn json_yaml_ini_paths_and_spans() {
         let j = leafs(r#"{"db": {"user": "app", "password": "app"}, "n": 5}"#);
-        assert!(j.contains(&("db.password".into(), "password".into(), "app".into())), "{j:?}");
-        let y = leafs("kind: Secret\ndata:\n  token: c2VjcmV0\nstringData:\n  password: \"pw-9x\"\n");
-        assert!(y.contains(&("data.token".into(), "token".into(), "c2VjcmV0".into())), "{y:?}");
-        assert!(y.contains(&("stringData.password".into(), "password".into(), "pw-9x".into())));
+        assert!(
+            j.contains(&("db.password".into(), "password".into(), "app".into())),
+            "{j:?}"
+        );
+        let y =
+            leafs("kind: Secret\ndata:\n  token: c2VjcmV0\nstringData:\n  password: \"pw-9x\"\n");
+        assert!(
+            y.contains(&("data.token".into(), "token".into(), "c2VjcmV0".into())),
+            "{y:?}"
+        );
+        assert!(y.contains(&(
+            "stringData.password".into(),
+            "password".into(),
+            "pw-9x".into()
+        )));
         let k = leafs("users:\n- name: a\n  user:\n    token: abc123\n");
-        assert!(k.contains(&("users[0].user.token".into(), "token".into(), "abc123".into())), "{k:?}");
+        assert!(
+            k.contains(&(
+                "users[0].user.token".into(),
+                "token".into(),
+                "abc123".into()
+            )),
+            "{k:?}"
+        );
         let i = leafs("[database]\nhost = db\npassword = 'hunter22'\n");
-        assert!(i.contains(&("database.password".into(), "password".into(), "hunter22".into())), "{i:?}");
+        assert!(
+            i.contains(&(
+                "database.password".into(),
+                "password".into(),
+                "hunter22".into()
+            )),
+            "{i:?}"
+        );
         let n = leafs("registry=https://r/\n//r.io/:_authToken=tok123\n");
-        assert!(n.contains(&("//r.io/:_authToken".into(), "_authToken".into(), "tok123".into())), "{n:?}");
+        assert!(
+            n.contains(&(
+                "//r.io/:_authToken".into(),
+                "_authToken".into(),
+                "tok123".into()
+            )),
+            "{n:?}"
+        );
     }
 
     #[test]
     fn not_structured_and_bounded() {
         assert!(fields(b"just a plain value").is_empty());
-        assert!(fields(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEab==\n-----END RSA PRIVATE KEY-----").is_empty());
+        assert!(
+            fields(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEab==\n-----END RSA PRIVATE KEY-----")
+                .is_empty()
+        );
         let deep = format!("{}1{}", "[".repeat(500), "]".repeat(500));
         assert!(fields(deep.as_bytes()).is_empty());
         let many: String = (0..1000).map(|i| format!("k{i}=v{i}\n")).collect();

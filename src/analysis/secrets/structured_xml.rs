@@ -64,9 +64,14 @@ pub(crate) fn fields(text: &str) -> Vec<Field> {
     };
     while let Some(lt) = text[pos..].find('<').map(|i| pos + i) {
         let rest = &text[lt..];
-        let skip = [("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"), ("<!", ">")]
-            .iter()
-            .find(|(o, _)| rest.starts_with(o));
+        let skip = [
+            ("<!--", "-->"),
+            ("<?", "?>"),
+            ("<![CDATA[", "]]>"),
+            ("<!", ">"),
+        ]
+        .iter()
+        .find(|(o, _)| rest.starts_with(o));
         if let Some((_, c)) = skip {
             let Some(end) = rest.find(c) else { break };
             pos = lt + end + c.len();
@@ -82,11 +87,19 @@ pub(crate) fn fields(text: &str) -> Vec<Field> {
             {
                 let raw = &text[ts..lt];
                 let t = raw.trim();
-                let t = t.strip_prefix("<![CDATA[").and_then(|x| x.strip_suffix("]]>")).unwrap_or(t);
+                let t = t
+                    .strip_prefix("<![CDATA[")
+                    .and_then(|x| x.strip_suffix("]]>"))
+                    .unwrap_or(t);
                 if !t.is_empty() && !t.contains('<') {
                     let s = ts + raw.find(t).unwrap_or(0);
                     stack.pop();
-                    out.push(Field { path: path(&stack, name), key: name.to_string(), start: s, end: s + t.len() });
+                    out.push(Field {
+                        path: path(&stack, name),
+                        key: name.to_string(),
+                        start: s,
+                        end: s + t.len(),
+                    });
                     pos = after;
                     if out.len() >= MAX_FIELDS {
                         break;
@@ -102,9 +115,15 @@ pub(crate) fn fields(text: &str) -> Vec<Field> {
         }
         let self_closing = inner.ends_with('/');
         let body = inner.trim_end_matches('/');
-        let name_end = body.find(|c: char| c.is_ascii_whitespace()).unwrap_or(body.len());
+        let name_end = body
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(body.len());
         let name = &body[..name_end];
-        if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || b"_-.:".contains(&c)) {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"_-.:".contains(&c))
+        {
             return Vec::new();
         }
         let attrs = attributes(&body[name_end..], lt + 1 + name_end);
@@ -113,12 +132,22 @@ pub(crate) fn fields(text: &str) -> Vec<Field> {
         if let (Some(k), Some(v)) = (key_attr, value_attr) {
             let key = text[k.1..k.2].to_string();
             if v.2 > v.1 {
-                out.push(Field { path: path(&stack, &key), key, start: v.1, end: v.2 });
+                out.push(Field {
+                    path: path(&stack, &key),
+                    key,
+                    start: v.1,
+                    end: v.2,
+                });
             }
         } else {
             for (an, s, e) in &attrs {
                 if e > s {
-                    out.push(Field { path: path(&stack, &format!("{name}@{an}")), key: an.clone(), start: *s, end: *e });
+                    out.push(Field {
+                        path: path(&stack, &format!("{name}@{an}")),
+                        key: an.clone(),
+                        start: *s,
+                        end: *e,
+                    });
                 }
             }
         }
@@ -149,18 +178,35 @@ mod tests {
 
     #[test]
     fn nuget_maven_and_attributes() {
-        let n = leafs("<?xml version=\"1.0\"?><configuration><packageSourceCredentials><acme>\
+        let n = leafs(
+            "<?xml version=\"1.0\"?><configuration><packageSourceCredentials><acme>\
             <add key=\"Username\" value=\"bob\" /><add key=\"ClearTextPassword\" value=\"pw&amp;1\" />\
-            </acme></packageSourceCredentials></configuration>");
-        assert!(n.contains(&(
-            "configuration.packageSourceCredentials.acme.ClearTextPassword".into(),
-            "ClearTextPassword".into(),
-            "pw&amp;1".into()
-        )), "{n:?}");
-        let m = leafs("<settings><servers><server><id>r</id><password> s3cr3t </password></server></servers></settings>");
-        assert!(m.contains(&("settings.servers.server.password".into(), "password".into(), "s3cr3t".into())), "{m:?}");
+            </acme></packageSourceCredentials></configuration>",
+        );
+        assert!(
+            n.contains(&(
+                "configuration.packageSourceCredentials.acme.ClearTextPassword".into(),
+                "ClearTextPassword".into(),
+                "pw&amp;1".into()
+            )),
+            "{n:?}"
+        );
+        let m = leafs(
+            "<settings><servers><server><id>r</id><password> s3cr3t </password></server></servers></settings>",
+        );
+        assert!(
+            m.contains(&(
+                "settings.servers.server.password".into(),
+                "password".into(),
+                "s3cr3t".into()
+            )),
+            "{m:?}"
+        );
         let a = leafs("<!-- c --><conn password='x9y8z7' host=\"db\"/>");
-        assert!(a.contains(&("conn@password".into(), "password".into(), "x9y8z7".into())), "{a:?}");
+        assert!(
+            a.contains(&("conn@password".into(), "password".into(), "x9y8z7".into())),
+            "{a:?}"
+        );
         assert!(fields("<<<>>>").is_empty());
         assert!(fields("< a").is_empty());
     }

@@ -66,7 +66,13 @@ fn plain_and_high_entropy_secret_names() {
 
 #[test]
 fn placeholders_are_not_reported() {
-    for v in ["changeme", "${DB_PASS}", "<password>", "xxxxxxxxxxxx", "your_api_key_here"] {
+    for v in [
+        "changeme",
+        "${DB_PASS}",
+        "<password>",
+        "xxxxxxxxxxxx",
+        "your_api_key_here",
+    ] {
         let f = found(&[("DB_PASSWORD", v)], &[]);
         assert!(f.is_empty(), "{v}: {f:?}");
     }
@@ -82,7 +88,10 @@ fn placeholders_are_not_reported() {
 #[test]
 fn checksum_and_claimed_prefixes() {
     // right prefix, wrong checksum: low; right prefix, impossible body: nothing
-    let f = found(&[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ20XngAj")], &[]);
+    let f = found(
+        &[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ20XngAj")],
+        &[],
+    );
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].severity, Severity::Low);
     assert!(found(&[("GITHUB_TOKEN", "ghp_abc")], &[]).is_empty());
@@ -93,19 +102,30 @@ fn structured_fields_found_and_masked_exactly() {
     let man = "kind: Secret\nstringData:\n  password: Qw8rT5yU2iO9pA\n  user: app\n";
     let f = found(&[("APP_MANIFEST", man)], &[]);
     assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!(f[0].name.as_bytes(), "APP_MANIFEST › stringData.password".as_bytes());
+    assert_eq!(
+        f[0].name.as_bytes(),
+        "APP_MANIFEST › stringData.password".as_bytes()
+    );
     let mut s = proc_with(&[("APP_MANIFEST", man)], &[]);
     mask_snapshot(&mut s, &rules());
     let env = s.processes[0].environ.as_ref().unwrap();
     let v = String::from_utf8_lossy(env.get(0).unwrap().value.unwrap()).into_owned();
-    assert_eq!(v, "kind: Secret\nstringData:\n  password: Qw8r…(14)\n  user: app\n");
+    assert_eq!(
+        v,
+        "kind: Secret\nstringData:\n  password: Qw8r…(14)\n  user: app\n"
+    );
 }
 
 #[test]
 fn headers_and_spaced_passphrases() {
     let f = found(
         &[],
-        &["curl", "-H", "X-Datadog-ApiKey: 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "https://x"],
+        &[
+            "curl",
+            "-H",
+            "X-Datadog-ApiKey: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "https://x",
+        ],
     );
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].span, (18, 50));

@@ -45,7 +45,9 @@ fn url_userinfo(pw: &[u8]) -> bool {
     while i < pw.len() {
         let c = pw[i];
         if c == b'%' {
-            let ok = pw.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+            let ok = pw
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
             if !ok {
                 return false;
             }
