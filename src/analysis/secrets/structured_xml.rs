@@ -45,124 +45,131 @@ fn attributes(tag: &str, base: usize) -> Vec<(String, usize, usize)> {
     out
 }
 
-/// The fields of an XML document (empty when it does not scan as XML).
-pub(crate) fn fields(text: &str) -> Vec<Field> {
-    let mut out = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
-    // (element, where its text starts) while no child element has opened.
-    let mut open_text: Option<(String, usize)> = None;
-    let mut pos = 0;
-    let path = |stack: &[String], leaf: &str| {
-        let mut p = stack.join(".");
-        if !leaf.is_empty() {
-            if !p.is_empty() {
-                p.push('.');
-            }
-            p.push_str(leaf);
+/// Scanner state: the open elements, and the one whose text is being read.
+struct Scan<'a> {
+    text: &'a str,
+    out: Vec<Field>,
+    stack: Vec<String>,
+    /// (element, where its text starts) while no child element has opened.
+    open_text: Option<(String, usize)>,
+}
+
+impl Scan<'_> {
+    fn path(&self, leaf: &str) -> String {
+        let mut p = self.stack.join(".");
+        if !p.is_empty() {
+            p.push('.');
         }
+        p.push_str(leaf);
         p
-    };
-    while let Some(lt) = text[pos..].find('<').map(|i| pos + i) {
-        let rest = &text[lt..];
-        let skip = [
-            ("<!--", "-->"),
-            ("<?", "?>"),
-            ("<![CDATA[", "]]>"),
-            ("<!", ">"),
-        ]
-        .iter()
-        .find(|(o, _)| rest.starts_with(o));
-        if let Some((_, c)) = skip {
-            let Some(end) = rest.find(c) else { break };
-            pos = lt + end + c.len();
-            continue;
+    }
+
+    fn push(&mut self, path: String, key: String, start: usize, end: usize) {
+        if end > start && self.out.len() < MAX_FIELDS {
+            self.out.push(Field {
+                path,
+                key,
+                start,
+                end,
+            });
         }
-        let Some(gt) = rest.find('>') else { break };
-        let inner = &rest[1..gt];
-        let after = lt + gt + 1;
-        if let Some(name) = inner.strip_prefix('/') {
-            let name = name.trim();
-            if let Some((el, ts)) = open_text.take()
-                && el == name
-            {
-                let raw = &text[ts..lt];
-                let t = raw.trim();
-                let t = t
-                    .strip_prefix("<![CDATA[")
-                    .and_then(|x| x.strip_suffix("]]>"))
-                    .unwrap_or(t);
-                if !t.is_empty() && !t.contains('<') {
-                    let s = ts + raw.find(t).unwrap_or(0);
-                    stack.pop();
-                    out.push(Field {
-                        path: path(&stack, name),
-                        key: name.to_string(),
-                        start: s,
-                        end: s + t.len(),
-                    });
-                    pos = after;
-                    if out.len() >= MAX_FIELDS {
-                        break;
-                    }
-                    continue;
-                }
+    }
+
+    /// `</name>` at `lt`: a text-only element becomes a field.
+    fn close(&mut self, name: &str, lt: usize) {
+        if let Some((el, ts)) = self.open_text.take()
+            && el == name
+        {
+            let raw = &self.text[ts..lt];
+            let t = raw.trim();
+            let t = t
+                .strip_prefix("<![CDATA[")
+                .and_then(|x| x.strip_suffix("]]>"))
+                .unwrap_or(t);
+            if !t.is_empty() && !t.contains('<') {
+                let s = ts + raw.find(t).unwrap_or(0);
+                self.stack.pop();
+                self.push(self.path(name), name.to_string(), s, s + t.len());
+                return;
             }
-            if stack.last().is_some_and(|l| l == name) {
-                stack.pop();
-            }
-            pos = after;
-            continue;
         }
+        if self.stack.last().is_some_and(|l| l == name) {
+            self.stack.pop();
+        }
+    }
+
+    /// `<name attr="v" ...>` (`inner` without the brackets) at `lt`, its text starting at
+    /// `after`. `false` when the name is not an XML name (the value is not XML).
+    fn open(&mut self, inner: &str, lt: usize, after: usize) -> bool {
         let self_closing = inner.ends_with('/');
         let body = inner.trim_end_matches('/');
         let name_end = body
             .find(|c: char| c.is_ascii_whitespace())
             .unwrap_or(body.len());
         let name = &body[..name_end];
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || b"_-.:".contains(&c))
-        {
-            return Vec::new();
+        let xml_name = |n: &str| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_-.:".contains(&c))
+        };
+        if !xml_name(name) {
+            return false;
         }
         let attrs = attributes(&body[name_end..], lt + 1 + name_end);
         let key_attr = attrs.iter().find(|a| a.0 == "key");
         let value_attr = attrs.iter().find(|a| a.0 == "value");
         if let (Some(k), Some(v)) = (key_attr, value_attr) {
-            let key = text[k.1..k.2].to_string();
-            if v.2 > v.1 {
-                out.push(Field {
-                    path: path(&stack, &key),
-                    key,
-                    start: v.1,
-                    end: v.2,
-                });
-            }
+            let key = self.text[k.1..k.2].to_string();
+            self.push(self.path(&key), key, v.1, v.2);
         } else {
             for (an, s, e) in &attrs {
-                if e > s {
-                    out.push(Field {
-                        path: path(&stack, &format!("{name}@{an}")),
-                        key: an.clone(),
-                        start: *s,
-                        end: *e,
-                    });
-                }
+                self.push(self.path(&format!("{name}@{an}")), an.clone(), *s, *e);
             }
         }
-        if out.len() >= MAX_FIELDS {
+        self.open_text = None;
+        if !self_closing && self.stack.len() < MAX_DEPTH {
+            self.stack.push(name.to_string());
+            self.open_text = Some((name.to_string(), after));
+        }
+        true
+    }
+}
+
+/// The fields of an XML document (empty when it does not scan as XML).
+pub(crate) fn fields(text: &str) -> Vec<Field> {
+    const SKIP: [(&str, &str); 4] = [
+        ("<!--", "-->"),
+        ("<?", "?>"),
+        ("<![CDATA[", "]]>"),
+        ("<!", ">"),
+    ];
+    let mut sc = Scan {
+        text,
+        out: Vec::new(),
+        stack: Vec::new(),
+        open_text: None,
+    };
+    let mut pos = 0;
+    while let Some(lt) = text[pos..].find('<').map(|i| pos + i) {
+        if sc.out.len() >= MAX_FIELDS {
             break;
         }
-        open_text = None;
-        if !self_closing && stack.len() < MAX_DEPTH {
-            stack.push(name.to_string());
-            open_text = Some((name.to_string(), after));
+        let rest = &text[lt..];
+        if let Some((_, c)) = SKIP.iter().find(|(o, _)| rest.starts_with(o)) {
+            let Some(end) = rest.find(c) else { break };
+            pos = lt + end + c.len();
+            continue;
         }
-        pos = after;
+        let Some(gt) = rest.find('>') else { break };
+        let inner = &rest[1..gt];
+        pos = lt + gt + 1;
+        if let Some(name) = inner.strip_prefix('/') {
+            sc.close(name.trim(), lt);
+        } else if !sc.open(inner, lt, pos) {
+            return Vec::new();
+        }
     }
-    out.truncate(MAX_FIELDS);
-    out
+    sc.out
 }
 
 #[cfg(test)]
