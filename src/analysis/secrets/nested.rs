@@ -25,8 +25,12 @@ impl Scanner<'_> {
             return info;
         }
         for f in &fields {
-            let Some(sub) = value.get(f.start..f.end) else {
-                continue;
+            let sub = match &f.unlocated {
+                Some(text) => text.as_bytes(),
+                None => match value.get(f.start..f.end) {
+                    Some(s) => s,
+                    None => continue,
+                },
             };
             let finfo = self.flag_name(&cmdline::normalise(f.key.as_bytes()));
             let mut kw = Vec::new();
@@ -42,11 +46,15 @@ impl Scanner<'_> {
             shown.extend_from_slice(" › ".as_bytes());
             shown.extend_from_slice(f.path.as_bytes());
             for (rule, s, e, severity, placeholder, entropy) in hits {
+                let (start, end) = match f.unlocated {
+                    Some(_) => (0, value.len()),
+                    None => (f.start + s, f.start + e),
+                };
                 out.push(Hit {
                     source,
                     index,
-                    start: f.start + s,
-                    end: f.start + e,
+                    start,
+                    end,
                     rule,
                     severity,
                     placeholder,

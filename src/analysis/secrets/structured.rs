@@ -15,6 +15,8 @@ const MAX_INPUT: usize = 64 * 1024;
 const MAX_DEPTH: usize = 16;
 /// At most this many fields per value.
 pub(crate) const MAX_FIELDS: usize = 256;
+/// A leaf is looked for this far past the previous one (keeps the location linear).
+const WINDOW: usize = 4096;
 
 /// One leaf of a structured value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +28,9 @@ pub(crate) struct Field {
     /// Byte span of the leaf's value in the original value.
     pub start: usize,
     pub end: usize,
+    /// The parsed value, when it could not be located verbatim (escapes, folded scalars): it
+    /// is judged on this text and, when a secret, the whole value is its span.
+    pub unlocated: Option<String>,
 }
 
 /// A parsed JSON or YAML document, maps kept in document order.
@@ -122,7 +127,9 @@ impl Locator<'_> {
         } else {
             needle
         };
-        let at = self.text.get(self.cursor..)?.find(needle)? + self.cursor;
+        let hay = self.text.as_bytes().get(self.cursor..)?;
+        let hay = &hay[..hay.len().min(needle.len() + WINDOW)];
+        let at = memchr::memmem::find(hay, needle.as_bytes())? + self.cursor;
         self.cursor = at + needle.len();
         Some((at, at + needle.len()))
     }
@@ -151,12 +158,16 @@ impl Locator<'_> {
             Node::Leaf(s) => {
                 // why: a leaf not found verbatim (escapes, folded scalars) is given the whole
                 // value as its span: masking then hides too much, never too little.
-                let (start, end) = self.find(s).unwrap_or((0, self.text.len()));
+                let (start, end, unlocated) = match self.find(s) {
+                    Some((a, b)) => (a, b, None),
+                    None => (0, self.text.len(), Some(s.clone())),
+                };
                 self.out.push(Field {
                     path: path.to_string(),
                     key: key.to_string(),
                     start,
                     end,
+                    unlocated,
                 });
             }
             Node::Null => {}
@@ -227,6 +238,7 @@ fn ini(text: &str) -> Vec<Field> {
             key: key.rsplit(['/', ':']).next().unwrap_or(key).to_string(),
             start: vs,
             end: vs + v.len(),
+            unlocated: None,
         });
         if out.len() >= MAX_FIELDS {
             break;

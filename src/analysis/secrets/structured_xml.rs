@@ -71,6 +71,7 @@ impl Scan<'_> {
                 key,
                 start,
                 end,
+                unlocated: None,
             });
         }
     }
@@ -81,13 +82,16 @@ impl Scan<'_> {
             && el == name
         {
             let raw = &self.text[ts..lt];
-            let t = raw.trim();
-            let t = t
+            let mut s = ts + raw.len() - raw.trim_start().len();
+            let mut t = raw.trim();
+            if let Some(x) = t
                 .strip_prefix("<![CDATA[")
                 .and_then(|x| x.strip_suffix("]]>"))
-                .unwrap_or(t);
+            {
+                t = x;
+                s += "<![CDATA[".len();
+            }
             if !t.is_empty() && !t.contains('<') {
-                let s = ts + raw.find(t).unwrap_or(0);
                 self.stack.pop();
                 self.push(self.path(name), name.to_string(), s, s + t.len());
                 return;

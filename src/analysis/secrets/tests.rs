@@ -114,6 +114,12 @@ fn structured_fields_found_and_masked_exactly() {
         v,
         "kind: Secret\nstringData:\n  password: Qw8r…(14)\n  user: app\n"
     );
+    // a leaf that cannot be located verbatim masks the whole value (never too little)
+    let esc = r#"{"db": {"password": "\u0051w8rT5yU2iO9pA"}}"#;
+    let f = found(&[("APP_CONFIG", esc)], &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].span, (0, esc.len()));
+    assert_eq!(f[0].name.as_bytes(), "APP_CONFIG › db.password".as_bytes());
 }
 
 #[test]
