@@ -106,7 +106,7 @@ fn yes() -> bool {
 pub struct RulesDoc {
     /// Applies to every rule except leads.
     pub allowlist: AllowSpec,
-    /// Regexes for placeholder values, reported at most as low severity.
+    /// Regexes for placeholder values (not reported), added to the built-in placeholder filter.
     pub placeholders: Vec<String>,
     pub rules: Vec<RuleSpec>,
 }
