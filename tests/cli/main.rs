@@ -17,5 +17,6 @@ mod proc_containers;
 mod proc_faults;
 mod rescan_share;
 mod rootfs_fixture;
+mod secrets_classes;
 mod secrets_corpus;
 mod snapshot_output;

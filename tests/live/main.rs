@@ -14,4 +14,5 @@ mod nonroot;
 mod peers;
 mod record;
 mod secrets;
+mod secrets_structured;
 mod snapshot;

@@ -63,6 +63,7 @@ pub(crate) struct Rule {
     /// Whether base64 of printable text may count as a secret.
     pub encoded_text: bool,
     pub allow: Allow,
+    pub validate: Option<super::validate::Check>,
 }
 
 /// The compiled rules, ready to scan with.
@@ -82,6 +83,8 @@ pub struct RuleSet {
     name_rule: Vec<usize>,
     pub(crate) global: Allow,
     pub(crate) placeholders: RegexSet,
+    /// The `claims` regexes of every rule: values in a known format's shape.
+    pub(crate) claims: RegexSet,
 }
 
 fn regex_problem(e: &regex::Error) -> String {
@@ -203,6 +206,7 @@ fn compile_rule(r: &RuleSpec, path: &str) -> Result<Rule, RulesError> {
         },
         encoded_text: r.encoded_text,
         allow: compile_allow(&r.allowlist, &r.id, path)?,
+        validate: r.validate,
     })
 }
 
@@ -234,6 +238,7 @@ impl RuleSet {
         let mut name_rule = Vec::new();
         let mut keywords: Vec<Vec<u8>> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut claims = Vec::new();
         for spec in &doc.rules {
             if !seen.insert(spec.id.clone()) {
                 return Err(RulesError::Rule {
@@ -246,6 +251,10 @@ impl RuleSet {
                 continue;
             }
             let rule = compile_rule(spec, path)?;
+            if let Some(c) = &spec.claims {
+                compile_one(&spec.id, path, "claims", c)?;
+                claims.push(c.clone());
+            }
             let i = rules.len();
             patterns.push(rule.regex.as_str().to_string());
             for n in &spec.names {
@@ -299,6 +308,7 @@ impl RuleSet {
             keyword_rules,
             global: compile_allow(&doc.allowlist, "allowlist", path)?,
             placeholders: build_set(&doc.placeholders).map_err(whole)?,
+            claims: build_set(&claims).map_err(whole)?,
             rules,
         })
     }

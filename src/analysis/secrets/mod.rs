@@ -5,8 +5,13 @@ mod cmdline;
 mod compile;
 mod entropy;
 mod grep;
+mod nested;
+mod placeholder;
 mod rules;
 mod scan;
+mod structured;
+mod structured_xml;
+mod validate;
 
 pub use compile::RuleSet;
 pub use entropy::shannon;
@@ -84,7 +89,8 @@ pub struct Finding {
     pub value: String,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
-    /// The value is a placeholder (`changeme`, `${VAR}`): severity capped at low.
+    /// Kept for the JSON schema: always false now that placeholders (`changeme`, `${VAR}`) are
+    /// not reported at all.
     #[serde(default)]
     pub placeholder: bool,
     /// The finding points at key material (a key file path) rather than holding a secret.

@@ -83,6 +83,15 @@ pub struct RuleSpec {
     pub encoded_text: bool,
     #[serde(default)]
     pub allowlist: AllowSpec,
+    /// A format check beyond the regex (`crc32-base62`, `url-userinfo`); a failing value is
+    /// not a match of this rule.
+    #[serde(default)]
+    pub validate: Option<super::validate::Check>,
+    /// A regex over the whole value: a value it matches has this rule's format (a right
+    /// prefix), so the generic name rules leave it to the format rules (an impossible body
+    /// after the prefix is then not reported).
+    #[serde(default)]
+    pub claims: Option<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
 }
@@ -96,7 +105,7 @@ fn yes() -> bool {
 pub struct RulesDoc {
     /// Applies to every rule except leads.
     pub allowlist: AllowSpec,
-    /// Regexes for placeholder values, reported at most as low severity.
+    /// Regexes for placeholder values (not reported), added to the built-in placeholder filter.
     pub placeholders: Vec<String>,
     pub rules: Vec<RuleSpec>,
 }

@@ -6,6 +6,7 @@
 use super::cmdline;
 use super::compile::RuleSet;
 use super::entropy;
+use super::placeholder;
 use super::{SecretSource, Severity};
 use crate::model::Process;
 use std::collections::HashMap;
@@ -32,25 +33,25 @@ pub(crate) struct Hit {
 
 /// What a name means to the rules: name rules it turns on, pattern rules it turns off.
 #[derive(Clone, Default)]
-struct NameInfo {
-    named: Vec<usize>,
-    excluded: Vec<usize>,
+pub(super) struct NameInfo {
+    pub(super) named: Vec<usize>,
+    pub(super) excluded: Vec<usize>,
 }
 
 /// Candidate hit in one value: (rule, start, end, severity, placeholder, entropy).
-type Cand = (usize, usize, usize, Severity, bool, f64);
+pub(super) type Cand = (usize, usize, usize, Severity, bool, f64);
 
 /// Candidate hits in one value, and whether the value is to be masked whole.
 #[derive(Default)]
-struct Cands {
-    hits: Vec<Cand>,
+pub(super) struct Cands {
+    pub(super) hits: Vec<Cand>,
     /// A cap was reached: what was not looked at may hold more secret bytes.
-    capped: bool,
+    pub(super) capped: bool,
 }
 
 /// Per-thread scanning state: caches what each name means and holds scratch space.
 pub(crate) struct Scanner<'r> {
-    rules: &'r RuleSet,
+    pub(super) rules: &'r RuleSet,
     /// Raw environ name or normalised flag name -> its meaning.
     env_names: HashMap<Vec<u8>, NameInfo>,
     names: HashMap<Vec<u8>, NameInfo>,
@@ -99,7 +100,7 @@ impl<'r> Scanner<'r> {
         v
     }
 
-    fn flag_name(&mut self, norm: &[u8]) -> NameInfo {
+    pub(super) fn flag_name(&mut self, norm: &[u8]) -> NameInfo {
         if let Some(v) = self.names.get(norm) {
             return v.clone();
         }
@@ -146,6 +147,7 @@ impl<'r> Scanner<'r> {
             };
             let kw: Vec<usize> = kws[from..k].iter().map(|x| x.1).collect();
             let mut hits = Cands::default();
+            let info = self.nested(SecretSource::Environ, i, e.name, v, info, &mut out);
             self.check(SecretSource::Environ, v, &info, Some(&kw), &mut hits);
             // why: fail closed: under a secret name the whole value is the secret, whatever
             // rule located part of it (`DB_PASSWORD=AKIA… tail`).
@@ -173,12 +175,25 @@ impl<'r> Scanner<'r> {
         let mut cmd = Vec::new();
         let items = {
             let mut named = |n: &[u8]| !self.flag_name(n).named.is_empty();
-            cmdline::items(&p.cmdline, &mut named)
+            let items = cmdline::items(&p.cmdline, &mut named);
+            super::nested::spaced_values(&p.cmdline, items, &mut named)
         };
         for it in items {
             let info = match &it.norm {
                 Some(n) => self.flag_name(n),
                 None => NameInfo::default(),
+            };
+            let info = if it.norm.is_none() {
+                self.nested(
+                    SecretSource::Cmdline,
+                    it.index,
+                    &it.name,
+                    it.value,
+                    info,
+                    &mut cmd,
+                )
+            } else {
+                info
             };
             let kw = if it.norm.is_none() {
                 let mut kw = Vec::new();
@@ -225,7 +240,7 @@ impl<'r> Scanner<'r> {
 
     /// Candidate hits in one value. `kw` lists the rules whose keywords occur in it, and is
     /// `None` where only name rules apply (a flag's value, already checked whole as an argument).
-    fn check(
+    pub(super) fn check(
         &mut self,
         source: SecretSource,
         value: &[u8],
@@ -246,7 +261,11 @@ impl<'r> Scanner<'r> {
         };
         let kw_hit = |r: usize| kw.is_some_and(|k| k.binary_search(&r).is_ok());
         let mut cands: Vec<usize> = Vec::new();
-        for &r in &info.named {
+        // why: a value in a known format's shape (`ghp_...`) is judged by the format rules;
+        // when they reject it (a placeholder body, a bad checksum) no name rule reports it.
+        let claimed =
+            (!info.named.is_empty() || !self.free.is_empty()) && rs.claims.is_match(value);
+        for &r in info.named.iter().filter(|_| !claimed) {
             if applies(r) && (!rs.rules[r].keyworded || kw_hit(r)) {
                 cands.push(r);
             }
@@ -255,7 +274,12 @@ impl<'r> Scanner<'r> {
             let pattern =
                 |r: usize| !rs.rules[r].named && applies(r) && !info.excluded.contains(&r);
             cands.extend(kw.iter().copied().filter(|&r| pattern(r)));
-            cands.extend(self.free.iter().copied().filter(|&r| pattern(r)));
+            cands.extend(
+                self.free
+                    .iter()
+                    .copied()
+                    .filter(|&r| !claimed && pattern(r)),
+            );
         }
         if cands.is_empty() {
             return;
@@ -328,13 +352,14 @@ fn judge(rs: &RuleSet, r: usize, secret: &[u8]) -> Option<(Severity, bool, f64)>
     if !rule.lead && (rs.global.value(secret) || entropy::looks_like_path(secret)) {
         return None;
     }
-    let placeholder = rs.placeholders.is_match(secret);
-    let severity = if placeholder {
-        rule.severity.min(Severity::Low)
-    } else {
-        rule.severity
-    };
-    Some((severity, placeholder, ent))
+    if rule.validate.is_some_and(|c| !c.passes(secret)) {
+        return None;
+    }
+    // why: a placeholder stands for a secret; it is not one, so it is not reported at all.
+    if !rule.lead && (rs.placeholders.is_match(secret) || placeholder::is_placeholder(secret)) {
+        return None;
+    }
+    Some((rule.severity, false, ent))
 }
 
 /// Keep, per (source, index), the most severe hits that do not overlap (ties: first-listed rule).
@@ -343,6 +368,7 @@ fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
         (a.source as u8, a.index)
             .cmp(&(b.source as u8, b.index))
             .then(b.severity.cmp(&a.severity))
+            .then(b.name.len().cmp(&a.name.len()))
             .then(a.rule.cmp(&b.rule))
             .then(a.start.cmp(&b.start))
     });

@@ -65,11 +65,80 @@ fn plain_and_high_entropy_secret_names() {
 }
 
 #[test]
-fn placeholders_are_low() {
-    for v in ["changeme", "${DB_PASS}", "<password>"] {
+fn placeholders_are_not_reported() {
+    for v in [
+        "changeme",
+        "${DB_PASS}",
+        "<password>",
+        "xxxxxxxxxxxx",
+        "your_api_key_here",
+    ] {
         let f = found(&[("DB_PASSWORD", v)], &[]);
-        assert!(f.iter().all(|x| x.severity == Severity::Low), "{v}: {f:?}");
+        assert!(f.is_empty(), "{v}: {f:?}");
     }
+    // a real token in an example-looking place is still a finding
+    let f = found(
+        &[("EXAMPLE_TOKEN", "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")],
+        &[],
+    );
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, Severity::Critical);
+}
+
+#[test]
+fn checksum_and_claimed_prefixes() {
+    // right prefix, wrong checksum: low; right prefix, impossible body: nothing
+    let f = found(
+        &[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ20XngAj")],
+        &[],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Low);
+    assert!(found(&[("GITHUB_TOKEN", "ghp_abc")], &[]).is_empty());
+}
+
+#[test]
+fn structured_fields_found_and_masked_exactly() {
+    let man = "kind: Secret\nstringData:\n  password: Qw8rT5yU2iO9pA\n  user: app\n";
+    let f = found(&[("APP_MANIFEST", man)], &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].name.as_bytes(),
+        "APP_MANIFEST › stringData.password".as_bytes()
+    );
+    let mut s = proc_with(&[("APP_MANIFEST", man)], &[]);
+    mask_snapshot(&mut s, &rules());
+    let env = s.processes[0].environ.as_ref().unwrap();
+    let v = String::from_utf8_lossy(env.get(0).unwrap().value.unwrap()).into_owned();
+    assert_eq!(
+        v,
+        "kind: Secret\nstringData:\n  password: Qw8r…(14)\n  user: app\n"
+    );
+    // a leaf that cannot be located verbatim masks the whole value (never too little)
+    let esc = r#"{"db": {"password": "\u0051w8rT5yU2iO9pA"}}"#;
+    let f = found(&[("APP_CONFIG", esc)], &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].span, (0, esc.len()));
+    assert_eq!(f[0].name.as_bytes(), "APP_CONFIG › db.password".as_bytes());
+}
+
+#[test]
+fn headers_and_spaced_passphrases() {
+    let f = found(
+        &[],
+        &[
+            "curl",
+            "-H",
+            "X-Datadog-ApiKey: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "https://x",
+        ],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].span, (18, 50));
+    let f = found(&[], &["tool", "--passphrase", "tulip orbit seven lantern"]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].span, (0, 25));
+    assert!(found(&[], &["curl", "-u", "user:password", "https://x"]).is_empty());
 }
 
 #[test]
@@ -149,7 +218,7 @@ fn bad_user_regex_names_the_rule() {
 #[test]
 fn findings_carry_container_and_pod() {
     let mut s = proc_with(
-        &[("GITHUB_TOKEN", "ghp_Zq8Zt1XbVn3Rk0sLp9WmE4yTa7HcJ2uQdG5f")],
+        &[("GITHUB_TOKEN", "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")],
         &[],
     );
     s.processes[0].container = Some(crate::model::Container {

@@ -203,7 +203,7 @@ pub fn snapshot() -> Snapshot {
             },
             EnvEntry {
                 name: "GITHUB_TOKEN".into(),
-                value: Some("ghp_16C7e42F292c6912E7710c838347Ae178B4a".into()),
+                value: Some("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".into()),
             },
             EnvEntry {
                 name: "NOEQUALS".into(),
