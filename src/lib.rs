@@ -7,4 +7,5 @@ pub mod cli;
 pub mod collect;
 pub mod model;
 pub mod source;
+pub mod trace;
 pub mod tui;

@@ -161,6 +161,7 @@ fn process() -> impl Strategy<Value = Process> {
         container: r.4,
         namespaced: r.5,
         unavailable: r.6,
+        activity: Vec::new(),
     })
 }
 
@@ -213,6 +214,7 @@ fn meta() -> impl Strategy<Value = Meta> {
             scan_ms: c.1,
             masked: c.2,
             self_pid: c.3,
+            arch: None,
         })
 }
 

@@ -9,3 +9,4 @@ pub mod diff;
 pub mod interesting;
 pub mod mask;
 pub mod secrets;
+pub mod syscall;

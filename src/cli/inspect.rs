@@ -31,6 +31,7 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
             }
         }
     }
+    super::threads::merge_json(&mut v, p)?;
     Ok(v)
 }
 
@@ -169,6 +170,7 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     ));
+    l.extend(super::threads::lines(snap, p));
     for line in l {
         o.line(&line)?;
     }

@@ -7,6 +7,8 @@ mod inspect;
 mod output;
 mod secrets;
 mod sockets;
+mod threads;
+mod trace;
 mod tree;
 
 use crate::analysis::secrets::RuleSet;
@@ -83,6 +85,8 @@ pub enum Command {
     Secrets(secrets::SecretsArgs),
     /// What changed between two snapshots (NEW defaults to the live system).
     Diff(diff::DiffArgs),
+    /// Trace syscalls like strace (`-f -c -w`, attach to PIDs or `-- CMD`), read-only.
+    Trace(trace::TraceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +162,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         }
         return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
     }
+    if let Command::Trace(a) = cmd {
+        return trace::run(g, a).map(trace::exit_with);
+    }
     if let Command::Diff(a) = cmd {
         // why: diff loads and masks its two snapshots itself.
         return diff::run(g, a, &mut Out::new(out, g.json));
@@ -176,7 +183,7 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
+        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) | Command::Trace(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),
