@@ -98,7 +98,8 @@ pub fn run(g: &Global, a: &TraceArgs) -> Result<i32> {
         bail!("--duration must be a positive number of seconds");
     }
     let mut out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
+        // why: line-buffered, so a trace file can be followed while the trace runs.
+        Some(p) => Box::new(std::io::LineWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
         )),
         None => Box::new(std::io::stderr()),

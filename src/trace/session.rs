@@ -411,11 +411,11 @@ impl Session<'_> {
             ret_text,
             time,
         };
-        self.summary.lock().unwrap_or_else(|p| p.into_inner()).add(
-            &call.name,
-            call.is_error(),
-            time,
-        );
+        // why: like strace -c, a call that never returned (exit_group) is not counted.
+        if ret.is_some() {
+            let mut sum = self.summary.lock().unwrap_or_else(|p| p.into_inner());
+            sum.add(&call.name, call.is_error(), time);
+        }
         sink.call(&call);
     }
 
