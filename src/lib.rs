@@ -9,4 +9,5 @@ pub mod collect;
 pub mod model;
 pub mod present;
 pub mod source;
+pub mod trace;
 pub mod tui;

@@ -11,3 +11,4 @@ pub mod interesting;
 pub mod mask;
 pub mod masking;
 pub mod secrets;
+pub mod syscall;

@@ -36,6 +36,7 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
             }
         }
     }
+    super::threads::merge_json(&mut v, p)?;
     Ok(v)
 }
 
@@ -50,6 +51,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     }
     let ov = Overview::build(p, &Escaped);
     for line in overview_text(&ov) {
+        o.line(&line)?;
+    }
+    for line in super::threads::lines(snap, p) {
         o.line(&line)?;
     }
     o.line("")?;

@@ -13,6 +13,8 @@ mod output;
 mod record;
 mod secrets;
 mod sockets;
+mod threads;
+mod trace;
 mod tree;
 mod tree_json;
 
@@ -120,6 +122,8 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Processes hidden from /proc (masked entries, pids the listing hides), with the evidence.
     Hidden(hidden::HiddenArgs),
+    /// Trace syscalls like strace (`-f -c -w`, attach to PIDs or `-- CMD`), read-only.
+    Trace(trace::TraceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +213,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         }
         return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
     }
+    if let Command::Trace(a) = cmd {
+        return trace::run(g, a).map(trace::exit_with);
+    }
     if let Command::Record(a) = cmd {
         return record::run(g, a, &mut Out::new(out, g.json));
     }
@@ -237,7 +244,8 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         | Command::Fs(_)
         | Command::Diff(_)
         | Command::Record(_)
-        | Command::Hidden(_) => Ok(()),
+        | Command::Hidden(_)
+        | Command::Trace(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

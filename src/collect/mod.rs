@@ -1,6 +1,7 @@
 //! Builds a [`Snapshot`] from a [`ProcRoot`]: processes read in parallel, sockets once per
 //! network namespace, then container identity and namespace marks derived.
 
+pub mod activity;
 pub mod integrity;
 pub mod interesting;
 pub mod parse;
@@ -12,6 +13,7 @@ pub mod sockets;
 pub mod tables;
 
 use crate::analysis::container;
+use crate::analysis::syscall::Arch;
 use crate::model::{Format, Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
 use crate::source::{ProcRoot, SourceError};
 use std::collections::HashMap;
@@ -89,7 +91,9 @@ pub fn snapshot(
             let expect = previous.map_or(0, |p| p.sockets.len());
             sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
         });
-        let shared = share::Shared::new(previous);
+        let mut shared = share::Shared::new(previous);
+        shared.arch = activity::arch(root).as_deref().and_then(Arch::from_machine);
+        shared.live = root.is_live();
         let mut scanned = read_all(root, &pids, read, opt.workers, &shared);
         integrity::merge_masked(root, &pids, &mut scanned.0, read, &shared);
         (scanned, pre.join().ok().flatten())
@@ -235,6 +239,7 @@ fn meta(root: &ProcRoot, taken_at: u64) -> Meta {
         // why: values are raw as read; `cli::prepare` masks them and sets this.
         masked: false,
         self_pid,
+        arch: activity::arch(root),
     }
 }
 

@@ -118,7 +118,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
     read_namespaces(&d, &mut p, shared);
     read_fds(&d, &mut p, opt.stat_fds, shared);
     if opt.threads {
-        read_threads(&d, &mut p);
+        read_threads(&d, &mut p, shared);
     }
     Read::Ok(Box::new(p))
 }
@@ -246,7 +246,7 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, shared: &Shared) {
     p.fds = Some(shared.fds(p.pid, p.start_time, fds));
 }
 
-fn read_threads(d: &PidDir, p: &mut Process) {
+fn read_threads(d: &PidDir, p: &mut Process, shared: &Shared) {
     let task = match d.sub("task") {
         Ok(t) => t,
         Err(e) => {
@@ -289,6 +289,7 @@ fn read_threads(d: &PidDir, p: &mut Process) {
         })
         .collect();
     threads.sort_unstable_by_key(|t| t.tid);
+    super::activity::read(&task, p, &threads, shared.arch, shared.live);
     p.threads = threads;
 }
 

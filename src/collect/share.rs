@@ -16,6 +16,10 @@ pub struct Shared<'a> {
     namespaces: Mutex<HashSet<Arc<BTreeMap<String, u64>>>>,
     /// The snapshot this scan replaces, whose unchanged environ blocks are reused.
     previous: Option<&'a Snapshot>,
+    /// The architecture whose table names the threads' syscalls (none: numbers only).
+    pub arch: Option<crate::analysis::syscall::Arch>,
+    /// Whether the root is the running kernel's procfs.
+    pub live: bool,
 }
 
 impl<'a> Shared<'a> {

@@ -12,6 +12,7 @@ mod process;
 mod sanitize;
 mod socket;
 mod sockindex;
+mod syscall;
 mod text;
 pub mod time;
 mod tree;
@@ -32,6 +33,7 @@ pub use process::{
 };
 pub use socket::{NetNs, Proto, Socket};
 pub use sockindex::SocketIndex;
+pub use syscall::{NotInSyscall, SyscallNow, ThreadNow, ThreadSyscall, thread_field};
 pub use text::{endpoint, escape, escape_bytes, escape_prefix};
 pub use tree::{ProcessTree, WalkRow, branch_flags};
 
@@ -92,6 +94,10 @@ pub struct Meta {
     pub masked: bool,
     /// The pid procscope itself ran as (0 when not live).
     pub self_pid: Pid,
+    /// Machine architecture of the kernel read (`x86_64`, `aarch64`): which syscall table
+    /// names the threads' syscall numbers. Absent in older files and when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
 }
 
 /// What the scan met: how many of each thing, and how much could not be read.

@@ -1,6 +1,6 @@
 //! One process as read from `/proc/PID`: ids, links, environ, fds, namespaces, cgroups (proc(5)).
 
-use super::{Bytes, Environ, Pid, Unavailable};
+use super::{Bytes, Environ, Pid, ThreadNow, Unavailable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -46,6 +46,10 @@ pub struct Process {
     /// Target text of the `root` link (`/` for the host root).
     pub root: Option<Bytes>,
     pub threads: Vec<Thread>,
+    /// What each thread is doing now (current syscall, wchan, kernel stack), by tid, for the
+    /// threads whose `task/TID` files were read. Absent in older snapshot files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity: Vec<ThreadNow>,
     /// environ in kernel order, duplicates and entries without `=` kept.
     pub environ: Option<Environ>,
     /// Open fds in numeric order (those whose link could be read). Shared with the previous

@@ -16,3 +16,4 @@ mod record;
 mod secrets;
 mod secrets_structured;
 mod snapshot;
+mod trace;

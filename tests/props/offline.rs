@@ -162,6 +162,7 @@ fn process() -> impl Strategy<Value = Process> {
         namespaced: r.5,
         unavailable: r.6,
         hidden: None,
+        activity: Vec::new(),
     })
 }
 
@@ -214,6 +215,7 @@ fn meta() -> impl Strategy<Value = Meta> {
             scan_ms: c.1,
             masked: c.2,
             self_pid: c.3,
+            arch: None,
         })
 }
 

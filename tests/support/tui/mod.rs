@@ -264,6 +264,7 @@ pub fn snapshot() -> Snapshot {
             scan_ms: 42,
             masked: true,
             self_pid: 0,
+            arch: None,
         },
         stats: Stats {
             processes: ps.len(),
