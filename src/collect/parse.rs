@@ -57,7 +57,10 @@ pub fn stat(buf: &[u8]) -> Result<StatLine, String> {
         start_time: num(22)?,
         pgid: num(5).ok().map(|v| v as Pid),
         sid: num(6).ok().map(|v| v as Pid),
-        tty_nr: get(7).ok().and_then(|v| v.parse::<i64>().ok()).map(|v| v as u32),
+        tty_nr: get(7)
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| v as u32),
     })
 }
 

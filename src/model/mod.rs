@@ -22,7 +22,8 @@ pub use format::{FORMAT, Format};
 pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
 pub use key::{NsKind, ProcKey};
 pub use process::{
-    Cgroup, Container, ContainerMeta, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
+    Cgroup, Container, ContainerMeta, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread,
+    UNKNOWN_ID,
 };
 pub use socket::{NetNs, Proto, Socket};
 pub use sockindex::SocketIndex;

@@ -17,8 +17,14 @@ pub enum Expr {
 /// A field, possibly with an argument and wrapped in transformers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldExpr {
-    Field { name: String, arg: Option<String> },
-    Transform { kind: Transformer, inner: Box<FieldExpr> },
+    Field {
+        name: String,
+        arg: Option<String>,
+    },
+    Transform {
+        kind: Transformer,
+        inner: Box<FieldExpr>,
+    },
 }
 
 impl FieldExpr {

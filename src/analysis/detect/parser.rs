@@ -16,7 +16,12 @@ pub struct ParseError {
 
 /// Parse a whole condition.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
-    let mut p = Parser { s: text.as_bytes(), text, pos: 0, depth: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or()?;
     p.ws();
     if p.pos < p.s.len() {
@@ -37,12 +42,18 @@ fn ident_char(b: u8) -> bool {
 }
 
 fn bare_char(b: u8) -> bool {
-    !matches!(b, b'(' | b')' | b'"' | b'\'' | b'=' | b',' | b' ' | b'\t' | b'\n' | b'\r' | 8 | 12 | 11)
+    !matches!(
+        b,
+        b'(' | b')' | b'"' | b'\'' | b'=' | b',' | b' ' | b'\t' | b'\n' | b'\r' | 8 | 12 | 11
+    )
 }
 
 impl<'a> Parser<'a> {
     fn err(&self, msg: &str) -> ParseError {
-        ParseError { pos: self.pos, msg: msg.to_string() }
+        ParseError {
+            pos: self.pos,
+            msg: msg.to_string(),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -96,7 +107,11 @@ impl<'a> Parser<'a> {
             v.push(self.and()?);
         }
         self.depth -= 1;
-        Ok(if v.len() == 1 { v.remove(0) } else { Expr::Or(v) })
+        Ok(if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Expr::Or(v)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
@@ -104,7 +119,11 @@ impl<'a> Parser<'a> {
         while self.keyword("and") {
             v.push(self.not()?);
         }
-        Ok(if v.len() == 1 { v.remove(0) } else { Expr::And(v) })
+        Ok(if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Expr::And(v)
+        })
     }
 
     fn not(&mut self) -> Result<Expr, ParseError> {
@@ -178,7 +197,10 @@ impl<'a> Parser<'a> {
             if !self.eat(b')') {
                 return Err(self.err("expected ')' after transformer argument"));
             }
-            return Ok(FieldExpr::Transform { kind, inner: Box::new(inner) });
+            return Ok(FieldExpr::Transform {
+                kind,
+                inner: Box::new(inner),
+            });
         }
         if !valid_field_name(word) {
             self.pos = at;
@@ -190,10 +212,9 @@ impl<'a> Parser<'a> {
                 self.quoted()?
             } else {
                 let start = self.pos;
-                while self
-                    .peek()
-                    .is_some_and(|b| !matches!(b, b'[' | b']' | b'"' | b'\'') && !b.is_ascii_whitespace())
-                {
+                while self.peek().is_some_and(|b| {
+                    !matches!(b, b'[' | b']' | b'"' | b'\'') && !b.is_ascii_whitespace()
+                }) {
                     self.pos += 1;
                 }
                 self.text[start..self.pos].to_string()
@@ -206,7 +227,10 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(FieldExpr::Field { name: word.to_string(), arg })
+        Ok(FieldExpr::Field {
+            name: word.to_string(),
+            arg,
+        })
     }
 
     fn operator(&mut self) -> Result<Op, ParseError> {
@@ -219,7 +243,8 @@ impl<'a> Parser<'a> {
             }
         }
         for (w, op) in Op::WORDS {
-            if rest.starts_with(w.as_bytes()) && !rest.get(w.len()).is_some_and(|b| ident_char(*b)) {
+            if rest.starts_with(w.as_bytes()) && !rest.get(w.len()).is_some_and(|b| ident_char(*b))
+            {
                 self.pos += w.len();
                 return Ok(op);
             }
@@ -345,7 +370,11 @@ impl<'a> Parser<'a> {
 pub fn valid_field_name(w: &str) -> bool {
     let mut parts = 0;
     for part in w.split('.') {
-        if !part.as_bytes().first().is_some_and(|b| b.is_ascii_alphabetic()) {
+        if !part
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+        {
             return false;
         }
         parts += 1;
@@ -364,10 +393,14 @@ mod tests {
             e,
             Expr::Or(vec![
                 Expr::Macro("a".into()),
-                Expr::And(vec![Expr::Macro("b".into()), Expr::Not(Box::new(Expr::Macro("c".into())))])
+                Expr::And(vec![
+                    Expr::Macro("b".into()),
+                    Expr::Not(Box::new(Expr::Macro("c".into())))
+                ])
             ])
         );
-        let e = parse("proc.name in (bash, 'my sh', runc:[0:PARENT]) and proc.aname[2]=sshd").unwrap();
+        let e =
+            parse("proc.name in (bash, 'my sh', runc:[0:PARENT]) and proc.aname[2]=sshd").unwrap();
         let Expr::And(v) = e else { panic!() };
         let Expr::Check(c) = &v[0] else { panic!() };
         let Rhs::List(items) = &c.rhs else { panic!() };
@@ -381,7 +414,13 @@ mod tests {
     fn transformers_val_and_errors() {
         let e = parse("tolower(proc.name) = val(proc.pname)").unwrap();
         let Expr::Check(c) = e else { panic!() };
-        assert!(matches!(c.lhs, FieldExpr::Transform { kind: Transformer::ToLower, .. }));
+        assert!(matches!(
+            c.lhs,
+            FieldExpr::Transform {
+                kind: Transformer::ToLower,
+                ..
+            }
+        ));
         assert!(matches!(c.rhs, Rhs::Field(_)));
         assert!(parse("proc.name exists and not(fd.num>=3)").is_ok());
         assert!(parse("proc.name =").is_err());
