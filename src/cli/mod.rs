@@ -1,6 +1,7 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
+mod detect;
 mod diff;
 pub mod fs;
 mod inspect;
@@ -83,6 +84,8 @@ pub enum Command {
     Secrets(secrets::SecretsArgs),
     /// What changed between two snapshots (NEW defaults to the live system).
     Diff(diff::DiffArgs),
+    /// Falco rules over events inferred from state (`-r FILE` adds rules, like Falco's).
+    Detect(detect::DetectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +161,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         }
         return fs::run(g, a, &mut Out::new(out, g.json), stdout_is_tty());
     }
+    if let Command::Detect(a) = cmd {
+        return detect::run(g, a, &mut Out::new(out, g.json));
+    }
     if let Command::Diff(a) = cmd {
         // why: diff loads and masks its two snapshots itself.
         return diff::run(g, a, &mut Out::new(out, g.json));
@@ -176,7 +182,7 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {
-        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) => Ok(()),
+        Command::Secrets(_) | Command::Fs(_) | Command::Diff(_) | Command::Detect(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

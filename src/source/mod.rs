@@ -2,6 +2,7 @@
 //! a copied tree or a test fixture) read through directory fds, never by joining path strings.
 
 pub mod config;
+pub mod detect_io;
 pub mod rootfs;
 pub mod snapshot_file;
 pub mod sockdiag;

@@ -159,11 +159,17 @@ pub fn resolve(name: &str, arg: Option<&str>) -> Result<Field, Unresolved> {
             .map(|a| EvtArg(a.to_string()))
             .ok_or(Unresolved::Unknowable);
     }
-    if let Some(a) = arg {
-        return Err(Unresolved::BadArg(format!(
+    let f = plain(name)?;
+    match arg {
+        Some(a) => Err(Unresolved::BadArg(format!(
             "{name} takes no argument [{a}]"
-        )));
+        ))),
+        None => Ok(f),
     }
+}
+
+fn plain(name: &str) -> Result<Field, Unresolved> {
+    use Field::*;
     Ok(match name {
         "evt.type" => EvtType,
         "evt.dir" => EvtDir,
@@ -194,7 +200,6 @@ pub fn resolve(name: &str, arg: Option<&str>) -> Result<Field, Unresolved> {
         "proc.pgid" => ProcPgid,
         "proc.cwd" => ProcCwd,
         "proc.is_exe_from_memfd" => ProcIsExeFromMemfd,
-        "proc.is_exe_upper_layer" => ProcIsExeUpperLayer,
         "proc.nthreads" => ProcNThreads,
         "proc.is_sid_leader" => ProcIsSidLeader,
         "proc.is_vpgid_leader" => ProcIsVpgidLeader,
