@@ -3,6 +3,7 @@
 
 use super::{Global, Out};
 use crate::analysis::detect::{self, Alert, Priority, Rules, Status};
+use crate::analysis::secrets::{self, Finding};
 use crate::model::{Snapshot, escape, time};
 use crate::source::{config, detect_io};
 use anyhow::{Context, Result, bail};
@@ -111,8 +112,13 @@ fn json_line(snap: &Snapshot, a: &Alert) -> Result<String> {
 }
 
 /// The alerts of `snap` at or above `min`.
-pub fn alerts(snap: &Snapshot, rules: &Rules, min: Option<Priority>) -> Vec<Alert> {
-    let mut v = detect::detect(snap, rules);
+pub fn alerts(
+    snap: &Snapshot,
+    rules: &Rules,
+    secrets: &[Finding],
+    min: Option<Priority>,
+) -> Vec<Alert> {
+    let mut v = detect::detect_with(snap, rules, secrets);
     if let Some(m) = min {
         v.retain(|a| a.priority <= m);
     }
@@ -167,6 +173,7 @@ fn list(rules: &Rules, o: &mut Out) -> Result<()> {
 
 pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
     let rules = load_rules(&a.rules_file)?;
+    let srules = super::load_rules(g)?;
     if a.list_rules {
         return list(&rules, o);
     }
@@ -190,8 +197,11 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
     };
     let mut seen = HashSet::new();
     loop {
-        let snap = super::prepare(super::load(g)?, g)?;
-        for al in alerts(&snap, &rules, a.min_priority) {
+        // why: credentials are found on the values as read, reported masked unless --reveal.
+        let raw = super::load(g)?;
+        let found = secrets::scan_with(&raw, &srules, g.reveal);
+        let snap = super::prepare_with(raw, g, &srules);
+        for al in alerts(&snap, &rules, &found, a.min_priority) {
             if !seen.insert(al.key()) {
                 continue;
             }

@@ -41,6 +41,8 @@ pub struct Ctx<'a> {
     pub hostname: &'a str,
     /// uid -> user name, from the names the snapshot has.
     pub users: HashMap<u32, &'a str>,
+    /// (pid, start time) -> credentials found in environ, masked (`NAME=mask (rule)`).
+    pub secrets: HashMap<(u32, u64), String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -58,6 +60,7 @@ impl<'a> Ctx<'a> {
             idx: Index::new(snap),
             hostname: snap.meta.hostname.as_deref().unwrap_or(""),
             users,
+            secrets: HashMap::new(),
         }
     }
 

@@ -48,6 +48,26 @@ pub fn extract<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
         K8sPodName => meta?.pod_name.as_deref().and_then(st),
         K8sNsName => meta?.pod_namespace.as_deref().and_then(st),
         K8sPodUid => ctr?.pod_uid.as_deref().and_then(st),
+        ContainerHostPid | ContainerHostNetwork | ContainerHostIpc => {
+            ctr?;
+            let kind = match f {
+                ContainerHostPid => "pid",
+                ContainerHostNetwork => "net",
+                _ => "ipc",
+            };
+            let host = c.idx.process(1)?.namespaces.get(kind)?;
+            Some(Val::Bool(p.namespaces.get(kind)? == host))
+        }
+        PsExeDeleted => p.exe.as_ref().map(|x| Val::Bool(x.deleted)),
+        PsCapFull => {
+            let mask = u64::from_str_radix(p.cap_eff.as_deref()?.trim(), 16).ok()?;
+            let all = (1u64 << super::fields::CAPS.len()) - 1;
+            Some(Val::Bool(mask & all == all))
+        }
+        PsSecret => c
+            .secrets
+            .get(&(p.pid, p.start_time))
+            .map(|v| Val::Str(Cow::Owned(v.clone()))),
         _ => fd_field(c, e, f),
     }
 }

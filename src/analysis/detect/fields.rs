@@ -88,7 +88,22 @@ pub enum Field {
     FdIsServer,
     FdSipName,
     FdIno,
+    ContainerHostPid,
+    ContainerHostNetwork,
+    ContainerHostIpc,
+    /// procscope's own fields (not Falco's): the exe was deleted after exec; every
+    /// capability is effective; credentials the secret scan found in environ (masked).
+    PsExeDeleted,
+    PsCapFull,
+    PsSecret,
 }
+
+/// procscope's own fields, accepted beside Falco's.
+pub const PROCSCOPE_FIELDS: [&str; 3] = [
+    "procscope.cap_full",
+    "procscope.exe_deleted",
+    "procscope.secret",
+];
 
 /// How a field's values compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +128,7 @@ pub enum Unresolved {
 /// Whether `name` is one of Falco's fields.
 pub fn is_falco_field(name: &str) -> bool {
     FALCO_FIELDS.binary_search(&name).is_ok()
+        || PROCSCOPE_FIELDS.contains(&name)
         || name.strip_prefix("evt.arg.").is_some_and(|r| !r.is_empty())
         || name
             .strip_prefix("evt.rawarg.")
@@ -249,6 +265,12 @@ fn plain(name: &str) -> Result<Field, Unresolved> {
         "fd.is_server" => FdIsServer,
         "fd.sip.name" => FdSipName,
         "fd.ino" => FdIno,
+        "container.host_pid" => ContainerHostPid,
+        "container.host_network" => ContainerHostNetwork,
+        "container.host_ipc" => ContainerHostIpc,
+        "procscope.exe_deleted" => PsExeDeleted,
+        "procscope.cap_full" => PsCapFull,
+        "procscope.secret" => PsSecret,
         _ => return Err(Unresolved::Unknowable),
     })
 }
@@ -262,7 +284,8 @@ impl Field {
             | FdSport | FdCport | FdLport | FdRport | FdIno | ProcAPid(_) => Type::Num,
             EvtFailed | EvtIsOpenRead | EvtIsOpenWrite | EvtIsOpenExec | ProcIsExeFromMemfd
             | ProcIsExeUpperLayer | ProcIsSidLeader | ProcIsVpgidLeader | ContainerPrivileged
-            | FdIsServer => Type::Bool,
+            | FdIsServer | ContainerHostPid | ContainerHostNetwork | ContainerHostIpc
+            | PsExeDeleted | PsCapFull => Type::Bool,
             FdSip | FdCip | FdLip | FdRip => Type::Ip,
             _ => Type::Str,
         }

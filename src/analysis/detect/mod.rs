@@ -245,7 +245,27 @@ fn all_kinds() -> u16 {
 
 /// Every alert the evaluable rules raise over `snap`, in pid order, then rule order.
 pub fn detect(snap: &Snapshot, rules: &Rules) -> Vec<Alert> {
-    let ctx = Ctx::new(snap);
+    detect_with(snap, rules, &[])
+}
+
+/// [`detect`] with the secret scan's findings (from the unmasked snapshot; their values are
+/// masked unless revealed) for `procscope.secret`.
+pub fn detect_with(
+    snap: &Snapshot,
+    rules: &Rules,
+    secrets: &[crate::analysis::secrets::Finding],
+) -> Vec<Alert> {
+    let mut ctx = Ctx::new(snap);
+    for f in secrets
+        .iter()
+        .filter(|f| f.source == crate::analysis::secrets::SecretSource::Environ && !f.placeholder)
+    {
+        let e = ctx.secrets.entry((f.pid, f.start_time)).or_default();
+        if !e.is_empty() {
+            e.push(' ');
+        }
+        e.push_str(&format!("{}={} ({})", f.name.lossy(), f.value, f.rule));
+    }
     let live: Vec<&Rule> = rules.evaluable().collect();
     let by_kind: Vec<Vec<&Rule>> = Kind::ALL
         .iter()
