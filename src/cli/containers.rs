@@ -37,5 +37,15 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
     o.table(
         &["Runtime", "Id", "Pod", "QoS", "Init", "Procs", "Root"],
         &rows,
-    )
+    )?;
+    for g in &groups {
+        if let (Some(m), Some(id)) = (&g.meta, &g.id) {
+            o.line(&format!(
+                "{} {}",
+                crate::model::escape_prefix(id, 12),
+                m.summary()
+            ))?;
+        }
+    }
+    Ok(())
 }

@@ -139,6 +139,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
         None => "none".into(),
     };
     l.push(format!("container {container}"));
+    if let Some(m) = &p.container_meta {
+        l.push(format!("container meta {}", m.summary()));
+    }
     let ns: Vec<String> = crate::model::NS_KINDS
         .iter()
         .map(|k| match p.namespaces.get(*k) {

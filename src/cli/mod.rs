@@ -56,6 +56,10 @@ pub struct Global {
     /// Read a saved snapshot file (JSON, or gzip-compressed JSON) instead of a live proc root.
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "proc_root")]
     pub snapshot: Option<PathBuf>,
+    /// Read container runtimes' state (names, images, pods) beneath this directory
+    /// (default: `/` for /proc, `<host>` for `--proc-root <host>/proc`).
+    #[arg(long, global = true, value_name = "DIR", env = "PROCSCOPE_HOST_ROOT")]
+    pub host_root: Option<PathBuf>,
 }
 
 impl Global {
@@ -100,8 +104,21 @@ pub fn load(g: &Global) -> Result<Snapshot> {
     if let Some(path) = &g.snapshot {
         return Ok(snapshot_file::read_snapshot(path)?);
     }
-    let snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+    let mut snap = collect::snapshot_at(&g.proc_root, &collect::Options::default())?;
+    runtime_meta(&mut snap, g);
     Ok(snap)
+}
+
+/// Names, images and pods of containers from the runtimes' state beneath the host root.
+fn runtime_meta(snap: &mut Snapshot, g: &Global) {
+    use crate::source::hostfs;
+    let root = g
+        .host_root
+        .clone()
+        .or_else(|| hostfs::host_root_of(&g.proc_root));
+    if let Some(h) = root.and_then(|r| hostfs::HostRoot::open(&r).ok()) {
+        collect::runtime_meta::annotate(snap, &h);
+    }
 }
 
 /// The secret rules: built-in, merged with `--rules FILE` when given.

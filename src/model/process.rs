@@ -103,6 +103,27 @@ pub struct ContainerMeta {
     pub privileged: Option<bool>,
 }
 
+impl ContainerMeta {
+    /// `name N image I pod NS/P privileged` for text output, escaped.
+    pub fn summary(&self) -> String {
+        let e = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("-".into(), |s| super::escape(s).into_owned())
+        };
+        let mut out = format!(
+            "name {} image {} pod {}/{}",
+            e(&self.name),
+            e(&self.image),
+            e(&self.pod_namespace),
+            e(&self.pod_name)
+        );
+        if self.privileged == Some(true) {
+            out.push_str(" privileged");
+        }
+        out
+    }
+}
+
 impl Process {
     /// Open flags of fd `fd`, when read.
     pub fn fd_flags_of(&self, fd: i32) -> Option<u32> {

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod detect_io;
+pub mod hostfs;
 pub mod rootfs;
 pub mod snapshot_file;
 pub mod sockdiag;
