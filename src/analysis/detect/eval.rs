@@ -131,6 +131,8 @@ impl CCheck {
             }
             r => r,
         };
+        // why: the multi-valued fields procscope has are ancestor chains (`proc.aname`
+        // without an index), which libsinsp matches when any ancestor does.
         match (&v, self.op) {
             (Val::List(items), Op::In) => {
                 !items.is_empty() && items.iter().all(|x| one(x, Op::In, rhs))
