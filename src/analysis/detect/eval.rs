@@ -134,9 +134,6 @@ impl CCheck {
         // why: the multi-valued fields procscope has are ancestor chains (`proc.aname`
         // without an index), which libsinsp matches when any ancestor does.
         match (&v, self.op) {
-            (Val::List(items), Op::In) => {
-                !items.is_empty() && items.iter().all(|x| one(x, Op::In, rhs))
-            }
             (Val::List(items), op) => items.iter().any(|x| one(x, op, rhs)),
             (v, op) => one(v, op, rhs),
         }
