@@ -143,10 +143,7 @@ impl Expanded {
                         })
                         .collect(),
                 ),
-                None => Rhs::List(vec![Item {
-                    text: n.clone(),
-                    quoted: false,
-                }]),
+                None => Rhs::ListName(n.clone()),
             },
             r => r.clone(),
         };
@@ -222,7 +219,10 @@ fn check(lhs: FieldExpr, op: Op, v: &Value) -> Check {
                 })
                 .collect(),
         ),
-        v if op.is_list() => Rhs::ListName(scalar(v).unwrap_or_default()),
+        v if op.is_list() => Rhs::List(vec![Item {
+            text: scalar(v).unwrap_or_default(),
+            quoted: false,
+        }]),
         v => Rhs::Value(scalar(v).unwrap_or_default()),
     };
     Check { lhs, op, rhs }

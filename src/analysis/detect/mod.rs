@@ -304,3 +304,5 @@ pub fn detect_with(
     }
     out
 }
+#[cfg(test)]
+mod tests;
