@@ -4,7 +4,7 @@
 use super::ast::{Op, Transformer};
 use super::events::Event;
 use super::extract::{Ctx, Val, extract};
-use super::fields::{Field, Type};
+use super::fields::Field;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -103,14 +103,6 @@ impl CField {
             v = transform(v, *t)?;
         }
         Some(v)
-    }
-
-    pub fn ty(&self) -> Type {
-        match self.transforms.last() {
-            Some(Transformer::Len) => Type::Num,
-            Some(_) => Type::Str,
-            None => self.field.ty(),
-        }
     }
 }
 

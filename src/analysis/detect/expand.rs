@@ -3,7 +3,7 @@
 
 use super::DetectError;
 use super::ast::{Check, Expr, FieldExpr, Item, Op, Rhs};
-use super::loader::{Exception, Origin, RuleDb};
+use super::loader::{Exception, MacroDef, Origin, RuleDb};
 use super::parser::parse;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -15,8 +15,6 @@ const MAX_NEST: usize = 64;
 pub struct Expanded {
     pub lists: HashMap<String, Vec<String>>,
     pub macros: HashMap<String, Expr>,
-    /// Macro name -> definition position.
-    order: HashMap<String, usize>,
 }
 
 fn err(o: &Origin, item: &str, msg: impl Into<String>) -> DetectError {
@@ -41,42 +39,66 @@ impl Expanded {
             }
             lists.insert(l.name.clone(), items);
         }
-        let order = db
-            .macros
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.name.clone(), i))
-            .collect();
         let mut x = Expanded {
             lists,
             macros: HashMap::new(),
-            order,
         };
-        let raw: HashMap<&str, Expr> = db
-            .macros
-            .iter()
-            .map(|m| {
-                parse(&m.condition)
-                    .map(|e| (m.name.as_str(), e))
-                    .map_err(|e| err(&m.origin, &m.name, format!("macro '{}': {e}", m.name)))
-            })
-            .collect::<Result<_, _>>()?;
-        for (i, m) in db.macros.iter().enumerate() {
-            let Some(e) = raw.get(m.name.as_str()) else {
-                continue;
-            };
-            let e = x.resolve(e, Some(i), &raw, &m.origin, &m.name, 0)?;
-            x.macros.insert(m.name.clone(), e);
+        let defs: HashMap<&str, &MacroDef> =
+            db.macros.iter().map(|m| (m.name.as_str(), m)).collect();
+        for m in &db.macros {
+            let mut stack = Vec::new();
+            x.macro_expr(m, &defs, &mut stack)?;
         }
         Ok(x)
+    }
+
+    /// Resolve macro `m` (memoized): it may use the macros first defined before its latest
+    /// definition; meeting itself again is a cycle.
+    fn macro_expr(
+        &mut self,
+        m: &MacroDef,
+        defs: &HashMap<&str, &MacroDef>,
+        stack: &mut Vec<String>,
+    ) -> Result<Expr, DetectError> {
+        if let Some(e) = self.macros.get(&m.name) {
+            return Ok(e.clone());
+        }
+        if stack.contains(&m.name) || stack.len() > MAX_NEST {
+            stack.push(m.name.clone());
+            let o = &m.origin;
+            return Err(err(
+                o,
+                &m.name,
+                format!("macro cycle: {}", stack.join(" -> ")),
+            ));
+        }
+        let raw = parse(&m.condition)
+            .map_err(|e| err(&m.origin, &m.name, format!("macro '{}': {e}", m.name)))?;
+        let mut used = Vec::new();
+        collect_macros(&raw, &mut used);
+        stack.push(m.name.clone());
+        for u in used {
+            let Some(d) = defs.get(u.as_str()) else {
+                return Err(err(&m.origin, &m.name, format!("undefined macro '{u}'")));
+            };
+            if d.first >= m.last {
+                let msg = format!(
+                    "undefined macro '{u}' (a macro can use only macros defined before it)"
+                );
+                return Err(err(&m.origin, &m.name, msg));
+            }
+            self.macro_expr(d, defs, stack)?;
+        }
+        stack.pop();
+        let e = self.resolve(&raw, &m.origin, &m.name, 0)?;
+        self.macros.insert(m.name.clone(), e.clone());
+        Ok(e)
     }
 
     /// Replace macro references of `e`; `before`: only macros defined before this position.
     pub fn resolve(
         &self,
         e: &Expr,
-        before: Option<usize>,
-        raw: &HashMap<&str, Expr>,
         o: &Origin,
         item: &str,
         depth: usize,
@@ -87,45 +109,19 @@ impl Expanded {
         Ok(match e {
             Expr::And(v) => Expr::And(
                 v.iter()
-                    .map(|x| self.resolve(x, before, raw, o, item, depth + 1))
+                    .map(|x| self.resolve(x, o, item, depth + 1))
                     .collect::<Result<_, _>>()?,
             ),
             Expr::Or(v) => Expr::Or(
                 v.iter()
-                    .map(|x| self.resolve(x, before, raw, o, item, depth + 1))
+                    .map(|x| self.resolve(x, o, item, depth + 1))
                     .collect::<Result<_, _>>()?,
             ),
-            Expr::Not(x) => Expr::Not(Box::new(self.resolve(
-                x,
-                before,
-                raw,
-                o,
-                item,
-                depth + 1,
-            )?)),
-            Expr::Macro(name) => {
-                let pos = self.order.get(name);
-                match (pos, before) {
-                    (None, _) => return Err(err(o, item, format!("undefined macro '{name}'"))),
-                    (Some(&p), Some(b)) if p >= b => {
-                        let cyc =
-                            p == b || raw.get(name.as_str()).is_some_and(|m| mentions(m, item));
-                        let msg = if cyc {
-                            format!("macro cycle: '{item}' and '{name}' use each other")
-                        } else {
-                            format!(
-                                "undefined macro '{name}' (a macro can use only macros defined before it)"
-                            )
-                        };
-                        return Err(err(o, item, msg));
-                    }
-                    _ => {}
-                }
-                match self.macros.get(name) {
-                    Some(m) => m.clone(),
-                    None => return Err(err(o, item, format!("undefined macro '{name}'"))),
-                }
-            }
+            Expr::Not(x) => Expr::Not(Box::new(self.resolve(x, o, item, depth + 1)?)),
+            Expr::Macro(name) => match self.macros.get(name) {
+                Some(m) => m.clone(),
+                None => return Err(err(o, item, format!("undefined macro '{name}'"))),
+            },
             Expr::Check(c) => Expr::Check(Box::new(self.lists_in(c))),
             Expr::Const(b) => Expr::Const(*b),
         })
@@ -169,12 +165,12 @@ impl Expanded {
     }
 }
 
-fn mentions(e: &Expr, name: &str) -> bool {
+fn collect_macros(e: &Expr, out: &mut Vec<String>) {
     match e {
-        Expr::And(v) | Expr::Or(v) => v.iter().any(|x| mentions(x, name)),
-        Expr::Not(x) => mentions(x, name),
-        Expr::Macro(m) => m == name,
-        _ => false,
+        Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| collect_macros(x, out)),
+        Expr::Not(x) => collect_macros(x, out),
+        Expr::Macro(m) => out.push(m.clone()),
+        _ => {}
     }
 }
 

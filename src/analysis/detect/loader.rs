@@ -21,6 +21,9 @@ pub struct ListDef {
 
 #[derive(Debug, Clone)]
 pub struct MacroDef {
+    /// Load sequence of the first and of the latest definition.
+    pub first: usize,
+    pub last: usize,
     pub name: String,
     pub condition: String,
     pub origin: Origin,
@@ -58,6 +61,8 @@ pub struct RuleDb {
     pub rules: Vec<RuleDef>,
     /// `required_engine_version` and `required_plugin_versions` seen (accepted and noted).
     pub requirements: Vec<String>,
+    /// Items loaded so far (the sequence macros are ordered by).
+    pub seq: usize,
 }
 
 /// Largest rules file read (Falco's stable rules are about 100 KB).
@@ -155,6 +160,7 @@ impl RuleDb {
                 )
             })?;
         for item in items.unwrap_or_default() {
+            self.seq += 1;
             let o = Origin {
                 file: file.to_string(),
                 line: item.referenced.line(),
@@ -237,10 +243,12 @@ impl RuleDb {
             Some(x) if append => {
                 x.condition.push(' ');
                 x.condition.push_str(&cond);
+                x.last = self.seq;
             }
             Some(x) => {
                 x.condition = cond;
                 x.origin = o.clone();
+                x.last = self.seq;
             }
             None if append => {
                 return Err(err(
@@ -250,6 +258,8 @@ impl RuleDb {
                 ));
             }
             None => self.macros.push(MacroDef {
+                first: self.seq,
+                last: self.seq,
                 name,
                 condition: cond,
                 origin: o.clone(),

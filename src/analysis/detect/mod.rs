@@ -23,7 +23,7 @@ use eval::CExpr;
 use events::{Index, Kind};
 use extract::Ctx;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// procscope's built-in rules (Falco's names where Falco has the rule).
 pub const BUILTIN: &str = include_str!("../../../assets/procscope_rules.yaml");
@@ -215,7 +215,7 @@ fn compile_rule(x: &expand::Expanded, r: &loader::RuleDef) -> Result<Rule, Detec
         Some(ex) => ast::Expr::And(vec![parsed, ast::Expr::Not(Box::new(ex))]),
         None => parsed,
     };
-    let resolved = x.resolve(&parsed, None, &HashMap::new(), o, &r.name, 0)?;
+    let resolved = x.resolve(&parsed, o, &r.name, 0)?;
     let c = compile::Compiler {
         origin: o,
         item: &r.name,
