@@ -185,3 +185,49 @@ fn interval_emits_only_new_alerts() {
     common::kill(pid);
     let _ = child.wait();
 }
+
+#[test]
+fn diff_lists_alerts_new_since_old() {
+    let fp = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let out = common::procscope()
+        .args([
+            "--proc-root",
+            fp.path().to_str().unwrap(),
+            "snapshot",
+            "-o",
+            old.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    fp.process(12, 1, "y").link("exe", b"/dev/shm/y");
+    let run = |json: bool| {
+        let mut c = common::procscope();
+        c.env("XDG_CONFIG_HOME", fp.path()).args([
+            "--proc-root",
+            fp.path().to_str().unwrap(),
+            "diff",
+            old.to_str().unwrap(),
+        ]);
+        if json {
+            c.arg("--json");
+        }
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    let text = run(false);
+    assert!(text.contains("new alerts (2)"), "{text}");
+    assert!(
+        text.contains("/dev/shm/y") && !text.contains("/tmp/x"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&run(true)).unwrap();
+    let rules: Vec<&str> = v["new_alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"Execution from /dev/shm"), "{rules:?}");
+}

@@ -228,3 +228,27 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
         }
     }
 }
+
+/// Alerts of `new` not raised on `old`, with the built-in and local rules (for `diff`).
+pub fn diff_alerts(old: &Snapshot, new: &Snapshot) -> Result<Vec<Alert>> {
+    let rules = load_rules(&[])?;
+    Ok(detect::new_alerts(old, new, &rules))
+}
+
+/// The `diff` section of new alerts (nothing when there are none).
+pub fn print_new_alerts(alerts: &[Alert], o: &mut Out) -> Result<()> {
+    if alerts.is_empty() {
+        return Ok(());
+    }
+    o.line(&format!("new alerts ({})", alerts.len()))?;
+    for a in alerts {
+        o.line(&format!(
+            "  + {} {} (pid {}; inferred from state: {})",
+            a.priority.as_str(),
+            escape(&a.output),
+            a.pid,
+            escape(&a.evidence)
+        ))?;
+    }
+    Ok(())
+}

@@ -306,3 +306,12 @@ pub fn detect_with(
 }
 #[cfg(test)]
 mod tests;
+
+/// The alerts of `new` not raised on `old` (keyed by rule, pid, start time and evidence).
+pub fn new_alerts(old: &Snapshot, new: &Snapshot, rules: &Rules) -> Vec<Alert> {
+    let seen: std::collections::HashSet<_> = detect(old, rules).iter().map(Alert::key).collect();
+    detect(new, rules)
+        .into_iter()
+        .filter(|a| !seen.contains(&a.key()))
+        .collect()
+}
