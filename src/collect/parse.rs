@@ -201,6 +201,13 @@ pub fn passwd(buf: &[u8]) -> std::collections::HashMap<u32, String> {
     m
 }
 
+/// The `flags:` line of an `fdinfo/N` file (octal).
+pub fn fdinfo_flags(buf: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(buf).ok()?;
+    let v = text.lines().find_map(|l| l.strip_prefix("flags:"))?;
+    u32::from_str_radix(v.trim(), 8).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,11 +248,4 @@ mod tests {
         assert_eq!(cg[1].path.as_bytes(), b"/x:y");
         assert!(cgroups(b"garbage\n").is_err());
     }
-}
-
-/// The `flags:` line of an `fdinfo/N` file (octal).
-pub fn fdinfo_flags(buf: &[u8]) -> Option<u32> {
-    let text = std::str::from_utf8(buf).ok()?;
-    let v = text.lines().find_map(|l| l.strip_prefix("flags:"))?;
-    u32::from_str_radix(v.trim(), 8).ok()
 }

@@ -80,12 +80,12 @@ fn process(pid: u32) -> Process {
             .map(|(i, k)| {
                 (
                     k.to_string(),
-                    4_026_531_830 + i as u64 + u64::from(pid % 3 == 0) * 100,
+                    4_026_531_830 + i as u64 + u64::from(pid.is_multiple_of(3)) * 100,
                 )
             })
             .collect::<std::collections::BTreeMap<_, _>>()
             .into(),
-        container: (pid % 3 == 0).then(|| Container {
+        container: pid.is_multiple_of(3).then(|| Container {
             runtime: "containerd".into(),
             id: Some(format!("{:064x}", pid / 30)),
             ..Container::default()

@@ -148,6 +148,7 @@ fn set(items: &[String]) -> CRhs {
     CRhs::Set {
         items: items.iter().map(|t| Lit::new(t.clone())).collect(),
         texts: items.iter().cloned().collect(),
+        nets: items.iter().filter(|t| t.contains('/')).cloned().collect(),
     }
 }
 

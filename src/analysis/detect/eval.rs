@@ -53,6 +53,8 @@ pub enum CRhs {
     Set {
         items: Vec<Lit>,
         texts: HashSet<String>,
+        /// The items that are networks (`10.0.0.0/8`), for address fields.
+        nets: Vec<String>,
     },
     Regex(regex::Regex),
     Field(CField),
@@ -179,15 +181,12 @@ fn pmatch(v: &str, prefix: &str) -> bool {
 
 fn one(v: &Val, op: Op, rhs: &CRhs) -> bool {
     match rhs {
-        CRhs::Set { items, texts } => {
+        CRhs::Set { items, texts, nets } => {
             let hit = |lit: &Lit| eq(v, lit);
             match op {
                 Op::In | Op::Intersects => match v {
                     Val::Str(s) => {
-                        texts.contains(s.as_ref())
-                            || items
-                                .iter()
-                                .any(|l| l.text.contains('/') && ip_in(s, &l.text))
+                        texts.contains(s.as_ref()) || nets.iter().any(|n| ip_in(s, n))
                     }
                     _ => items.iter().any(hit),
                 },

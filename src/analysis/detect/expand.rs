@@ -312,5 +312,5 @@ pub fn exceptions(o: &Origin, rule: &str, ex: &[Exception]) -> Result<Option<Exp
             }
         }
     }
-    Ok((!alts.is_empty()).then(|| Expr::Or(alts)))
+    Ok((!alts.is_empty()).then_some(Expr::Or(alts)))
 }

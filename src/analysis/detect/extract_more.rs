@@ -212,8 +212,9 @@ fn fd_field<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
                 FdIsServer => Some(Val::Bool(x.server)),
                 FdSipName => {
                     let host = e.proc.env("KUBERNETES_SERVICE_HOST")?;
-                    (sip?.as_bytes() == host && e.kind != Kind::Execve)
-                        .then(|| Val::Str(Cow::Borrowed("kubernetes.default.svc.cluster.local")))
+                    (sip?.as_bytes() == host && e.kind != Kind::Execve).then_some(Val::Str(
+                        Cow::Borrowed("kubernetes.default.svc.cluster.local"),
+                    ))
                 }
                 _ => None,
             }

@@ -56,11 +56,12 @@ impl Template {
             };
             let mut after = i + 1 + name.len();
             let mut arg = None;
-            if name.len() == run.len() && b.get(after) == Some(&b'[') {
-                if let Some(close) = text[after..].find(']') {
-                    arg = Some(text[after + 1..after + close].to_string());
-                    after += close + 1;
-                }
+            if let (true, Some(close)) = (
+                name.len() == run.len() && b.get(after) == Some(&b'['),
+                text.get(after..).and_then(|t| t.find(']')),
+            ) {
+                arg = Some(text[after + 1..after + close].to_string());
+                after += close + 1;
             }
             if !lit.is_empty() {
                 parts.push(Part::Text(std::mem::take(&mut lit)));
