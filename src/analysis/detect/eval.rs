@@ -185,9 +185,7 @@ fn one(v: &Val, op: Op, rhs: &CRhs) -> bool {
             let hit = |lit: &Lit| eq(v, lit);
             match op {
                 Op::In | Op::Intersects => match v {
-                    Val::Str(s) => {
-                        texts.contains(s.as_ref()) || nets.iter().any(|n| ip_in(s, n))
-                    }
+                    Val::Str(s) => texts.contains(s.as_ref()) || nets.iter().any(|n| ip_in(s, n)),
                     _ => items.iter().any(hit),
                 },
                 Op::PMatch => {
@@ -208,9 +206,8 @@ fn scalar(v: &Val, op: Op, lit: &Lit) -> bool {
         (Val::Num(n), Some(m)) => f(*n, m),
         _ => false,
     };
-    let t = v.text();
-    let t = t.as_ref();
     let r = lit.text.as_str();
+    let text = || v.text();
     match op {
         Op::Eq => eq(v, lit),
         Op::Ne => !eq(v, lit),
@@ -218,14 +215,17 @@ fn scalar(v: &Val, op: Op, lit: &Lit) -> bool {
         Op::Le => num(|a, b| a <= b),
         Op::Gt => num(|a, b| a > b),
         Op::Ge => num(|a, b| a >= b),
-        Op::Contains | Op::BContains => t.contains(r),
-        Op::IContains => t.to_lowercase().contains(&r.to_lowercase()),
-        Op::StartsWith | Op::BStartsWith => t.starts_with(r),
-        Op::EndsWith => t.ends_with(r),
-        Op::Glob => glob(t.as_bytes(), r.as_bytes()),
-        Op::IGlob => glob(t.to_lowercase().as_bytes(), r.to_lowercase().as_bytes()),
+        Op::Contains | Op::BContains => text().contains(r),
+        Op::IContains => text().to_lowercase().contains(&r.to_lowercase()),
+        Op::StartsWith | Op::BStartsWith => text().starts_with(r),
+        Op::EndsWith => text().ends_with(r),
+        Op::Glob => glob(text().as_bytes(), r.as_bytes()),
+        Op::IGlob => glob(
+            text().to_lowercase().as_bytes(),
+            r.to_lowercase().as_bytes(),
+        ),
         Op::In | Op::Intersects => eq(v, lit),
-        Op::PMatch => pmatch(t, r),
+        Op::PMatch => pmatch(&text(), r),
         Op::Regex | Op::Exists => false,
     }
 }
