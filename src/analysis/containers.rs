@@ -20,6 +20,9 @@ pub struct ContainerGroup {
     /// Mount namespace and root of `root_pid`: the filesystem the group sees.
     pub mnt_ns: Option<u64>,
     pub root: Option<Bytes>,
+    /// Name, image and pod from the runtime's state on the host, when found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<crate::model::ContainerMeta>,
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +63,7 @@ pub fn containers(snap: &Snapshot) -> Vec<ContainerGroup> {
                 None => ("namespaced".to_string(), None, None, None),
             };
             ContainerGroup {
+                meta: first.container_meta.clone(),
                 runtime,
                 id,
                 pod_uid,

@@ -5,6 +5,7 @@
 pub mod container;
 pub mod containers;
 pub mod content;
+pub mod detect;
 pub mod diff;
 pub mod integrity;
 pub mod interesting;

@@ -22,5 +22,15 @@ pub fn run(snap: &Snapshot, o: &mut Out) -> Result<()> {
                 .collect()
         })
         .collect();
-    o.table(&ContainerRow::HEADER, &rows)
+    o.table(&ContainerRow::HEADER, &rows)?;
+    for g in &groups {
+        if let (Some(m), Some(id)) = (&g.meta, &g.id) {
+            o.line(&format!(
+                "{} {}",
+                crate::model::escape_prefix(id, 12),
+                m.summary()
+            ))?;
+        }
+    }
+    Ok(())
 }

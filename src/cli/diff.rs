@@ -43,11 +43,16 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
     let rules = super::load_rules(g)?;
     // why: secrets are found on the values as read; only then are both sides masked.
     let new_secrets = crate::analysis::diff::secrets::new_secrets(&old, &new, &rules, reveal);
-    let (old, new, _) = diff_sides(Cow::Owned(old), Cow::Owned(new), reveal, Some(&rules));
-    let mut d = diff(&old, &new);
+    let (old_m, new_m, _) = diff_sides(Cow::Owned(old), Cow::Owned(new), reveal, Some(&rules));
+    let mut d = diff(&old_m, &new_m);
     d.new_secrets = new_secrets;
+    let alerts = super::detect::diff_alerts(&old_m, &new_m)?;
     if o.json {
-        return o.json(&d);
+        let mut v = serde_json::to_value(&d)?;
+        if let (Some(m), false) = (v.as_object_mut(), alerts.is_empty()) {
+            m.insert("new_alerts".into(), serde_json::to_value(&alerts)?);
+        }
+        return o.json(&v);
     }
     let label = |p: Option<&PathBuf>| match p {
         Some(p) => p.display().to_string(),
@@ -55,7 +60,8 @@ pub fn run(g: &Global, a: &DiffArgs, o: &mut Out) -> Result<()> {
         None => g.proc_root.display().to_string(),
     };
     let new_path = a.new.as_ref().or(g.snapshot.first());
-    text(&d, [&label(Some(old_path)), &label(new_path)], o)
+    text(&d, [&label(Some(old_path)), &label(new_path)], o)?;
+    super::detect::print_new_alerts(&alerts, o)
 }
 
 /// `--snapshot DIR diff`: for each host with two snapshots or more among `picks` (sorted by

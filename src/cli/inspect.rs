@@ -53,6 +53,9 @@ pub fn run(snap: &Snapshot, a: &InspectArgs, o: &mut Out) -> Result<()> {
     for line in overview_text(&ov) {
         o.line(&line)?;
     }
+    if let Some(m) = &p.container_meta {
+        o.line(&format!("container meta {}", m.summary()))?;
+    }
     for line in super::threads::lines(snap, p) {
         o.line(&line)?;
     }

@@ -1,6 +1,7 @@
 //! Non-interactive subcommands: the same data as the TUI, as text tables or `--json`.
 
 mod containers;
+mod detect;
 mod diff;
 pub mod fs;
 mod hidden;
@@ -62,7 +63,7 @@ pub struct Global {
     /// The host's root, where its own files are read (user names from `etc/passwd`, runtime
     /// state under `run/`). Default: the parent of a proc root named `proc` (`/host/proc` →
     /// `/host`); none for other copies.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", env = "PROCSCOPE_HOST_ROOT")]
     pub host_root: Option<PathBuf>,
     /// Show secret values unmasked (and store them unmasked with `snapshot -o`).
     #[arg(long, global = true)]
@@ -124,6 +125,8 @@ pub enum Command {
     Hidden(hidden::HiddenArgs),
     /// Trace syscalls like strace (`-f -c -w`, attach to PIDs or `-- CMD`), read-only.
     Trace(trace::TraceArgs),
+    /// Falco rules over events inferred from state (`-r FILE` adds rules, like Falco's).
+    Detect(detect::DetectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +146,8 @@ pub fn load(g: &Global) -> Result<Snapshot> {
     if let Some(path) = g.snapshot.first() {
         return read_file(path);
     }
-    let snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
+    let mut snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
+    runtime_meta(&mut snap, g);
     Ok(snap)
 }
 
@@ -158,6 +162,18 @@ pub fn read_file(path: &std::path::Path) -> Result<Snapshot> {
         );
     }
     Ok(snap)
+}
+
+/// Names, images and pods of containers from the runtimes' state beneath the host root.
+fn runtime_meta(snap: &mut Snapshot, g: &Global) {
+    use crate::source::hostfs;
+    let root = g
+        .host_root
+        .clone()
+        .or_else(|| hostfs::host_root_of(&g.proc_root));
+    if let Some(h) = root.and_then(|r| hostfs::HostRoot::open(&r).ok()) {
+        collect::runtime_meta::annotate(snap, &h);
+    }
 }
 
 /// The secret rules: built-in, merged with `--rules FILE` when given.
@@ -216,6 +232,9 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     if let Command::Trace(a) = cmd {
         return trace::run(g, a).map(trace::exit_with);
     }
+    if let Command::Detect(a) = cmd {
+        return detect::run(g, a, &mut Out::new(out, g.json));
+    }
     if let Command::Record(a) = cmd {
         return record::run(g, a, &mut Out::new(out, g.json));
     }
@@ -245,7 +264,8 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
         | Command::Diff(_)
         | Command::Record(_)
         | Command::Hidden(_)
-        | Command::Trace(_) => Ok(()),
+        | Command::Trace(_)
+        | Command::Detect(_) => Ok(()),
         Command::Tree(a) => tree::run(snap, a, &mut o),
         Command::Inspect(a) => inspect::run(snap, a, &mut o),
         Command::Sockets(a) => sockets::run(snap, a, &mut o),

@@ -8,6 +8,7 @@ pub mod parse;
 pub mod peers;
 pub mod process;
 pub mod rules;
+pub mod runtime_meta;
 pub mod share;
 pub mod sockets;
 pub mod tables;

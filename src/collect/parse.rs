@@ -29,6 +29,10 @@ pub struct StatLine {
     pub ppid: Pid,
     pub flags: u64,
     pub start_time: u64,
+    /// Process group, session and controlling terminal (fields 5, 6, 7).
+    pub pgid: Option<Pid>,
+    pub sid: Option<Pid>,
+    pub tty_nr: Option<u32>,
 }
 
 /// PF_KTHREAD from include/linux/sched.h.
@@ -68,6 +72,12 @@ pub fn stat(buf: &[u8]) -> Result<StatLine, ParseError> {
         ppid: num(4)? as Pid,
         flags: num(9)?,
         start_time: num(22)?,
+        pgid: num(5).ok().map(|v| v as Pid),
+        sid: num(6).ok().map(|v| v as Pid),
+        tty_nr: get(7)
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| v as u32),
     })
 }
 
@@ -78,6 +88,7 @@ pub struct StatusLines {
     pub gid: Option<Ids>,
     pub tracer_pid: Option<Pid>,
     pub cap_eff: Option<String>,
+    pub cap_prm: Option<String>,
     pub seccomp: Option<u8>,
     pub nspid: Vec<Pid>,
 }
@@ -118,6 +129,7 @@ pub fn status(buf: &[u8]) -> Result<StatusLines, ParseError> {
             b"Gid" => s.gid = Some(ids(val).ok_or("status: bad Gid line")?),
             b"TracerPid" => s.tracer_pid = val.parse().ok(),
             b"CapEff" => s.cap_eff = Some(val.to_string()),
+            b"CapPrm" => s.cap_prm = Some(val.to_string()),
             b"Seccomp" => s.seccomp = val.parse().ok(),
             b"NSpid" => {
                 s.nspid = val
@@ -204,6 +216,13 @@ pub fn passwd(buf: &[u8]) -> std::collections::HashMap<u32, String> {
         }
     }
     m
+}
+
+/// The `flags:` line of an `fdinfo/N` file (octal).
+pub fn fdinfo_flags(buf: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(buf).ok()?;
+    let v = text.lines().find_map(|l| l.strip_prefix("flags:"))?;
+    u32::from_str_radix(v.trim(), 8).ok()
 }
 
 #[cfg(test)]

@@ -74,6 +74,9 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
             p.state = s.state;
             p.ppid = s.ppid;
             p.start_time = s.start_time;
+            p.pgid = s.pgid;
+            p.sid = s.sid;
+            p.tty_nr = s.tty_nr;
         }
         Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e.to_string())),
     }
@@ -88,6 +91,7 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
                 p.gid = s.gid.unwrap_or_else(Ids::unknown);
                 p.tracer_pid = s.tracer_pid;
                 p.cap_eff = s.cap_eff;
+                p.cap_prm = s.cap_prm;
                 p.seccomp = s.seccomp;
                 p.nspid = s.nspid;
             }
@@ -114,6 +118,12 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
             Ok(c) => p.cgroups = c,
             Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e.to_string())),
         }
+    }
+    if !p.kernel_thread {
+        p.loginuid = d
+            .read("loginuid")
+            .ok()
+            .and_then(|b| String::from_utf8_lossy(&b).trim().parse().ok());
     }
     read_namespaces(&d, &mut p, shared);
     read_fds(&d, &mut p, opt.stat_fds, shared);
@@ -238,12 +248,28 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, shared: &Shared) {
         });
     });
     p.fds_unresolved += unresolved;
+    p.fd_flags = fd_flags(d, &fds);
     if let Err(e) = listed {
         note(p, "fds", d.why(&e));
         return;
     }
     fds.sort_unstable_by_key(|f| f.fd);
     p.fds = Some(shared.fds(p.pid, p.start_time, fds));
+}
+
+/// Open flags of the file, directory and memfd fds from `fdinfo/N`: one small read each, and
+/// none for sockets, pipes and devices (most of a busy host's fds).
+fn fd_flags(d: &PidDir, fds: &[Fd]) -> Vec<(i32, u32)> {
+    let mut out: Vec<(i32, u32)> = fds
+        .iter()
+        .filter(|f| matches!(f.kind, FdKind::File | FdKind::Dir | FdKind::Memfd))
+        .filter_map(|f| {
+            let b = d.read(&format!("fdinfo/{}", f.fd)).ok()?;
+            Some((f.fd, parse::fdinfo_flags(&b)?))
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 fn read_threads(d: &PidDir, p: &mut Process, shared: &Shared) {

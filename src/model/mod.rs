@@ -29,7 +29,8 @@ pub use integrity::{
 };
 pub use key::{NsKind, ProcKey};
 pub use process::{
-    Cgroup, Container, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, UNKNOWN_ID,
+    Cgroup, Container, ContainerMeta, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread,
+    UNKNOWN_ID,
 };
 pub use socket::{NetNs, Proto, Socket};
 pub use sockindex::SocketIndex;

@@ -71,6 +71,74 @@ pub struct Process {
     /// Set when the process is hidden from `/proc` (read through a clean procfs view): how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<super::Hidden>,
+    /// Controlling terminal as `stat`'s `tty_nr` (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tty_nr: Option<u32>,
+    /// Session id and process group id (`stat` fields 6 and 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Pid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pgid: Option<Pid>,
+    /// Audit login uid (`loginuid`; 4294967295 when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loginuid: Option<u32>,
+    /// Permitted capabilities, as the 16-hex-digit mask from `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_prm: Option<String>,
+    /// Open flags (`fdinfo/N` `flags:`) of the file, directory and memfd fds, by fd, sorted.
+    /// why beside `fds`, not in `Fd`: `Fd` is built field by field in many places.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fd_flags: Vec<(i32, u32)>,
+    /// Names, image and pod of the container from the runtime's state on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_meta: Option<ContainerMeta>,
+}
+
+/// What the container runtime's state on the host says about a container (containerd task
+/// `config.json` annotations, CRI-O annotations, Docker `config.v2.json`/`hostconfig.json`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ContainerMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+}
+
+impl ContainerMeta {
+    /// `name N image I pod NS/P privileged` for text output, escaped.
+    pub fn summary(&self) -> String {
+        let e = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("-".into(), |s| super::escape(s).into_owned())
+        };
+        let mut out = format!(
+            "name {} image {} pod {}/{}",
+            e(&self.name),
+            e(&self.image),
+            e(&self.pod_namespace),
+            e(&self.pod_name)
+        );
+        if self.privileged == Some(true) {
+            out.push_str(" privileged");
+        }
+        out
+    }
+}
+
+impl Process {
+    /// Open flags of fd `fd`, when read.
+    pub fn fd_flags_of(&self, fd: i32) -> Option<u32> {
+        self.fd_flags
+            .binary_search_by_key(&fd, |&(n, _)| n)
+            .ok()
+            .map(|i| self.fd_flags[i].1)
+    }
 }
 
 impl Process {

@@ -2,6 +2,8 @@
 //! a copied tree or a test fixture) read through directory fds, never by joining path strings.
 
 pub mod config;
+pub mod detect_io;
+pub mod hostfs;
 pub mod integrity;
 pub mod metrics;
 pub mod open;

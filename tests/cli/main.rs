@@ -6,6 +6,8 @@
 mod support;
 
 mod deploy;
+mod detect_builtin;
+mod detect_cli;
 mod errors;
 mod hardening;
 mod hostile_files;

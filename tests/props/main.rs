@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod detect_props;
 mod fuzz;
 mod offline;
 mod parse;

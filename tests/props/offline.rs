@@ -161,8 +161,7 @@ fn process() -> impl Strategy<Value = Process> {
         container: r.4,
         namespaced: r.5,
         unavailable: r.6,
-        hidden: None,
-        activity: Vec::new(),
+        ..Process::default()
     })
 }
 

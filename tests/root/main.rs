@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod detect_cks;
 mod host_root;
 mod hosts;
 mod integrity_hidden;
