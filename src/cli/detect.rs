@@ -191,7 +191,8 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
     };
     let mut file = match &a.output {
         Some(p) => Some(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+            crate::source::open::create_output(p)
+                .with_context(|| format!("cannot create {}", p.display()))?,
         ),
         None => None,
     };

@@ -100,7 +100,8 @@ pub fn run(g: &Global, a: &TraceArgs) -> Result<i32> {
     let mut out: Box<dyn Write> = match &a.output {
         // why: line-buffered, so a trace file can be followed while the trace runs.
         Some(p) => Box::new(std::io::LineWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+            crate::source::open::create_output(p)
+                .with_context(|| format!("cannot write {}", p.display()))?,
         )),
         None => Box::new(std::io::stderr()),
     };

@@ -135,3 +135,15 @@ pub fn stat_beneath<Fd: AsFd>(at: Fd, rel: &str) -> io::Result<rustix::fs::Stat>
     let fd = openat2_beneath(at, rel, OFlags::PATH)?;
     Ok(rustix::fs::fstat(&fd)?)
 }
+
+/// Create (or truncate) the output file the user named with `-o FILE`, for text output that
+/// is appended as it is produced (alerts, traced calls). Mode 0600: it may hold command lines.
+pub fn create_output(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
