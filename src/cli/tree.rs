@@ -58,7 +58,7 @@ pub fn run(snap: &Snapshot, a: &TreeArgs, o: &mut Out) -> Result<()> {
             p.comm.safe().into_owned()
         };
         let mut line = format!("{prefix}{name}({})", p.pid);
-        for m in Marks::of(p, parent_of(r.index)).words() {
+        for m in marks(p, parent_of(r.index)) {
             line.push_str(&format!(" [{m}]"));
         }
         o.line(&line)?;

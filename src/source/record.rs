@@ -3,7 +3,7 @@
 //! into place, so a reader of the directory never sees a partial file, and rotation that keeps
 //! the newest N of one host and deletes only files of that exact shape.
 
-use super::snapshot_file::{SnapshotFileError, write_snapshot};
+use super::snapshot_file::{Overwrite, SnapshotFileError, write_snapshot_to};
 use crate::model::Snapshot;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,6 @@ pub enum RecordError {
 
 /// The suffix every recorded file ends with.
 const SUFFIX: &str = ".json.gz";
-/// What a temporary file ends with before it is renamed into place.
-const PARTIAL: &str = ".partial.json.gz";
 
 /// A host name made safe as a file name prefix: bytes outside `[A-Za-z0-9._-]` become `_`
 /// (a hostile hostname cannot add a path separator or hide among other files).
@@ -116,30 +114,24 @@ pub fn is_dir(path: &Path) -> bool {
     path.is_dir()
 }
 
-/// Write `snap` into `dir` as `name`: first under a hidden temporary name (mode 0600, flushed),
-/// then renamed into place. The temporary file is removed if anything fails.
+/// Write `snap` into `dir` as `name`. `write_snapshot` writes a hidden temporary file beside
+/// it (mode 0600, synced) and renames it into place without replacing anything, so a reader
+/// never sees a partial file and an existing file is never overwritten.
 pub fn write_into(dir: &Path, name: &str, snap: &Snapshot) -> Result<PathBuf, RecordError> {
-    let dir_err = |source| RecordError::Dir {
-        dir: dir.to_path_buf(),
-        source,
-    };
-    let stem = name.strip_suffix(SUFFIX).unwrap_or(name);
-    let tmp = dir.join(format!(".{stem}{PARTIAL}"));
     let dest = dir.join(name);
-    let _ = std::fs::remove_file(&tmp);
-    if let Err(e) = write_snapshot(&tmp, snap) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e.into());
-    }
-    if let Err(e) = std::fs::rename(&tmp, &dest) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(dir_err(e));
-    }
-    // why: the rename is durable only once the directory itself is flushed.
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(dir_err)?;
+    write_snapshot_to(&dest, snap, Overwrite::Refuse)?;
     Ok(dest)
+}
+
+/// Whether `name` is a temporary file a killed writer left for a recorded file of `host`
+/// (`.HOST-STAMP.json.gz.procscope-PID-N.tmp`).
+fn is_stale_temp(name: &str, host: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    inner
+        .rsplit_once(".procscope-")
+        .is_some_and(|(recorded, _)| is_recorded(recorded, host))
 }
 
 /// Delete all but the newest `keep` recorded files of `host` in `dir`, and any temporary file a
@@ -159,9 +151,7 @@ pub fn rotate(dir: &Path, host: &str, keep: usize) -> Result<Vec<PathBuf>, Recor
         let name = e.file_name().to_string_lossy().into_owned();
         if is_recorded(&name, host) {
             ours.push(name);
-        } else if let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(PARTIAL))
-            && is_recorded(&format!("{inner}{SUFFIX}"), host)
-        {
+        } else if is_stale_temp(&name, host) {
             stale.push(name);
         }
     }
@@ -219,6 +209,12 @@ mod tests {
             Some(("node-1".to_string(), 1_795_331_510_007))
         );
         assert_eq!(parse_name("node-1-20261122T071150.007Z.json"), None);
+        assert!(is_stale_temp(&format!(".{a}.procscope-12-0.tmp"), "node-1"));
+        assert!(!is_stale_temp(
+            &format!(".{a}.procscope-12-0.tmp"),
+            "node-2"
+        ));
+        assert!(!is_stale_temp(".notes.json.gz.procscope-1-0.tmp", "node-1"));
         assert_eq!(file_host("a/b\u{1b}"), "a_b_");
     }
 }

@@ -5,15 +5,22 @@
 use crate::support::{Guard, is_root, procscope, procscope_path};
 use std::process::{Command, Stdio};
 
-/// A token no rule allowlists, unique to this run.
+/// A random high-entropy password, unique to this run (planted under a secret-named variable).
 fn token() -> String {
-    let n = std::time::SystemTime::now()
+    const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut x = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_nanos();
-    let mut s = format!("ghp_{:036}", n % 10u128.pow(30));
-    s.truncate(40);
-    s.replace('0', "Q")
+        .as_nanos() as u64
+        | 1;
+    (0..28)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            AL[(x % AL.len() as u64) as usize] as char
+        })
+        .collect()
 }
 
 fn snapshot_pair(dir: &std::path::Path, tok: &str) -> Option<Guard> {
@@ -26,7 +33,7 @@ fn snapshot_pair(dir: &std::path::Path, tok: &str) -> Option<Guard> {
         Command::new("sleep")
             .arg("300")
             .env_clear()
-            .env("GITHUB_TOKEN", tok)
+            .env("DB_PASSWORD", tok)
             .stdin(Stdio::null()),
     );
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -85,7 +92,7 @@ fn secrets_and_tree_across_two_hosts() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["name"] == "GITHUB_TOKEN" && f["comm"] == "sleep")
+        .filter(|f| f["name"] == "DB_PASSWORD" && f["comm"] == "sleep")
         .map(|f| f["host"].as_str().unwrap())
         .collect();
     hosts.sort();
