@@ -119,6 +119,7 @@ pub fn alerts(
     min: Option<Priority>,
 ) -> Vec<Alert> {
     let mut v = detect::detect_with(snap, rules, secrets);
+    v.extend(detect::integrity::integrity_alerts(snap));
     if let Some(m) = min {
         v.retain(|a| a.priority <= m);
     }

@@ -104,6 +104,17 @@ fn empty_dir_over_proc_entry_is_reported_and_seen_through() {
     assert_eq!(p["hidden"]["evidence"][0]["kind"], "mounted_over");
     let line = tree_line(pid);
     assert!(line.contains(&format!("sleep({pid}) [hidden: ")), "{line}");
+    // The hidden process is also a detection alert.
+    let out = crate::support::procscope()
+        .args(["detect", "--json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let hit = text.lines().any(|l| {
+        serde_json::from_str::<serde_json::Value>(l)
+            .is_ok_and(|a| a["rule"] == "hidden_process" && a["pid"] == pid)
+    });
+    assert!(hit, "no hidden_process alert for {pid}");
 }
 
 #[test]

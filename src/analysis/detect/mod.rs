@@ -10,6 +10,7 @@ mod expand;
 mod extract;
 mod extract_more;
 pub mod fields;
+pub mod integrity;
 pub mod loader;
 mod output;
 pub mod parser;
