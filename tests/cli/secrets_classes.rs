@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
 
 use procscope::analysis::secrets::{self, Finding, RuleSet, Severity};
-use procscope::model::{Bytes, EnvEntry, Process, Snapshot};
+use procscope::model::Snapshot;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -26,30 +26,7 @@ struct Entry {
 }
 
 fn snapshot_of(e: &Entry) -> Snapshot {
-    let p = Process {
-        pid: 100,
-        comm: Bytes::from("corpus"),
-        cmdline: e
-            .argv
-            .iter()
-            .flatten()
-            .map(|a| Bytes::from(a.as_str()))
-            .collect(),
-        environ: Some(
-            e.env
-                .iter()
-                .map(|(n, v)| EnvEntry {
-                    name: Bytes::from(n.as_str()),
-                    value: Some(Bytes::from(v.as_str())),
-                })
-                .collect(),
-        ),
-        ..Process::default()
-    };
-    Snapshot {
-        processes: vec![p],
-        ..Snapshot::default()
-    }
+    super::secrets_corpus::one_process(e.env.as_ref(), e.argv.as_deref())
 }
 
 fn found(e: &Entry, f: &[Finding]) -> bool {

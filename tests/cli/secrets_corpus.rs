@@ -23,18 +23,21 @@ struct Entry {
 }
 
 fn snapshot_of(e: &Entry) -> Snapshot {
+    one_process(e.env.as_ref(), e.argv.as_deref())
+}
+
+/// A snapshot of one process (pid 100) with this environ entry and argv: one corpus sample.
+pub(crate) fn one_process(env: Option<&(String, String)>, argv: Option<&[String]>) -> Snapshot {
     let p = Process {
         pid: 100,
         comm: Bytes::from("corpus"),
-        cmdline: e
-            .argv
-            .iter()
+        cmdline: argv
+            .into_iter()
             .flatten()
             .map(|a| Bytes::from(a.as_str()))
             .collect(),
         environ: Some(
-            e.env
-                .iter()
+            env.iter()
                 .map(|(n, v)| EnvEntry {
                     name: Bytes::from(n.as_str()),
                     value: Some(Bytes::from(v.as_str())),
