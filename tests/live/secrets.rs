@@ -3,29 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
 
-use crate::support::Guard;
+use crate::support::{Guard, rand_token};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
 use std::process::Stdio;
-
-fn rand_token(n: usize, salt: u64) -> String {
-    const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut x = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        ^ (std::process::id() as u64) << 20
-        ^ salt.wrapping_mul(0x9E3779B97F4A7C15);
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            AL[(x % AL.len() as u64) as usize] as char
-        })
-        .collect()
-}
 
 struct Planted {
     guard: Guard,

@@ -5,37 +5,10 @@
 
 #![allow(clippy::unwrap_used)] // why: test helpers outside #[test] fns panic on setup failure.
 
+use crate::support::{Guard, rand_token};
 use assert_cmd::Command;
 use serde_json::Value;
-use std::process::{Child, Stdio};
-
-/// A child process killed (by pid) and reaped on drop.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn token(n: usize, salt: u64) -> String {
-    const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut x = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        ^ (std::process::id() as u64) << 20
-        ^ salt.wrapping_mul(0x9E3779B97F4A7C15);
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            AL[(x % AL.len() as u64) as usize] as char
-        })
-        .collect()
-}
+use std::process::Stdio;
 
 fn procscope(args: &[&str]) -> String {
     let out = Command::cargo_bin("procscope")
@@ -58,8 +31,8 @@ fn mine(out: &str, pid: u32) -> Vec<Value> {
 
 #[test]
 fn structured_headers_and_passphrases_live() {
-    let (pw, nuget_pw, key) = (token(18, 1), token(16, 2), token(32, 3));
-    let phrase = format!("violet {} drum orbit", token(6, 4).to_lowercase());
+    let (pw, nuget_pw, key) = (rand_token(18, 1), rand_token(16, 2), rand_token(32, 3));
+    let phrase = format!("violet {} drum orbit", rand_token(6, 4).to_lowercase());
     let manifest = format!(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  password: {pw}\n  username: app\n"
     );
@@ -78,13 +51,16 @@ fn structured_headers_and_passphrases_live() {
         .env("NUGET_CONFIG", &nuget)
         .env("DB_PASSWORD", "changeme")
         .env("API_KEY", "${{ secrets.API_KEY }}")
-        .env("GITHUB_TOKEN", format!("ghp_{}", token(36, 5)))
+        .env("GITHUB_TOKEN", format!("ghp_{}", rand_token(36, 5)))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let guard = Guard(child);
-    let pid = guard.0.id();
+    let guard = Guard {
+        children: vec![child],
+        pids: Vec::new(),
+    };
+    let pid = guard.children[0].id();
     for _ in 0..200 {
         let c = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         if c.windows(11).any(|w| w == b"fakeclient\0") {

@@ -7,20 +7,7 @@ use std::process::{Command, Stdio};
 
 /// A random high-entropy password, unique to this run (planted under a secret-named variable).
 fn token() -> String {
-    const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut x = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    (0..28)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            AL[(x % AL.len() as u64) as usize] as char
-        })
-        .collect()
+    crate::support::rand_token(28, 16)
 }
 
 fn snapshot_pair(dir: &std::path::Path, tok: &str) -> Option<Guard> {

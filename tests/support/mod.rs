@@ -107,6 +107,26 @@ impl Drop for Guard {
     }
 }
 
+/// A random token of `n` characters from an alphabet without look-alikes, different per run
+/// and per `salt` (so no planted value can match by accident).
+pub fn rand_token(n: usize, salt: u64) -> String {
+    const AL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut x = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        ^ (std::process::id() as u64) << 20
+        ^ salt.wrapping_mul(0x9E3779B97F4A7C15);
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            AL[(x % AL.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
 /// Poll `f` until it returns Some, for at most `secs` seconds.
 pub fn wait_for<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let end = Instant::now() + Duration::from_secs(secs);
