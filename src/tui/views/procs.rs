@@ -307,24 +307,3 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
     s.push_str(&app.command_line(p));
     Line::from(Span::styled(s, t.dim()))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Container;
-
-    #[test]
-    fn tag_cuts_names_at_characters_and_escapes() {
-        let mut p = Process {
-            container: Some(Container {
-                runtime: "lxc".into(),
-                id: Some("wébsérvér\u{1b}[2J".into()),
-                ..Container::default()
-            }),
-            ..Process::default()
-        };
-        assert_eq!(tag(&p), "lxc:wébsérvé");
-        p.container.as_mut().unwrap().id = Some("ab\u{1b}]0;x".into());
-        assert_eq!(tag(&p), "lxc:ab\\e]0;x");
-    }
-}
