@@ -310,29 +310,12 @@ fn class(p: &[u8], c: u8) -> Option<(bool, usize)> {
     None
 }
 
-/// Standard base64 decoding for the `b64` transformer.
+/// Base64 decoding for the `b64` transformer (standard or URL alphabet, padding optional,
+/// white space skipped): the secret scan's decoder.
 mod base64_lite {
     pub fn decode(s: &str) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(s.len() * 3 / 4);
-        let (mut acc, mut bits) = (0u32, 0);
-        for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' | b'-' => 62,
-                b'/' | b'_' => 63,
-                b'=' => break,
-                _ => return None,
-            };
-            acc = (acc << 6) | v as u32;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-            }
-        }
-        Some(out)
+        let bytes: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+        crate::analysis::secrets::base64_decode(&bytes)
     }
 }
 

@@ -4,6 +4,7 @@
 mod cmdline;
 mod compile;
 mod entropy;
+pub use entropy::base64url_decode as base64_decode;
 mod grep;
 mod nested;
 mod placeholder;
