@@ -13,3 +13,4 @@ pub mod mask;
 pub mod masking;
 pub mod secrets;
 pub mod syscall;
+pub mod usage;

@@ -21,6 +21,7 @@ fn inspect_escapes_every_field_and_fixes_the_fd_line() {
             &super::inspect::InspectArgs {
                 pid: 10,
                 hash: false,
+                peers: false,
             },
             o,
         )

@@ -16,6 +16,10 @@ pub struct InspectArgs {
     /// Hash the executable and compare it with the file at its path (live only).
     #[arg(long)]
     pub hash: bool,
+    /// Also find the processes at the other end of its pipes and sockets (reads every
+    /// process's fd table; without it only this process is read).
+    #[arg(long)]
+    pub peers: bool,
 }
 
 /// The JSON view: the process as in the snapshot, each socket fd carrying its socket.
@@ -31,12 +35,25 @@ pub fn view(snap: &Snapshot, p: &Process) -> Result<Value> {
                 _ => None,
             };
             fv["socket"] = serde_json::to_value(sock)?;
+            // why: without `--peers` only this process was read: who else holds its pipes and
+            // sockets is unknown, which an empty list would deny.
+            if !snap.meta.only.is_empty()
+                && matches!(
+                    f.kind,
+                    crate::model::FdKind::Pipe | crate::model::FdKind::Socket
+                )
+            {
+                fv["peers"] = Value::Null;
+            }
             if let Some(peer) = sock.and_then(|s| index.peer_of(snap, s)) {
                 fv["socket"]["peer_pids"] = serde_json::to_value(&peer.pids)?;
             }
         }
     }
     super::threads::merge_json(&mut v, p)?;
+    if !snap.meta.only.is_empty() {
+        v["peers_not_collected"] = Value::Bool(true);
+    }
     Ok(v)
 }
 

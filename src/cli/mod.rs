@@ -21,7 +21,7 @@ mod tree_json;
 
 use crate::analysis::secrets::RuleSet;
 use crate::collect;
-use crate::model::{NO_ROOT_IN_SNAPSHOT, Snapshot};
+use crate::model::{NO_ROOT_IN_SNAPSHOT, Parts, Pid, Snapshot};
 use crate::source::snapshot_file;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -143,12 +143,63 @@ pub struct SnapshotArgs {
 
 /// Take a snapshot from the configured source: the `--snapshot` file, else the proc root.
 pub fn load(g: &Global) -> Result<Snapshot> {
+    load_for(g, Parts::ALL, None)
+}
+
+/// [`load`], reading of a proc root only `parts` (of only the pids `only`, when given); a
+/// snapshot file is read whole.
+pub fn load_for(g: &Global, parts: Parts, only: Option<Vec<Pid>>) -> Result<Snapshot> {
     if let Some(path) = g.snapshot.first() {
         return read_file(path);
     }
-    let mut snap = collect::snapshot_at(&g.proc_root, &g.collect_options())?;
+    let opt = collect::Options {
+        parts,
+        only,
+        ..g.collect_options()
+    };
+    let mut snap = collect::snapshot_at(&g.proc_root, &opt)?;
     runtime_meta(&mut snap, g);
     Ok(snap)
+}
+
+/// What subcommand `cmd` prints, and so what its scan reads: the tree's own files always,
+/// the other parts only where the output shows them.
+pub fn parts_for(cmd: &Command, json: bool) -> (Parts, Option<Vec<Pid>>) {
+    // why: container tags and the namespaced mark need cgroups, namespaces and the root link.
+    let identity = Parts {
+        links: true,
+        cgroups: true,
+        namespaces: true,
+        ..Parts::NONE
+    };
+    match cmd {
+        Command::Tree(a) => (
+            Parts {
+                threads: a.threads || json,
+                hidden: true,
+                ..identity
+            },
+            None,
+        ),
+        Command::Sockets(_) => (
+            Parts {
+                fds: true,
+                sockets: true,
+                ..Parts::NONE
+            },
+            None,
+        ),
+        Command::Containers => (identity, None),
+        Command::Secrets(_) => (
+            Parts {
+                environ: true,
+                ..identity
+            },
+            None,
+        ),
+        Command::Inspect(a) if !a.peers => (Parts::ALL, Some(vec![a.pid])),
+        _ => (Parts::ALL, None),
+    }
 }
 
 /// Read a snapshot file, with a note on stderr for each kind of inconsistency repaired.
@@ -249,13 +300,15 @@ pub fn run(g: &Global, cmd: &Command, out: &mut dyn Write) -> Result<()> {
     if let Command::Secrets(a) = cmd {
         // why: findings come from the unmasked snapshot; nothing else of it is printed.
         let grep = a.grep()?;
-        let snap = load(g)?;
+        let (parts, only) = parts_for(cmd, g.json);
+        let snap = load_for(g, parts, only)?;
         let mut o = Out::new(out, g.json);
         return secrets::run(&snap, &rules, &grep, a, g.reveal, &mut o);
     }
     // why: the process exits right after printing; freeing a snapshot of a busy host (hundreds
     // of thousands of allocations) would only delay the exit.
-    let snap = std::mem::ManuallyDrop::new(prepare_with(load(g)?, g, &rules));
+    let (parts, only) = parts_for(cmd, g.json);
+    let snap = std::mem::ManuallyDrop::new(prepare_with(load_for(g, parts, only)?, g, &rules));
     let snap: &Snapshot = &snap;
     let mut o = Out::new(out, g.json);
     match cmd {

@@ -15,12 +15,12 @@ pub mod tables;
 
 use crate::analysis::container;
 use crate::analysis::syscall::Arch;
-use crate::model::{Format, Meta, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
+use crate::model::{Format, Meta, Parts, Process, SCHEMA_VERSION, Snapshot, Stats, Unavailable};
 use crate::source::{ProcRoot, SourceError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub use process::ReadOptions;
@@ -28,7 +28,14 @@ pub use process::ReadOptions;
 /// What a scan reads.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub read: ReadOptions,
+    /// What to read beyond the tree's own files (`Parts::ALL` for a whole snapshot).
+    pub parts: Parts,
+    /// Read only these pids (and the tables of their network namespaces); `None` for all.
+    pub only: Option<Vec<u32>>,
+    /// Read these pids before the others (what is on screen), when listed.
+    pub first: Vec<u32>,
+    /// Counts the processes read so far, for a progress display.
+    pub progress: Option<Arc<AtomicUsize>>,
     /// Worker threads (0 = one per core).
     pub workers: usize,
     /// `--host-root`: where the host's own files are (else the proc root's parent when it is
@@ -39,10 +46,10 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            read: ReadOptions {
-                stat_fds: true,
-                threads: true,
-            },
+            parts: Parts::ALL,
+            only: None,
+            first: Vec::new(),
+            progress: None,
             workers: 0,
             host_root: None,
         }
@@ -73,12 +80,31 @@ pub fn snapshot(
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let pids = root.pids().map_err(|e| SourceError::List {
+    let listed = root.pids().map_err(|e| SourceError::List {
         path: root.path().to_path_buf(),
         source: e,
     })?;
-    let mut read = opt.read;
-    read.stat_fds &= root.is_live();
+    // why: pid 1 and procscope itself are the reference for "namespaced" (see
+    // `reference_namespaces`), so a scan of a few pids reads them too.
+    let mut pids: Vec<u32> = match &opt.only {
+        Some(only) => {
+            let me = if root.is_live() && !listed.contains(&1) {
+                self_pid()
+            } else {
+                1
+            };
+            let keep: std::collections::HashSet<u32> = only.iter().copied().chain([me]).collect();
+            listed
+                .iter()
+                .copied()
+                .filter(|p| keep.contains(p))
+                .collect()
+        }
+        None => listed.clone(),
+    };
+    first_things_first(&mut pids, &opt.first);
+    let parts = opt.parts;
+    let read = ReadOptions::new(parts, root.is_live());
     // why: the socket tables (megabytes of text on a busy host) are read by a third thread
     // while the workers scan processes; other namespaces' tables are read afterwards.
     let seed = if root.is_live() {
@@ -88,6 +114,14 @@ pub fn snapshot(
     };
     let ((mut processes, vanished), pre) = std::thread::scope(|s| {
         let pre = s.spawn(|| {
+            if !parts.sockets {
+                return None;
+            }
+            let seed = opt
+                .only
+                .as_ref()
+                .and_then(|o| o.first().copied())
+                .unwrap_or(seed);
             let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
             let expect = previous.map_or(0, |p| p.sockets.len());
             sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
@@ -95,8 +129,11 @@ pub fn snapshot(
         let mut shared = share::Shared::new(previous);
         shared.arch = activity::arch(root).as_deref().and_then(Arch::from_machine);
         shared.live = root.is_live();
-        let mut scanned = read_all(root, &pids, read, opt.workers, &shared);
-        integrity::merge_masked(root, &pids, &mut scanned.0, read, &shared);
+        shared.page_size = page_size(root);
+        let mut scanned = read_all(root, &pids, read, opt, &shared);
+        if parts.hidden && opt.only.is_none() {
+            integrity::merge_masked(root, &listed, &mut scanned.0, read, &shared);
+        }
         (scanned, pre.join().ok().flatten())
     });
 
@@ -109,7 +146,9 @@ pub fn snapshot(
             .unwrap_or_default()
     };
     let (users, groups) = (names("/etc/passwd"), names("/etc/group"));
-    let meta = meta(root, taken_at);
+    let mut meta = meta(root, taken_at);
+    meta.collected = parts;
+    meta.only = opt.only.clone().unwrap_or_default();
     let reference = reference_namespaces(&processes, meta.self_pid);
     for p in processes.iter_mut() {
         p.uid.real_name = users.get(&p.uid.real).cloned();
@@ -122,9 +161,12 @@ pub fn snapshot(
         p.container = container::identify(&p.cgroups);
         p.namespaced = container::is_namespaced(p, &reference);
     }
-    let (sockets, netns) = sockets::collect(root, &mut processes, pre);
+    let (sockets, netns) = if parts.sockets {
+        sockets::collect(root, &mut processes, pre)
+    } else {
+        Default::default()
+    };
     let stats = stats(&processes, vanished);
-    let mut meta = meta;
     meta.scan_ms = started.elapsed().as_millis() as u64;
     Ok(Snapshot {
         format: Format,
@@ -137,13 +179,29 @@ pub fn snapshot(
     })
 }
 
+/// Move the listed pids of `first` to the front of `pids`, in their order (each once).
+fn first_things_first(pids: &mut Vec<u32>, first: &[u32]) {
+    if first.is_empty() {
+        return;
+    }
+    let listed: std::collections::HashSet<u32> = pids.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut front: Vec<u32> = (first.iter().copied())
+        .filter(|p| listed.contains(p) && seen.insert(*p))
+        .collect();
+    pids.retain(|p| !seen.contains(p));
+    front.append(pids);
+    *pids = front;
+}
+
 fn read_all(
     root: &ProcRoot,
     pids: &[u32],
-    opt: ReadOptions,
-    workers: usize,
+    read: ReadOptions,
+    opt: &Options,
     shared: &share::Shared,
 ) -> (Vec<Process>, usize) {
+    let (opt, workers, progress) = (read, opt.workers, opt.progress.as_deref());
     let n = if workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -170,6 +228,9 @@ fn read_all(
                         match process::read(root, pid, opt, shared) {
                             process::Read::Ok(p) => mine.push(*p),
                             process::Read::Vanished => gone += 1,
+                        }
+                        if let Some(c) = progress {
+                            c.fetch_add(1, Ordering::Relaxed);
                         }
                     }
                 }
@@ -241,6 +302,8 @@ fn meta(root: &ProcRoot, taken_at: u64) -> Meta {
         masked: false,
         self_pid,
         arch: activity::arch(root),
+        collected: Parts::ALL,
+        only: Vec::new(),
     }
 }
 
@@ -260,12 +323,36 @@ fn stats(procs: &[Process], vanished: usize) -> Stats {
                 Unavailable::Gone => s.gone_fields += 1,
                 Unavailable::Missing => s.missing_fields += 1,
                 Unavailable::Unparsable(_) => s.unparsable_fields += 1,
+                Unavailable::NotCollected => {}
             }
         }
     }
     s
 }
 
+/// Bytes per page of the kernel read (the common 4 KiB for a copied tree).
+fn page_size(root: &ProcRoot) -> u64 {
+    if root.is_live() {
+        rustix::param::page_size() as u64
+    } else {
+        4096
+    }
+}
+
 fn self_pid() -> u32 {
     rustix::process::getpid().as_raw_nonzero().get() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn what_is_on_screen_is_read_first_and_nothing_twice() {
+        let mut pids = vec![1, 2, 3, 4, 5, 6];
+        // 9 is not listed (gone); 4 is named twice.
+        super::first_things_first(&mut pids, &[5, 9, 4, 2, 4]);
+        assert_eq!(pids, [5, 4, 2, 1, 3, 6]);
+        let mut same = vec![3, 1, 2];
+        super::first_things_first(&mut same, &[]);
+        assert_eq!(same, [3, 1, 2]);
+    }
 }

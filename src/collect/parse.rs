@@ -33,6 +33,10 @@ pub struct StatLine {
     pub pgid: Option<Pid>,
     pub sid: Option<Pid>,
     pub tty_nr: Option<u32>,
+    /// utime + stime (fields 14 and 15), clock ticks.
+    pub cpu_ticks: Option<u64>,
+    /// Resident pages (field 24).
+    pub rss_pages: Option<u64>,
 }
 
 /// PF_KTHREAD from include/linux/sched.h.
@@ -78,6 +82,14 @@ pub fn stat(buf: &[u8]) -> Result<StatLine, ParseError> {
             .ok()
             .and_then(|v| v.parse::<i64>().ok())
             .map(|v| v as u32),
+        cpu_ticks: num(14)
+            .ok()
+            .zip(num(15).ok())
+            .map(|(u, s)| u.saturating_add(s)),
+        rss_pages: get(24)
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| v.max(0) as u64),
     })
 }
 

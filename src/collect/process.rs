@@ -2,7 +2,7 @@
 
 use super::parse;
 use super::share::Shared;
-use crate::model::{Bytes, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread, Unavailable};
+use crate::model::{Bytes, Exe, Fd, FdKind, Ids, NS_KINDS, Parts, Process, Thread, Unavailable};
 use crate::source::{PidDir, ProcRoot};
 use rustix::fs::FileType;
 use std::io;
@@ -10,9 +10,21 @@ use std::io;
 /// What to read per process.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
-    /// stat each path fd's target to tell dirs, devices and fifos from files (live only).
+    /// The parts beyond `stat`, `status` and `cmdline`.
+    pub parts: Parts,
+    /// stat each path fd's target to tell dirs, devices and fifos from files (live only:
+    /// `parts.fd_detail` on the live procfs).
     pub stat_fds: bool,
-    pub threads: bool,
+}
+
+impl ReadOptions {
+    /// Read `parts`, stat'ing fd targets when `live`.
+    pub fn new(parts: Parts, live: bool) -> ReadOptions {
+        ReadOptions {
+            parts,
+            stat_fds: parts.fd_detail && live,
+        }
+    }
 }
 
 /// Outcome of reading one pid.
@@ -77,6 +89,8 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
             p.pgid = s.pgid;
             p.sid = s.sid;
             p.tty_nr = s.tty_nr;
+            p.cpu_ticks = s.cpu_ticks;
+            p.rss = s.rss_pages.map(|n| n.saturating_mul(shared.page_size));
         }
         Err(e) => note(&mut p, "stat", Unavailable::Unparsable(e.to_string())),
     }
@@ -101,36 +115,57 @@ pub fn read(root: &ProcRoot, pid: u32, opt: ReadOptions, shared: &Shared) -> Rea
     if let Some(b) = get(&d, &mut p, "cmdline", d.read("cmdline")) {
         p.cmdline = parse::cmdline(&b);
     }
-    if let Some(b) = get(&d, &mut p, "environ", d.read("environ")) {
+    p.collected = opt.parts;
+    read_parts(&d, &mut p, opt, shared);
+    Read::Ok(Box::new(p))
+}
+
+/// Everything past the tree's own files, as `opt` asks.
+fn read_parts(d: &PidDir, p: &mut Process, opt: ReadOptions, shared: &Shared) {
+    let parts = opt.parts;
+    let pid = p.pid;
+    if parts.environ
+        && let Some(b) = get(d, p, "environ", d.read("environ"))
+    {
         p.environ = Some(shared.environ(pid, p.start_time, &b));
     }
-    if let Some(b) = get(&d, &mut p, "exe", d.read_link("exe")) {
-        p.exe = Some(exe(b));
-    }
-    if let Some(b) = get(&d, &mut p, "cwd", d.read_link("cwd")) {
-        p.cwd = Some(Bytes(b));
-    }
-    if let Some(b) = get(&d, &mut p, "root", d.read_link("root")) {
-        p.root = Some(Bytes(b));
-    }
-    if let Some(b) = get(&d, &mut p, "cgroup", d.read("cgroup")) {
-        match shared.cgroups(&b) {
-            Ok(c) => p.cgroups = c,
-            Err(e) => note(&mut p, "cgroup", Unavailable::Unparsable(e.to_string())),
+    if parts.links {
+        if let Some(b) = get(d, p, "exe", d.read_link("exe")) {
+            p.exe = Some(exe(b));
+        }
+        if let Some(b) = get(d, p, "cwd", d.read_link("cwd")) {
+            p.cwd = Some(Bytes(b));
+        }
+        if let Some(b) = get(d, p, "root", d.read_link("root")) {
+            p.root = Some(Bytes(b));
         }
     }
-    if !p.kernel_thread {
+    if parts.cgroups
+        && let Some(b) = get(d, p, "cgroup", d.read("cgroup"))
+    {
+        match shared.cgroups(&b) {
+            Ok(c) => p.cgroups = c,
+            Err(e) => note(p, "cgroup", Unavailable::Unparsable(e.to_string())),
+        }
+    }
+    if parts.links && !p.kernel_thread {
         p.loginuid = d
             .read("loginuid")
             .ok()
             .and_then(|b| String::from_utf8_lossy(&b).trim().parse().ok());
     }
-    read_namespaces(&d, &mut p, shared);
-    read_fds(&d, &mut p, opt.stat_fds, shared);
-    if opt.threads {
-        read_threads(&d, &mut p, shared);
+    if parts.namespaces {
+        read_namespaces(d, p, shared, &NS_KINDS);
+    } else if parts.sockets {
+        // why: the socket tables are read per network namespace; nothing else is needed.
+        read_namespaces(d, p, shared, &["net"]);
     }
-    Read::Ok(Box::new(p))
+    if parts.fds {
+        read_fds(d, p, opt.stat_fds, parts.fd_detail, shared);
+    }
+    if parts.threads {
+        read_threads(d, p, shared);
+    }
 }
 
 /// The `exe` link text as an [`Exe`] (` (deleted)` stripped, memfd flagged).
@@ -152,9 +187,9 @@ fn exe(mut b: Vec<u8>) -> Exe {
     }
 }
 
-fn read_namespaces(d: &PidDir, p: &mut Process, shared: &Shared) {
+fn read_namespaces(d: &PidDir, p: &mut Process, shared: &Shared, kinds: &[&str]) {
     let mut map = std::collections::BTreeMap::new();
-    for kind in NS_KINDS {
+    for &kind in kinds {
         match d.read_link(&format!("ns/{kind}")) {
             Ok(link) => match parse::ns_inode(&link) {
                 Some(ino) => {
@@ -209,7 +244,7 @@ pub fn classify(target: &[u8], stat: Option<FileType>) -> (FdKind, Option<u64>) 
     (kind, None)
 }
 
-fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, shared: &Shared) {
+fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, flags: bool, shared: &Shared) {
     let dir = match d.sub("fd") {
         Ok(dir) => dir,
         Err(e) => {
@@ -248,7 +283,9 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, shared: &Shared) {
         });
     });
     p.fds_unresolved += unresolved;
-    p.fd_flags = fd_flags(d, &fds);
+    if flags {
+        p.fd_flags = fd_flags(d, &fds);
+    }
     if let Err(e) = listed {
         note(p, "fds", d.why(&e));
         return;

@@ -20,6 +20,8 @@ pub struct Shared<'a> {
     pub arch: Option<crate::analysis::syscall::Arch>,
     /// Whether the root is the running kernel's procfs.
     pub live: bool,
+    /// Bytes per page, for `stat`'s resident pages.
+    pub page_size: u64,
 }
 
 impl<'a> Shared<'a> {

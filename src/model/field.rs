@@ -15,7 +15,13 @@ pub enum Unavailable {
     Missing,
     /// The file was read but its text did not parse.
     Unparsable(String),
+    /// The scan did not read this part (a subcommand that prints less, or the TUI's first
+    /// stage): neither empty nor denied, only not looked at.
+    NotCollected,
 }
+
+/// The reason [`crate::model::Process::why`] gives for a part its scan did not read.
+pub static NOT_COLLECTED: Unavailable = Unavailable::NotCollected;
 
 impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -24,6 +30,7 @@ impl fmt::Display for Unavailable {
             Unavailable::Gone => f.write_str("gone"),
             Unavailable::Missing => f.write_str("missing"),
             Unavailable::Unparsable(d) => write!(f, "unparsable: {d}"),
+            Unavailable::NotCollected => f.write_str("not collected"),
         }
     }
 }
@@ -41,6 +48,7 @@ impl<'de> Deserialize<'de> for Unavailable {
             "permission denied" => Unavailable::Denied,
             "gone" => Unavailable::Gone,
             "missing" => Unavailable::Missing,
+            "not collected" => Unavailable::NotCollected,
             other => match other.strip_prefix("unparsable: ") {
                 Some(detail) => Unavailable::Unparsable(detail.to_string()),
                 None => {

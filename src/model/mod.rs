@@ -8,6 +8,7 @@ mod fs;
 mod integrity;
 pub mod json;
 mod key;
+mod parts;
 mod process;
 mod sanitize;
 mod socket;
@@ -20,7 +21,7 @@ mod validate;
 
 pub use bytes::Bytes;
 pub use environ::{EnvIter, EnvVar, Environ};
-pub use field::Unavailable;
+pub use field::{NOT_COLLECTED, Unavailable};
 pub use format::{FORMAT, Format};
 pub use fs::{DirListing, FsEntry, FsKind, InterestingHit, grouped, octal_mode};
 pub use integrity::{
@@ -28,6 +29,7 @@ pub use integrity::{
     IntegrityFinding, Libraries, MappedFile, PidView, Priority, ProcessIntegrity,
 };
 pub use key::{NsKind, ProcKey};
+pub use parts::Parts;
 pub use process::{
     Cgroup, Container, ContainerMeta, EnvEntry, Exe, Fd, FdKind, Ids, NS_KINDS, Process, Thread,
     UNKNOWN_ID,
@@ -99,6 +101,14 @@ pub struct Meta {
     /// names the threads' syscall numbers. Absent in older files and when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
+    /// What the scan read of every process, and whether it read the socket tables. Absent
+    /// (a full scan) in files written by `snapshot`.
+    #[serde(default, skip_serializing_if = "Parts::is_all")]
+    pub collected: Parts,
+    /// The pids a scan of a few processes was asked for (`inspect PID`); empty when every
+    /// process was read. Fd peers in other processes are unknown when set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<Pid>,
 }
 
 /// What the scan met: how many of each thing, and how much could not be read.

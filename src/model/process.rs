@@ -92,6 +92,15 @@ pub struct Process {
     /// Names, image and pod of the container from the runtime's state on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_meta: Option<ContainerMeta>,
+    /// User and system CPU time in clock ticks (`stat` fields 14 and 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ticks: Option<u64>,
+    /// Resident set size in bytes (`stat` field 24 times the page size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rss: Option<u64>,
+    /// What the scan read of this process (everything, in a full scan).
+    #[serde(default, skip_serializing_if = "super::Parts::is_all")]
+    pub collected: super::Parts,
 }
 
 /// What the container runtime's state on the host says about a container (containerd task
@@ -144,6 +153,9 @@ impl Process {
 impl Process {
     /// Why `field` is absent, if it is.
     pub fn why(&self, field: &str) -> Option<&Unavailable> {
+        if !self.collected.has_field(field) {
+            return Some(&super::NOT_COLLECTED);
+        }
         self.unavailable.get(field)
     }
 

@@ -76,6 +76,9 @@ pub struct FdRow {
     /// The other processes holding it (a pipe's other end; a socket's sharers); may be empty.
     pub others: Shown,
     pub is_socket: bool,
+    /// The scan read only a few processes (`inspect` without `--peers`): who else holds a
+    /// pipe or socket is unknown, not "nobody".
+    pub peers_unknown: bool,
 }
 
 impl FdRow {
@@ -95,6 +98,8 @@ impl FdRow {
             socket: socket.map(|s| SocketRow::of(snap, index, s)),
             others: names(snap, &others),
             is_socket: f.kind == FdKind::Socket,
+            peers_unknown: !snap.meta.only.is_empty()
+                && matches!(f.kind, FdKind::Socket | FdKind::Pipe),
         }
     }
 
@@ -121,7 +126,9 @@ impl FdRow {
                 d.push(Shown::label(g.to).then(r));
             }
             if let Some(who) = &s.peer {
-                let who = if who.is_empty() {
+                let who = if who.is_empty() && self.peers_unknown {
+                    Shown::label("?")
+                } else if who.is_empty() {
                     Shown::label("-")
                 } else {
                     who.clone()
@@ -140,6 +147,9 @@ impl FdRow {
                 (g.pipe, "")
             };
             d.push(Shown::label(pre).then(&self.others).then_label(post));
+        }
+        if self.peers_unknown {
+            d.push(Shown::label("(peers not collected: --peers)"));
         }
         Shown::join(&d, " ")
     }

@@ -47,6 +47,8 @@ pub struct Overview {
     pub findings: Vec<Cell>,
     /// `field: why` for every field that could not be read.
     pub unavailable: Vec<Cell>,
+    /// Why there is no thread list (not collected, denied), when there is none.
+    pub threads_why: Option<crate::model::Unavailable>,
 }
 
 /// A labelled line of the overview.
@@ -173,7 +175,12 @@ impl Overview {
                 None => Ok(status(p)),
                 Some(w) => Err(or_why(None, Some(w))),
             },
-            container: container(p.container.as_ref(), p.namespaced),
+            container: match p.why("cgroup") {
+                Some(w @ crate::model::Unavailable::NotCollected) if p.container.is_none() => {
+                    Cell::new(reason(w), reason_kind(w))
+                }
+                _ => container(p.container.as_ref(), p.namespaced),
+            },
             namespaces: namespaces(p),
             cgroups: cgroups(p),
             threads: (p.threads.iter())
@@ -187,7 +194,9 @@ impl Overview {
             findings: Vec::new(),
             unavailable: (p.unavailable.iter())
                 .map(|(f, w)| Cell::normal(Shown::text(f).then_label(": ").then(&reason_text(w))))
+                .chain(not_collected(p))
                 .collect(),
+            threads_why: p.why("threads").cloned(),
         }
     }
 
@@ -229,8 +238,11 @@ impl Overview {
         for c in &self.cgroups {
             push(Shown::label("cgroup"), c.clone());
         }
-        let threads = Shown::num(self.threads.len() as u64);
-        push(Shown::label("threads"), Cell::normal(threads));
+        let threads = match &self.threads_why {
+            Some(w) if self.threads.is_empty() => Cell::new(reason(w), reason_kind(w)),
+            _ => Cell::normal(Shown::num(self.threads.len() as u64)),
+        };
+        push(Shown::label("threads"), threads);
         for c in &self.findings {
             push(Shown::label("finding"), c.clone());
         }
@@ -243,6 +255,17 @@ impl Overview {
 
 fn reason_text(w: &crate::model::Unavailable) -> Shown {
     Shown::text(&w.to_string())
+}
+
+/// `not collected: fds, environ` when the scan skipped parts of `p`.
+fn not_collected(p: &Process) -> Option<Cell> {
+    let missing = p.collected.missing();
+    (!missing.is_empty()).then(|| {
+        Cell::new(
+            Shown::composed(format!("not collected: {}", missing.join(", "))),
+            Kind::Missing,
+        )
+    })
 }
 
 fn namespaces(p: &Process) -> Vec<(NsKind, Cell)> {

@@ -5,7 +5,6 @@ pub mod config;
 pub mod detect_io;
 pub mod hostfs;
 pub mod integrity;
-pub mod metrics;
 pub mod open;
 pub mod record;
 pub mod rootfs;

@@ -1,22 +1,25 @@
-//! Background threads feeding the event loop over one channel: terminal input, and a collector
-//! that takes whole snapshots on request (plus live CPU and memory, `source::metrics`) and
-//! derives what the app shows from them, so the UI never blocks on a scan.
+//! Background threads feeding the event loop over one channel: terminal input, and the
+//! collector (`super::collector`), whose snapshots, stages and progress arrive as events.
 
 use super::state::Loaded;
-use crate::analysis::secrets::RuleSet;
-use crate::collect;
-use crate::model::Snapshot;
-use crate::source::metrics::Sampler;
 use crossterm::event::Event as TermEvent;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::atomic::AtomicUsize;
+use std::sync::mpsc::{Sender, channel};
 
 /// Something for the event loop.
 pub enum Event {
     Term(TermEvent),
     /// A finished scan: the snapshot with what is derived from it, or why it failed.
     Snapshot(Result<Box<Loaded>, ScanError>),
+    /// A stage of a scan still running (the tree alone, then the processes on screen).
+    Stage(Box<Loaded>),
+    /// The last stage started: `done` of about `total` processes read so far.
+    Progress {
+        done: Arc<AtomicUsize>,
+        total: usize,
+    },
     /// The input thread stopped (terminal closed).
     InputClosed,
 }
@@ -103,83 +106,6 @@ pub enum Source {
     Proc(PathBuf),
     /// Read a saved snapshot file.
     File(PathBuf),
-}
-
-/// Start the collector; each `()` sent on the returned channel takes one snapshot and derives
-/// the findings, tree and containers from it with `rules`.
-pub fn collector(
-    source: Source,
-    rules: Option<Arc<RuleSet>>,
-    base: Option<Arc<Snapshot>>,
-    tx: Sender<Event>,
-) -> Sender<()> {
-    let (req_tx, req_rx): (Sender<()>, Receiver<()>) = channel();
-    std::thread::spawn(move || {
-        let mut sampler = Sampler::new();
-        // why: the next scan shares unchanged environ blocks with this one, so the UI holding
-        // the old snapshot while the new one is built costs little more than one snapshot.
-        let mut prev: Option<Arc<Snapshot>> = None;
-        while req_rx.recv().is_ok() {
-            // Coalesce requests queued while the last scan ran.
-            while req_rx.try_recv().is_ok() {}
-            purge_soon();
-            // why: a bug met in one scan must not end the UI; report it and keep the old one.
-            let work = std::panic::AssertUnwindSafe(|| {
-                take(
-                    &source,
-                    rules.as_deref(),
-                    base.as_ref(),
-                    prev.as_deref(),
-                    &mut sampler,
-                )
-            });
-            let res = std::panic::catch_unwind(work).unwrap_or(Err(ScanError::Internal));
-            if let Ok(b) = &res {
-                prev = Some(b.snap.clone());
-            }
-            if tx.send(Event::Snapshot(res)).is_err() {
-                return;
-            }
-        }
-    });
-    req_tx
-}
-
-/// One snapshot from `source` and what is derived from it, with live metrics.
-fn take(
-    source: &Source,
-    rules: Option<&RuleSet>,
-    base: Option<&Arc<Snapshot>>,
-    prev: Option<&Snapshot>,
-    sampler: &mut Sampler,
-) -> Result<Box<Loaded>, ScanError> {
-    let (snap, metrics) = match source {
-        Source::Proc(path) => {
-            let opt = collect::Options::default();
-            let snap = match prev {
-                Some(prev) => collect::rescan_at(path, &opt, prev),
-                None => collect::snapshot_at(path, &opt),
-            }
-            .map_err(|e| ScanError::Scan(e.to_string()))?;
-            let metrics = if snap.meta.live {
-                sampler.sample()
-            } else {
-                Default::default()
-            };
-            (snap, metrics)
-        }
-        Source::File(path) => {
-            let snap = crate::source::snapshot_file::read_snapshot(path)
-                .map_err(|e| ScanError::File(e.to_string()))?;
-            (snap, Default::default())
-        }
-    };
-    Ok(Box::new(Loaded::compute(
-        Arc::new(snap),
-        rules,
-        base.cloned(),
-        metrics,
-    )))
 }
 
 #[cfg(test)]

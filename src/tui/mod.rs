@@ -8,6 +8,7 @@
 //! `event` runs the input and collector threads; `exec` carries out file effects.
 
 pub mod action;
+pub mod collector;
 pub mod diffmark;
 pub mod event;
 pub mod exec;
@@ -36,6 +37,7 @@ use crossterm::event::{EnableMouseCapture, Event as TermEvent};
 use event::{Event, Source};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -108,7 +110,14 @@ pub fn run(opts: &Options) -> Result<()> {
     let input = Input::new(keymap);
     app.status.scanning(0);
     let (tx, rx) = channel();
-    let req = event::collector(source, app.setup().rules.clone(), base, tx.clone());
+    let focus = collector::Focus::default();
+    let req = collector::start(
+        source,
+        app.setup().rules.clone(),
+        base,
+        focus.clone(),
+        tx.clone(),
+    );
     let _ = req.send(());
 
     let mut terminal = ratatui::try_init()?;
@@ -123,6 +132,7 @@ pub fn run(opts: &Options) -> Result<()> {
         input: &input,
         layout: Layout::default(),
         exec: &mut exec,
+        focus,
     };
     let res = run_loop(&mut terminal, &mut ui, &rx, &req, opts.interval);
     term::restore();
@@ -131,6 +141,8 @@ pub fn run(opts: &Options) -> Result<()> {
 
 struct Clock {
     scan_started: Option<Instant>,
+    /// The last stage's counter of processes read, and about how many there are.
+    progress: Option<(Arc<AtomicUsize>, usize)>,
     next_refresh: Option<Instant>,
     interval: Option<Duration>,
 }
@@ -142,6 +154,8 @@ struct Ui<'a> {
     input: &'a Input,
     layout: Layout,
     exec: &'a mut Exec,
+    /// Where the UI tells the collector what is on screen.
+    focus: collector::Focus,
 }
 
 fn run_loop(
@@ -154,6 +168,7 @@ fn run_loop(
     let interval = interval.filter(|s| *s > 0).map(Duration::from_secs);
     let mut clock = Clock {
         scan_started: Some(Instant::now()),
+        progress: None,
         next_refresh: None,
         interval,
     };
@@ -162,6 +177,11 @@ fn run_loop(
         let mut drawn = Layout::default();
         terminal.draw(|f| drawn = draw(f, app))?;
         ui.layout = drawn;
+        if clock.scan_started.is_some()
+            && let Ok(mut f) = ui.focus.lock()
+        {
+            *f = ui.app.focus();
+        }
         let timeout = if clock.scan_started.is_some() {
             Duration::from_millis(250)
         } else if let Some(t) = clock.next_refresh {
@@ -186,7 +206,10 @@ fn run_loop(
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
         if let Some(s) = clock.scan_started {
-            ui.app.status.scanning(s.elapsed().as_millis() as u64);
+            ui.app.scan_running(s.elapsed().as_millis() as u64);
+            if let Some((done, total)) = &clock.progress {
+                ui.app.scan_progress(done.load(Ordering::Relaxed), *total);
+            }
         } else if clock.next_refresh.is_some_and(|t| Instant::now() >= t) {
             clock.next_refresh = None;
             effects.extend(ui.app.update(Action::Refresh));
@@ -215,7 +238,10 @@ fn on_event(ui: &mut Ui, ev: Event, clock: &mut Clock, effects: &mut Vec<Effect>
                 effects.extend(ui.app.update(a));
             }
         }
+        Event::Stage(loaded) => event::retire(ui.app.install_stage(*loaded)),
+        Event::Progress { done, total } => clock.progress = Some((done, total)),
         Event::Snapshot(res) => {
+            clock.progress = None;
             match res {
                 Ok(loaded) => event::retire(ui.app.install(*loaded)),
                 Err(e) => ui.app.scan_failed(e.to_string()),

@@ -5,7 +5,8 @@
 //! `BENCH_PEERS=0` skips the external commands.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use procscope::collect::{self, Options, ReadOptions};
+use procscope::collect::{self, Options};
+use procscope::model::Parts;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -28,9 +29,10 @@ fn scan(c: &mut Criterion) {
         b.iter(|| collect::snapshot_at(Path::new("/proc"), &one).expect("scan"))
     });
     let lean = Options {
-        read: ReadOptions {
-            stat_fds: false,
+        parts: Parts {
+            fd_detail: false,
             threads: false,
+            ..Parts::ALL
         },
         ..Options::default()
     };

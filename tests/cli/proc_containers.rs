@@ -119,7 +119,7 @@ fn inspect_identifies_every_runtime_and_layout() {
 
 #[test]
 fn inspect_json_has_the_documented_fields() {
-    let p = cli(&["--reveal", "inspect", "1", "--json"]);
+    let p = cli(&["--reveal", "inspect", "1", "--peers", "--json"]);
     for key in [
         "pid",
         "ppid",
@@ -168,6 +168,14 @@ fn inspect_json_has_the_documented_fields() {
     assert_eq!(fds[1]["socket"]["state"], "LISTEN");
     assert_eq!(fds[2]["peers"], serde_json::json!([50]));
     assert_eq!(fds[2]["socket"], Value::Null);
+    // Without --peers only this process is read: its pipe's other end is unknown (null),
+    // not "nobody" ([]), and the document says so; the file and socket fds are unchanged.
+    let alone = cli(&["--reveal", "inspect", "1", "--json"]);
+    assert_eq!(alone["peers_not_collected"], true);
+    assert_eq!(alone["fds"][2]["peers"], Value::Null);
+    assert_eq!(alone["fds"][1]["socket"]["local_port"], 22);
+    assert_eq!(alone["fds"][3]["peers"], serde_json::json!([]));
+    assert_eq!(p.get("peers_not_collected"), None);
 }
 
 #[test]

@@ -267,7 +267,7 @@ fn fixture_sockets_pipes_and_namespaces_are_joined() {
             ),
         )
         .fd(3, "socket:[999]");
-    let p = ok_json(f.path(), &["inspect", "10", "--json"]);
+    let p = ok_json(f.path(), &["inspect", "10", "--peers", "--json"]);
     let fds = p["fds"].as_array().unwrap();
     let kinds: Vec<&str> = fds.iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert_eq!(

@@ -215,6 +215,13 @@ fn meta() -> impl Strategy<Value = Meta> {
             masked: c.2,
             self_pid: c.3,
             arch: None,
+            // why: a partial scan's record must survive the round trip like the rest.
+            collected: procscope::model::Parts {
+                fds: !c.2,
+                environ: c.3 % 2 == 0,
+                ..procscope::model::Parts::ALL
+            },
+            only: if a.2 { vec![c.3] } else { Vec::new() },
         })
 }
 

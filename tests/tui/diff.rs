@@ -31,7 +31,7 @@ fn rows_new_and_changed_since_old_are_marked() {
             .unwrap_or_else(|| panic!("no row for {pid} in\n{s}"))
             .to_string()
     };
-    let mark_of = |pid: u32| row(pid).chars().nth(8 + 10 + 14).unwrap_or(' ');
+    let mark_of = |pid: u32| row(pid).chars().nth(8 + 10 + 2 + 13 + 14).unwrap_or(' ');
     assert_eq!(mark_of(started.pid), '+', "{}", row(started.pid));
     assert_eq!(mark_of(changed_pid), '~', "{}", row(changed_pid));
     let unchanged = a.loaded().snap.processes[0].pid;

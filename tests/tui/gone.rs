@@ -42,6 +42,11 @@ fn diff_app() -> (App, Snapshot) {
 }
 
 /// The screen line of the row whose pid column is `pid`.
+/// Columns before the diff mark: pid, user, state, CPU % and memory, the tag (the flat list
+/// has no CPU % and memory before it).
+const MARK: usize = 8 + 10 + 2 + 13 + 14;
+const MARK_FLAT: usize = 8 + 10 + 2 + 14;
+
 fn row(s: &str, pid: u32) -> Option<String> {
     s.lines()
         .map(|l| l.trim_matches('"').to_string())
@@ -59,8 +64,8 @@ fn gone_processes_are_rows_marked_minus_after_the_tree() {
     assert!(s.contains("diff +0 ~0 -2 gone"), "{s}");
     let miner = row(&s, 800).unwrap_or_else(|| panic!("no gone row in\n{s}"));
     let kid = row(&s, 850).unwrap_or_else(|| panic!("no gone child in\n{s}"));
-    assert_eq!(miner.chars().nth(32), Some('-'), "{miner}");
-    assert_eq!(kid.chars().nth(32), Some('-'), "{kid}");
+    assert_eq!(miner.chars().nth(MARK), Some('-'), "{miner}");
+    assert_eq!(kid.chars().nth(MARK), Some('-'), "{kid}");
     assert!(miner.contains("(gone) /tmp/miner --token="), "{miner}");
     // Under its gone parent, drawn with a branch; escaped; the secret masked.
     assert!(kid.contains("└─(gone) ./kid\\e]0;pwned\\x07 -q"), "{kid}");
@@ -131,8 +136,8 @@ fn a_reused_pid_is_a_new_process_and_the_gone_one_stays_apart() {
         .filter(|l| l.starts_with("800 "))
         .collect();
     assert_eq!(rows800.len(), 2, "{s}");
-    assert!(rows800[0].contains("sleep 60") && rows800[0].chars().nth(32) == Some('+'));
-    assert!(rows800[1].contains("(gone) /tmp/miner") && rows800[1].chars().nth(32) == Some('-'));
+    assert!(rows800[0].contains("sleep 60") && rows800[0].chars().nth(MARK) == Some('+'));
+    assert!(rows800[1].contains("(gone) /tmp/miner") && rows800[1].chars().nth(MARK) == Some('-'));
     // Opening the gone one shows OLD's miner, not the live sleep.
     press(&mut a, "G k enter");
     let s = screen(&a);
@@ -157,7 +162,7 @@ fn flat_list_filter_and_collapse_handle_gone_rows() {
     let s = screen(&a);
     let kid = row(&s, 850).unwrap_or_else(|| panic!("{s}"));
     assert!(
-        kid.chars().nth(32) == Some('-') && kid.contains("(gone)"),
+        kid.chars().nth(MARK_FLAT) == Some('-') && kid.contains("(gone)"),
         "{kid}"
     );
     press(&mut a, "t");

@@ -9,5 +9,6 @@ mod diff;
 mod gone;
 mod peers;
 mod screens;
+mod staged;
 mod tmux;
 mod update;

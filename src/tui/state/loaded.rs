@@ -9,11 +9,11 @@ use crate::analysis::secrets::RuleSet;
 use crate::model::{FdKind, Pid, ProcKey, Process, ProcessTree, Snapshot, Socket, SocketIndex};
 use crate::tui::findings::Findings;
 use crate::tui::{diffmark, search};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
-/// Live CPU % and resident memory (bytes) by pid, when known.
-pub type Metrics = HashMap<Pid, (f32, u64)>;
+/// CPU % (from the second snapshot on) and resident memory (bytes) by pid, when known.
+pub type Metrics = crate::analysis::usage::Usage;
 
 /// A snapshot and what the app derives from it.
 #[derive(Default)]
@@ -42,6 +42,12 @@ impl Loaded {
         base: Option<Arc<Snapshot>>,
         metrics: Metrics,
     ) -> Loaded {
+        // why: memory is known from one snapshot; CPU % needs the collector's previous one.
+        let metrics = if metrics.is_empty() {
+            crate::analysis::usage::usage(None, &snap, 0.0)
+        } else {
+            metrics
+        };
         let diff = base
             .as_deref()
             .map(|old| diffmark::compute(old, &snap, rules));

@@ -2,8 +2,8 @@
 //! both keyed by (pid, start time) so they survive a refresh; and the visible rows of the tree
 //! or of the sorted flat list. No terminal types, so it is unit-tested directly.
 
-use crate::model::{Pid, ProcKey, ProcessTree, Snapshot};
-use std::collections::{HashMap, HashSet};
+use crate::model::{ProcKey, ProcessTree, Snapshot};
+use std::collections::HashSet;
 
 /// What a row shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub fn build(
     tree: &ProcessTree,
     shape: &Shape,
     visible: Option<&[bool]>,
-    metrics: &HashMap<Pid, (f32, u64)>,
+    metrics: &super::loaded::Metrics,
 ) -> Vec<Row> {
     let shown = |i: usize| visible.is_none_or(|v| v.get(i).copied().unwrap_or(false));
     let mut out = Vec::new();
@@ -178,7 +178,7 @@ pub fn build(
     out
 }
 
-fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &HashMap<Pid, (f32, u64)>) {
+fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &super::loaded::Metrics) {
     let ps = &snap.processes;
     match by {
         SortBy::Pid => {}
@@ -192,12 +192,12 @@ fn sort(snap: &Snapshot, idx: &mut [usize], by: SortBy, metrics: &HashMap<Pid, (
         }
         SortBy::Start => idx.sort_by_key(|&i| std::cmp::Reverse(ps[i].start_time)),
         SortBy::Cpu => idx.sort_by(|&a, &b| {
-            let c = |i: usize| metrics.get(&ps[i].pid).map_or(0.0, |m| m.0);
+            let c = |i: usize| metrics.get(&ps[i].pid).and_then(|m| m.0).unwrap_or(0.0);
             c(b).total_cmp(&c(a))
         }),
-        SortBy::Mem => {
-            idx.sort_by_key(|&i| std::cmp::Reverse(metrics.get(&ps[i].pid).map_or(0, |m| m.1)))
-        }
+        SortBy::Mem => idx.sort_by_key(|&i| {
+            std::cmp::Reverse(metrics.get(&ps[i].pid).and_then(|m| m.1).unwrap_or(0))
+        }),
     }
 }
 
@@ -239,7 +239,8 @@ pub fn branch(rows: &[Row], r: usize) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Process, Thread};
+    use crate::model::{Pid, Process, Thread};
+    use std::collections::HashMap;
 
     fn snap() -> Snapshot {
         let p = |pid, ppid| Process {

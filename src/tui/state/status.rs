@@ -7,6 +7,8 @@ pub struct Status {
     pub scanning: Option<u64>,
     /// Last message (errors of a refresh, of a root, ...).
     pub message: Option<String>,
+    /// The last stage of a scan: processes read so far, of about how many.
+    pub progress: Option<(usize, usize)>,
 }
 
 impl Status {
@@ -15,9 +17,15 @@ impl Status {
         self.scanning = Some(ms);
     }
 
+    /// The last stage of the scan has read `done` of about `total` processes.
+    pub fn progress(&mut self, done: usize, total: usize) {
+        self.progress = Some((done, total.max(done)));
+    }
+
     /// A refresh failed.
     pub fn scan_failed(&mut self, msg: String) {
         self.scanning = None;
+        self.progress = None;
         self.message = Some(msg);
     }
 }

@@ -159,6 +159,13 @@ fn files_tab(frame: &mut Frame, app: &App, p: &Process, rest: Rect, cur: Cursor)
 }
 
 fn sockets_tab(frame: &mut Frame, app: &App, p: &Process, rest: Rect, cur: Cursor) -> Option<Rect> {
+    let snap = &app.loaded.snap;
+    if !snap.meta.collected.sockets || !p.collected.fds {
+        // why: the tree stage reads no socket tables: an empty list would say "no sockets".
+        let msg = "sockets <not collected> (the scan is still reading them)";
+        frame.render_widget(Paragraph::new(msg).style(super::theme(app).dim()), rest);
+        return None;
+    }
     let rows = cells::sockets(app, p);
     table(
         frame,

@@ -61,10 +61,16 @@ fn prefix(rows: &[rows::Row], r: usize) -> String {
 }
 
 fn metrics(app: &App, p: &Process) -> (String, String) {
-    match app.loaded.metrics.get(&p.pid) {
-        Some((cpu, mem)) => (format!("{cpu:.1}"), human(*mem)),
-        None => ("-".into(), "-".into()),
-    }
+    let (cpu, mem) = app.loaded.metrics.get(&p.pid).copied().unwrap_or_default();
+    (
+        cpu.map_or_else(|| "-".into(), |c| format!("{c:.1}")),
+        mem.map_or_else(|| "-".into(), human),
+    )
+}
+
+/// The tree's CPU % and memory columns (the flat list has its own, sortable).
+fn usage_columns(cpu: &str, mem: &str) -> String {
+    format!("{}{}", fit(cpu, 6), fit(mem, 7))
 }
 
 /// Bytes as `12K`, `3.4M`, `1.2G`.
@@ -156,9 +162,10 @@ fn header(app: &App) -> String {
             fit(&format!("{label}{mark}"), w)
         };
         format!(
-            "{}{}{} {}{}{}{}{}",
+            "{}{}{}{} {}{}{}{}{}",
             col(SortBy::Pid, "PID", 8),
             col(SortBy::User, "USER", 10),
+            fit("S", 2),
             fit("TAG", 16),
             col(SortBy::Fds, "FDS", 6),
             col(SortBy::Start, "START", 12),
@@ -168,9 +175,11 @@ fn header(app: &App) -> String {
         )
     } else {
         format!(
-            "{}{}{} COMMAND",
+            "{}{}{}{}{} COMMAND",
             fit("PID", 8),
             fit("USER", 10),
+            fit("S", 2),
+            usage_columns("CPU%", "MEM"),
             fit("TAG", 16)
         )
     }
@@ -190,11 +199,17 @@ fn thread_span(app: &App, p: &Process, n: usize, r: usize) -> Span<'static> {
     } else {
         prefix(&app.procs.rows, r)
     };
+    let usage = if flat {
+        String::new()
+    } else {
+        usage_columns("", "")
+    };
     Span::styled(
         format!(
-            "{}{}{}{pre}{{{name}}}",
+            "{}{}{}{usage}{}{pre}{{{name}}}",
             fit(&tid, 8),
             fit("", 10),
+            fit("", 2),
             fit("", 16)
         ),
         t.dim(),
@@ -220,6 +235,11 @@ fn process_spans(
     };
     spans.push(Span::styled(fit(&p.pid.to_string(), 8), base));
     spans.push(Span::styled(fit(&user(p), 10), base));
+    spans.push(Span::styled(fit(&crate::model::escape(&p.state), 2), base));
+    if !flat {
+        let (cpu, mem) = metrics(app, p);
+        spans.push(Span::styled(usage_columns(&cpu, &mem), base));
+    }
     // why: the diff mark takes the tag's last cell only under `--diff`, so the
     // layout without it is unchanged.
     let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
@@ -281,10 +301,16 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
     else {
         return Line::default();
     };
+    let usage = if app.procs.shape.flat {
+        String::new()
+    } else {
+        usage_columns("-", "-")
+    };
     let mut s = format!(
-        "{}{}{}-",
+        "{}{}{}{usage}{}-",
         fit(&p.pid.to_string(), 8),
         fit(&user(p), 10),
+        fit("X", 2),
         fit(&tag(p), 14)
     );
     s.push(' ');

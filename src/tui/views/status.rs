@@ -46,6 +46,9 @@ pub fn text(app: &App) -> String {
     if !app.procs.search.text.is_empty() && app.overlay.prompt != Some(Prompt::Search) {
         parts.push(format!("search: {} match(es)", app.procs.search.count));
     }
+    if let Some((done, total)) = app.status.progress {
+        parts.push(format!("fds {}/{}", thousands(done), thousands(total)));
+    }
     if let Some(ms) = app.status.scanning {
         const SPIN: [char; 4] = ['|', '/', '-', '\\'];
         parts.push(format!(
@@ -58,6 +61,19 @@ pub fn text(app: &App) -> String {
         parts.push(escape(m).into_owned());
     }
     parts.join(" │ ")
+}
+
+/// `3,120`.
+fn thousands(n: usize) -> String {
+    let d = n.to_string();
+    let mut out = String::with_capacity(d.len() + d.len() / 3);
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {

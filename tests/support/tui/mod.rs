@@ -265,6 +265,7 @@ pub fn snapshot() -> Snapshot {
             masked: true,
             self_pid: 0,
             arch: None,
+            ..Meta::default()
         },
         stats: Stats {
             processes: ps.len(),
