@@ -2,6 +2,7 @@
 //! network namespace, then container identity and namespace marks derived.
 
 pub mod activity;
+pub mod diag_rows;
 pub mod integrity;
 pub mod interesting;
 pub mod parse;

@@ -1,10 +1,12 @@
-//! Socket tables read once per network namespace from a member's `net/*` (parsed in
-//! [`super::tables`]; unix sockets from sock_diag on the live procfs), and joined to fds by
-//! inode.
+//! Socket tables read once per network namespace (on the live procfs through sock_diag:
+//! tcp, udp and unix; from a member's `net/*` text, parsed in [`super::tables`], for the rest,
+//! for a copied tree, and whenever sock_diag fails), and joined to fds by inode.
 
-use super::tables::{is_inet, parse_inet, parse_table, unix_from_diag};
+use super::diag_rows::{fill_request_uids, inet_from_diag, unix_from_diag};
+use super::tables::{is_inet, parse_inet, parse_table};
 use crate::model::{FdKind, NetNs, Process, Proto, Socket, Unavailable};
-use crate::source::{ProcRoot, sockdiag};
+use crate::source::sockdiag::DiagSocket;
+use crate::source::{PidDir, ProcRoot};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 /// Tables of one network namespace, read through one member's `net/`.
@@ -16,6 +18,8 @@ pub struct Tables {
     pub unavailable: BTreeMap<String, Unavailable>,
     /// Unix sockets came from sock_diag.
     pub sock_diag: bool,
+    /// The tcp/udp tables that came from sock_diag.
+    pub inet_diag: Vec<Proto>,
 }
 
 /// Read every table of `pid`'s network namespace `ns`. `None` when none of them can be read
@@ -27,6 +31,18 @@ pub fn read_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
 /// [`read_tables`], with room made up front for about `expect` sockets (the count of the
 /// previous scan), so the list is not copied as it grows.
 pub fn read_tables_sized(root: &ProcRoot, pid: u32, ns: u64, expect: usize) -> Option<Tables> {
+    // why: sock_diag gives exact unix paths (net/unix prints them raw, so a path holding
+    // '\n' can forge rows) and peers, and tcp/udp rows without formatting and parsing text;
+    // it answers only on the live procfs.
+    read(root, pid, ns, expect, root.is_live())
+}
+
+/// [`read_tables`] from the text tables alone, never sock_diag (to compare the two).
+pub fn read_text_tables(root: &ProcRoot, pid: u32, ns: u64) -> Option<Tables> {
+    read(root, pid, ns, 0, false)
+}
+
+fn read(root: &ProcRoot, pid: u32, ns: u64, expect: usize, diag: bool) -> Option<Tables> {
     let d = root.process(pid).ok()?;
     let mut t = Tables {
         netns: ns,
@@ -34,57 +50,92 @@ pub fn read_tables_sized(root: &ProcRoot, pid: u32, ns: u64, expect: usize) -> O
         sockets: Vec::with_capacity(expect + expect / 8),
         ..Tables::default()
     };
-    // why: sock_diag gives exact paths (net/unix prints them raw, so a path holding '\n' can
-    // forge rows) and peers; it answers only on the live procfs.
-    let diag = root
-        .is_live()
-        .then(|| sockdiag::unix_sockets(root, pid, ns));
+    let mut diag = match diag.then(|| DiagSocket::open(root, pid, ns)) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(why)) => {
+            t.unavailable.insert("sock_diag".into(), why);
+            None
+        }
+        None => None,
+    };
     let (mut tried, mut unread) = (0, 0);
     for proto in Proto::ALL {
-        if proto == Proto::Unix
-            && let Some(Ok(_)) = &diag
+        if let Some(s) = diag.as_mut()
+            && from_diag(s, proto, &mut t)
         {
             continue;
         }
         tried += 1;
-        let rel = format!("net/{}", proto.as_str());
-        let parsed = if is_inet(proto) {
-            d.open_stream(&rel).map(|r| parse_inet(proto, ns, r))
-        } else {
-            d.read(&rel).map(|buf| parse_table(proto, ns, &buf))
-        };
-        match parsed {
-            Ok(parsed) => match parsed {
-                Ok(mut s) => t.sockets.append(&mut s),
-                Err(e) => {
-                    t.unavailable.insert(
-                        proto.as_str().into(),
-                        Unavailable::Unparsable(e.to_string()),
-                    );
-                }
-            },
-            Err(e) => {
-                unread += 1;
-                t.unavailable.insert(proto.as_str().into(), d.why(&e));
-            }
+        if !from_text(&d, proto, &mut t) {
+            unread += 1;
         }
     }
-    match diag {
-        Some(Ok(rows)) => {
-            t.sock_diag = true;
-            t.sockets.extend(unix_from_diag(ns, rows));
-        }
-        Some(Err(why)) => {
-            t.unavailable.insert("sock_diag".into(), why);
-        }
-        None => {}
+    if !t.inet_diag.is_empty() {
+        fill_request_uids(&mut t.sockets);
     }
     // why: a member whose every table failed (gone, denied) cannot speak for its namespace;
-    // one that lacks only some tables (no IPv4, a partial copy) still can.
-    if unread == tried {
+    // one that lacks only some tables (no IPv4, a partial copy) still can, and so can one
+    // whose sockets sock_diag gave (the netlink socket is checked to be in `ns`).
+    if unread == tried && !t.sock_diag && t.inet_diag.is_empty() {
         return None;
     }
     Some(t)
+}
+
+/// Read `proto`'s sockets through sock_diag into `t`; `false` (and why, in `unavailable`:
+/// `sock_diag` for unix sockets, `sock_diag tcp6` and so on) when its text table must be read.
+fn from_diag(s: &mut DiagSocket, proto: Proto, t: &mut Tables) -> bool {
+    let ns = t.netns;
+    let got = match proto {
+        Proto::Unix => s.unix().map(|rows| unix_from_diag(ns, rows)),
+        Proto::Tcp | Proto::Tcp6 | Proto::Udp | Proto::Udp6 => {
+            s.inet(proto).map(|rows| inet_from_diag(proto, ns, rows))
+        }
+        _ => return false,
+    };
+    match got {
+        Ok(rows) => {
+            t.sockets.extend(rows);
+            if proto == Proto::Unix {
+                t.sock_diag = true;
+            } else {
+                t.inet_diag.push(proto);
+            }
+            true
+        }
+        Err(why) => {
+            let key = match proto {
+                Proto::Unix => "sock_diag".to_string(),
+                _ => format!("sock_diag {}", proto.as_str()),
+            };
+            t.unavailable.insert(key, why);
+            false
+        }
+    }
+}
+
+/// Parse `proto`'s text table `net/<proto>` into `t`; `false` when it could not be read.
+fn from_text(d: &PidDir, proto: Proto, t: &mut Tables) -> bool {
+    let rel = format!("net/{}", proto.as_str());
+    let parsed = if is_inet(proto) {
+        d.open_stream(&rel).map(|r| parse_inet(proto, t.netns, r))
+    } else {
+        d.read(&rel).map(|buf| parse_table(proto, t.netns, &buf))
+    };
+    match parsed {
+        Ok(Ok(mut s)) => t.sockets.append(&mut s),
+        Ok(Err(e)) => {
+            t.unavailable.insert(
+                proto.as_str().into(),
+                Unavailable::Unparsable(e.to_string()),
+            );
+        }
+        Err(e) => {
+            t.unavailable.insert(proto.as_str().into(), d.why(&e));
+            return false;
+        }
+    }
+    true
 }
 
 /// Why no member of a namespace gave its tables: a denial wins over "gone" or "missing".
@@ -137,6 +188,7 @@ pub fn collect(
                 info.reader_pid = Some(t.reader_pid);
                 info.unavailable = t.unavailable;
                 info.sock_diag = t.sock_diag;
+                info.inet_diag = std::mem::take(&mut t.inet_diag);
                 // why: most hosts have one namespace with sockets; take its list as it is.
                 if sockets.is_empty() {
                     sockets = std::mem::take(&mut t.sockets);

@@ -1,11 +1,10 @@
 //! Parsers of the socket tables `net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet}`. tcp/udp/raw
 //! text goes through procfs-core; unix and packet are parsed as bytes because a unix path may
-//! hold any byte, newlines included (procfs-core would drop the whole table). Unix sockets
-//! from sock_diag are turned into the same rows here.
+//! hold any byte, newlines included (procfs-core would drop the whole table). Rows from
+//! sock_diag are made in [`super::diag_rows`] with the same builders.
 
 use crate::collect::parse::ParseError;
 use crate::model::{Bytes, Proto, Socket};
-use crate::source::sockdiag::UnixDiag;
 use procfs::net::{TcpNetEntries, UdpNetEntries};
 use procfs::{ExplicitSystemInfo, FromReadSI};
 use std::net::SocketAddr;
@@ -19,7 +18,7 @@ fn sysinfo() -> ExplicitSystemInfo {
     }
 }
 
-fn tcp_state(code: u8) -> &'static str {
+pub(super) fn tcp_state(code: u8) -> &'static str {
     match code {
         1 => "ESTABLISHED",
         2 => "SYN-SENT",
@@ -37,7 +36,12 @@ fn tcp_state(code: u8) -> &'static str {
     }
 }
 
-fn inet(
+/// A UDP socket's state word: connected (TCP_ESTABLISHED) or not.
+pub(super) fn udp_state(code: u8) -> &'static str {
+    if code == 1 { "ESTABLISHED" } else { "UNCONN" }
+}
+
+pub(super) fn inet(
     proto: Proto,
     netns: u64,
     local: SocketAddr,
@@ -112,11 +116,7 @@ pub fn parse_inet<R: std::io::Read>(
             .0
             .into_iter()
             .map(|e| {
-                let st = if e.state.to_u8() == 1 {
-                    "ESTABLISHED"
-                } else {
-                    "UNCONN"
-                };
+                let st = udp_state(e.state.to_u8());
                 row(e.local_address, e.remote_address, st, e.uid, e.inode)
             })
             .collect(),
@@ -206,7 +206,7 @@ fn unix_row(netns: u64, line: &[u8]) -> Result<Socket, ParseError> {
     })
 }
 
-fn unix_type(ty: u16) -> &'static str {
+pub(super) fn unix_type(ty: u16) -> &'static str {
     match ty {
         1 => "stream",
         2 => "dgram",
@@ -227,36 +227,6 @@ pub fn unix_name(raw: &[u8]) -> Bytes {
         }
         _ => Bytes::from(raw.split(|&b| b == 0).next().unwrap_or_default()),
     }
-}
-
-/// Rows of sock_diag's unix sockets, with their peers (the table has none).
-pub fn unix_from_diag(netns: u64, rows: Vec<UnixDiag>) -> Vec<Socket> {
-    rows.into_iter()
-        .map(|d| {
-            // why: sock_diag reports sk_state, in TCP terms, not the socket's SS_* state.
-            let state = match d.state {
-                10 => "LISTEN",
-                1 => "CONNECTED",
-                2 => "CONNECTING",
-                7 => "UNCONNECTED",
-                _ => "UNKNOWN",
-            };
-            Socket {
-                proto: Proto::Unix,
-                local_addr: d.name.as_deref().map(unix_name).unwrap_or_default(),
-                local_port: None,
-                remote_addr: None,
-                remote_port: None,
-                state: state.into(),
-                sock_type: Some(unix_type(u16::from(d.sock_type)).into()),
-                inode: d.inode,
-                netns,
-                uid: None,
-                pids: Vec::new(),
-                peer: d.peer,
-            }
-        })
-        .collect()
 }
 
 fn packet(netns: u64, buf: &[u8]) -> Result<Vec<Socket>, ParseError> {
@@ -303,39 +273,6 @@ ffff0002: 00000003 00000000 00000000 0001 03 1235\n";
         assert_eq!(s[1].state, "CONNECTED");
         assert!(s[1].local_addr.is_empty());
         assert!(unix(5, b"hdr\nffff: zz\n").is_err());
-    }
-
-    #[test]
-    fn sock_diag_rows_keep_exact_paths_and_peers() {
-        assert_eq!(unix_name(b"/run/a\nb\0").as_bytes(), b"/run/a\nb");
-        assert_eq!(unix_name(b"/run/x\0\0\0").as_bytes(), b"/run/x");
-        assert_eq!(unix_name(b"\0dbus\0x").as_bytes(), b"@dbus@x");
-        assert_eq!(unix_name(b"").as_bytes(), b"");
-        let rows = vec![
-            UnixDiag {
-                inode: 5,
-                sock_type: 1,
-                state: 10,
-                name: Some(b"/s\n0000: forged\0".to_vec()),
-                ..UnixDiag::default()
-            },
-            UnixDiag {
-                inode: 6,
-                sock_type: 2,
-                state: 1,
-                peer: Some(9),
-                ..UnixDiag::default()
-            },
-        ];
-        let s = unix_from_diag(3, rows);
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[0].local_addr.as_bytes(), b"/s\n0000: forged");
-        assert!(s[0].is_listening());
-        assert_eq!(s[0].peer, None);
-        assert_eq!(s[1].state, "CONNECTED");
-        assert_eq!(s[1].sock_type.as_deref(), Some("dgram"));
-        assert_eq!((s[1].netns, s[1].peer), (3, Some(9)));
-        assert!(s[1].local_addr.is_empty());
     }
 
     #[test]

@@ -93,10 +93,14 @@ pub struct NetNs {
     pub reader_pid: Option<Pid>,
     /// Member pids.
     pub pids: Vec<Pid>,
-    /// Table name -> why it could not be read (`sock_diag`: why the netlink query of unix
-    /// sockets failed and `net/unix` was read instead).
+    /// Table name -> why it could not be read (`sock_diag`: why the netlink socket could not
+    /// be made or its query of unix sockets failed and `net/unix` was read instead;
+    /// `sock_diag tcp` and so on: why that table's query failed and its text was read).
     pub unavailable: BTreeMap<String, Unavailable>,
     /// Unix sockets came from NETLINK_SOCK_DIAG (exact paths and peers), not `net/unix`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sock_diag: bool,
+    /// The tcp/udp tables whose sockets came from NETLINK_SOCK_DIAG, not from `net/*` text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inet_diag: Vec<Proto>,
 }

@@ -8,6 +8,7 @@ mod support;
 mod agreement;
 mod churn;
 mod edges;
+mod inet_diag;
 mod integrity_churn;
 mod integrity_exe;
 mod nonroot;

@@ -264,6 +264,8 @@ fn pairs_inside_another_network_namespace_are_resolved_through_setns() {
         .unwrap();
     assert_eq!(ns["sock_diag"], true, "{ns}");
     assert!(ns["unavailable"].get("sock_diag").is_none(), "{ns}");
+    // Its TCP sockets came through the same netlink socket.
+    assert_eq!(ns["inet_diag"][0], "tcp", "{ns}");
     assert!(theirs.to_str().unwrap().contains(&ns["inode"].to_string()));
 }
 
@@ -303,6 +305,7 @@ fn without_the_right_to_setns_unix_sockets_come_from_net_unix_and_say_why() {
         .expect("the pair's namespace");
     assert_eq!(ns["unavailable"]["sock_diag"], "permission denied", "{ns}");
     assert!(ns.get("sock_diag").is_none(), "{ns}");
+    assert!(ns.get("inet_diag").is_none(), "tcp/udp from text too: {ns}");
     let listener = snap["sockets"]
         .as_array()
         .unwrap()
@@ -316,4 +319,12 @@ fn without_the_right_to_setns_unix_sockets_come_from_net_unix_and_say_why() {
             .ends_with("/srv.sock")
     );
     assert_eq!(listener["pids"], serde_json::json!([t.parent]));
+    let tcp = snap["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["netns"] == ns["inode"] && s["state"] == "LISTEN" && s["proto"] == "tcp")
+        .expect("the tcp listener, from net/tcp");
+    assert_eq!(tcp["local_port"], t.port);
+    assert_eq!(tcp["pids"], serde_json::json!([t.parent]));
 }

@@ -169,10 +169,20 @@ fn fuzz_sock_diag_replies() {
     reply.extend_from_slice(&7u32.to_ne_bytes());
     reply.extend_from_slice(&0u32.to_ne_bytes());
     reply.extend_from_slice(&body);
-    let seeds = [reply, procscope::source::sockdiag::request(7)];
+    // And one of a TCP socket (inet_diag_msg: family, state, ports, addresses, ...).
+    let mut inet = reply[..16].to_vec();
+    inet[0..4].copy_from_slice(&(16u32 + 72).to_ne_bytes());
+    inet.extend_from_slice(&[2, 10, 0, 0, 0x1f, 0x90, 0, 0, 127, 0, 0, 1]);
+    inet.resize(16 + 72, 0);
+    use procscope::source::sockdiag::{inet as diag4, unix};
+    let seeds = [reply, unix::request(7), inet, diag4::request(7, 10, 6)];
     fuzz(&seeds, cases(256), |b| {
         let mut out = Vec::new();
-        let _ = procscope::source::sockdiag::parse_batch(b, 7, &mut out);
+        let _ = unix::parse_batch(b, 7, &mut out);
+        for family in [2, 10] {
+            let mut rows = Vec::new();
+            let _ = diag4::parse_batch(b, 7, family, &mut rows);
+        }
     });
 }
 

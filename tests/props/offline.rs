@@ -256,6 +256,11 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
                         pids,
                         unavailable,
                         sock_diag: inode % 2 == 0,
+                        inet_diag: if inode % 3 == 0 {
+                            vec![Proto::Tcp, Proto::Udp6]
+                        } else {
+                            Vec::new()
+                        },
                     })
                     .collect(),
                 stats: Stats {

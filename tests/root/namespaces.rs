@@ -124,6 +124,21 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(ours[0]["local_port"], PORT);
     assert_eq!(ours[0]["pids"], serde_json::json!([c.init]));
+    // Read in its netns through sock_diag (setns), not from its net/tcp6 text.
+    let snap = json(["snapshot"]);
+    let ns = snap["netns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["inode"] == netns)
+        .expect("the container's netns");
+    assert!(
+        ns["inet_diag"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|p| p == "tcp6")),
+        "{ns}"
+    );
+    assert!(ns["unavailable"].get("sock_diag").is_none(), "{ns}");
     // The host's table does not list it: tables are read per netns.
     let host = ns_link(me, "net");
     assert!(

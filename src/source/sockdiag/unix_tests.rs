@@ -1,34 +1,15 @@
-//! Parser tests of [`super`] on hand-made netlink byte buffers, including broken ones.
+//! Parser tests of [`super::unix`] on hand-made netlink byte buffers, including broken ones.
 
-use super::*;
-
-const SEQ: u32 = 7;
-
-fn msg(ty: u16, seq: u32, body: &[u8]) -> Vec<u8> {
-    let len = (NLMSG_HDR + body.len()) as u32;
-    let mut b = Vec::new();
-    b.extend_from_slice(&len.to_ne_bytes());
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(&2u16.to_ne_bytes());
-    b.extend_from_slice(&seq.to_ne_bytes());
-    b.extend_from_slice(&0u32.to_ne_bytes());
-    b.extend_from_slice(body);
-    while b.len() % 4 != 0 {
-        b.push(0);
-    }
-    b
-}
-
-fn attr(ty: u16, val: &[u8]) -> Vec<u8> {
-    let mut b = Vec::new();
-    b.extend_from_slice(&((4 + val.len()) as u16).to_ne_bytes());
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(val);
-    while b.len() % 4 != 0 {
-        b.push(0);
-    }
-    b
-}
+use super::frame_tests::{SEQ, attr, msg};
+use super::unix::{
+    AF_UNIX, UDIAG_SHOW_PEER, UNIX_DIAG_MSG, UNIX_DIAG_NAME, UNIX_DIAG_PEER, parse_batch, request,
+};
+use super::{
+    Batch, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDR, NLMSG_OVERRUN,
+    SOCK_DIAG_BY_FAMILY, u16_at, u32_at, unix_sockets,
+};
+use crate::model::Unavailable;
+use crate::source::ProcRoot;
 
 fn diag(ty: u8, state: u8, ino: u32, attrs: &[Vec<u8>]) -> Vec<u8> {
     let mut b = vec![AF_UNIX, ty, state, 0];
