@@ -11,7 +11,10 @@ use std::collections::HashMap;
 fn tree_view() {
     let a = app();
     let s = screen(&a);
-    assert!(s.contains("[ctr][ns:mnt,pid+5] nginx: master"), "{s}");
+    assert!(
+        s.contains("[ctr][ns:mnt,pid+5] [alert:Notice+1] nginx: master"),
+        "{s}"
+    );
     assert!(s.contains("[uid:33] nginx: worker"), "{s}");
     insta::assert_snapshot!(s);
 }

@@ -1,6 +1,7 @@
 //! Drawing: one module per screen, each a function of `&App` (drawing never mutates) that
 //! returns the [`Layout`] it drew, which the loop keeps for the mouse.
 
+pub mod alerts;
 pub mod containers;
 pub mod detail;
 pub mod gone;
@@ -114,6 +115,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Layout {
             View::Detail => detail::render(frame, app, b),
             View::Secrets => secrets::render(frame, app, b),
             View::Containers => containers::render(frame, app, b),
+            View::Alerts => alerts::render(frame, app, b),
         }
     };
     status::render(frame, app, area);
@@ -149,6 +151,11 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
             format!(" 3 Containers ({}) ", app.loaded.groups.len()),
             Some(Action::ShowContainers),
             view == Some(View::Containers),
+        ),
+        (
+            format!(" 4 Alerts ({}) ", app.loaded.alerts.rows.len()),
+            Some(Action::ShowAlerts),
+            view == Some(View::Alerts),
         ),
         (" Detail ".into(), None, view == Some(View::Detail)),
         (" ? help ".into(), Some(Action::Help), false),
