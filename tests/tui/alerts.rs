@@ -135,7 +135,7 @@ fn enter_on_an_alert_opens_its_process_on_the_alert_line() {
     let lines = procscope::tui::overview::overview_lines(&a, p);
     let sel = a.detail_cursor().sel;
     assert_eq!(lines[sel].0, "alert", "{lines:?}");
-    // Esc goes back to the alerts, still on that row.
+    // Esc goes back to the alerts; the hidden process's alert opens that process.
     press(&mut a, "esc");
     assert_eq!(a.view(), View::Alerts);
     let hidden = row_of(&a, "hidden_process");
@@ -189,4 +189,45 @@ fn tree_marks_alerts_and_hidden_processes_and_the_overview_lists_them() {
         "{s}"
     );
     insta::assert_snapshot!("alerts_hidden_overview", s);
+}
+
+#[test]
+fn rows_are_coloured_by_priority() {
+    use ratatui::style::Color;
+    let mut a = app();
+    a.set_color(true);
+    press(&mut a, "4 j");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    term.draw(|f| {
+        procscope::tui::draw(f, &a);
+    })
+    .unwrap();
+    let buf = term.backend().buffer().clone();
+    let fg_of = |prio: &str, skip_selected: bool| {
+        (2..30u16)
+            .find(|&y| {
+                let line: String = (0..10u16)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect();
+                line.starts_with(prio) && !(skip_selected && buf[(0, y)].bg == Color::Blue)
+            })
+            .map(|y| buf[(0, y)].fg)
+    };
+    // Row 1 (selected, drawn in the selection's colours) is a Critical row too.
+    assert_eq!(fg_of("Critical", true), Some(Color::LightRed));
+    assert_eq!(fg_of("Warning", false), Some(Color::Magenta));
+    assert_eq!(fg_of("Notice", false), Some(Color::Reset));
+}
+
+#[test]
+fn without_secret_rules_alerts_are_withheld_not_shown_unmasked() {
+    let keymap = procscope::tui::Keymap::default_map().unwrap();
+    let mut a = App::new(with_shell_and_hidden(), keymap.help(), None, false);
+    a.set_color(false);
+    a.resize(120, 30);
+    assert!(a.loaded().alerts.rows.is_empty());
+    press(&mut a, "4");
+    let s = screen(&a);
+    assert!(s.contains("alerts: no secret rules to mask with"), "{s}");
+    assert!(!s.contains("hunter2"), "{s}");
 }
