@@ -135,7 +135,7 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
     } else {
         Some(app.nav.view)
     };
-    vec![
+    let mut labels = vec![
         (" procscope ".into(), None, true),
         (
             " 1 Tree ".into(),
@@ -152,14 +152,21 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
             Some(Action::ShowContainers),
             view == Some(View::Containers),
         ),
-        (
-            format!(" 4 Alerts ({}) ", app.loaded.alerts.rows.len()),
-            Some(Action::ShowAlerts),
-            view == Some(View::Alerts),
-        ),
         (" Detail ".into(), None, view == Some(View::Detail)),
         (" ? help ".into(), Some(Action::Help), false),
-    ]
+    ];
+    // why: the alerts' count is dropped when it would push `? help` off a narrow bar.
+    let used: usize = labels.iter().map(|(l, _, _)| l.chars().count()).sum();
+    let mut alerts = format!(" 4 Alerts ({}) ", app.loaded.alerts.rows.len());
+    if used + alerts.chars().count() > usize::from(app.setup.size.0) {
+        alerts = " 4 Alerts ".into();
+    }
+    let at = labels.len() - 2;
+    labels.insert(
+        at,
+        (alerts, Some(Action::ShowAlerts), view == Some(View::Alerts)),
+    );
+    labels
 }
 
 /// Lay labels out left to right on the line `area`: the area each takes, cut at its end.
