@@ -5,6 +5,7 @@ use super::{Global, Out};
 use crate::analysis::detect::{self, Alert, Priority, Rules, Status};
 use crate::analysis::secrets::{self, Finding};
 use crate::model::{Snapshot, escape, time};
+use crate::present::alert::{self, AlertRow};
 use crate::source::{config, detect_io};
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -83,8 +84,7 @@ fn times(snap: &Snapshot) -> (String, String) {
 
 fn text_line(snap: &Snapshot, a: &Alert) -> String {
     let (hms, _) = times(snap);
-    let out = format!("{} (inferred from state: {})", a.output, a.evidence);
-    format!("{hms}: {} {}", a.priority.as_str(), escape(&out))
+    format!("{hms}: {} {}", a.priority.as_str(), alert::text(a))
 }
 
 fn json_line(snap: &Snapshot, a: &Alert) -> Result<String> {
@@ -244,12 +244,10 @@ pub fn print_new_alerts(alerts: &[Alert], o: &mut Out) -> Result<()> {
     }
     o.line(&format!("new alerts ({})", alerts.len()))?;
     for a in alerts {
+        let r = AlertRow::of(a, None);
         o.line(&format!(
             "  + {} {} (pid {}; inferred from state: {})",
-            a.priority.as_str(),
-            escape(&a.output),
-            a.pid,
-            escape(&a.evidence)
+            r.priority, r.output, r.pid, r.evidence
         ))?;
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! UI-neutral presentation: each fact the CLI and the TUI both show (a process overview, an fd,
-//! a socket, a container, tree marks, a secret finding) formatted once, as rows of [`Cell`]s
-//! whose text is a [`Shown`] (only the escaping boundary makes one) and whose [`Kind`] carries
-//! the styling. `cli` prints the text; `tui::views` picks colours from the kinds.
+//! a socket, a container, tree marks, a secret finding, a detection alert) formatted once, as
+//! rows of [`Cell`]s whose text is a [`Shown`] (only the escaping boundary makes one) and whose
+//! [`Kind`] carries the styling. `cli` prints the text; `tui::views` picks colours from the kinds.
 
+pub mod alert;
 mod cell;
 pub mod container;
 pub mod fd;

@@ -45,6 +45,10 @@ pub struct Overview {
     pub threads: Vec<Shown>,
     /// Lines the caller adds before the unavailable ones (the TUI's argv findings).
     pub findings: Vec<Cell>,
+    /// How the process was hidden from `/proc`, one line per piece of evidence (kind `Danger`).
+    pub hidden: Vec<Cell>,
+    /// Detection alerts the caller adds (listed after the hidden lines).
+    pub alerts: Vec<Cell>,
     /// `field: why` for every field that could not be read.
     pub unavailable: Vec<Cell>,
     /// Why there is no thread list (not collected, denied), when there is none.
@@ -192,6 +196,10 @@ impl Overview {
                 })
                 .collect(),
             findings: Vec::new(),
+            hidden: (p.hidden.iter().flat_map(|h| h.evidence.iter()))
+                .map(|e| Cell::new(Shown::text(&e.describe()), Kind::Danger))
+                .collect(),
+            alerts: Vec::new(),
             unavailable: (p.unavailable.iter())
                 .map(|(f, w)| Cell::normal(Shown::text(f).then_label(": ").then(&reason_text(w))))
                 .chain(not_collected(p))
@@ -214,6 +222,12 @@ impl Overview {
         push(Shown::label("exe"), self.exe.clone());
         push(Shown::label("cwd"), self.cwd.clone());
         push(Shown::label("root"), self.root.clone());
+        for c in &self.hidden {
+            push(Shown::label("hidden"), c.clone());
+        }
+        for c in &self.alerts {
+            push(Shown::label("alert"), c.clone());
+        }
         match &self.status {
             Ok(s) => {
                 let ids = |i: &[Shown; 4]| {

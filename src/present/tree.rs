@@ -1,8 +1,9 @@
 //! Tree tags and marks: the short container tag of a row (`docker:0123abcd`, `pod:1b2c3d4e`,
-//! `ns`), and where a process differs from its parent (another container, namespaces, root,
-//! effective uid), in the text output's words and the TUI's compact form.
+//! `ns`, `HIDDEN` for a process hidden from `/proc`), and where a process differs from its
+//! parent (another container, namespaces, root, effective uid), in the text output's words and
+//! the TUI's compact form.
 
-use super::Shown;
+use super::{Cell, Kind, Shown};
 use crate::model::{NsKind, Process};
 
 /// A short runtime name for a tag.
@@ -28,6 +29,19 @@ pub fn tag(p: &Process) -> Shown {
         None if p.namespaced => Shown::label("ns"),
         None => Shown::default(),
     }
+}
+
+/// The tag of a process hidden from `/proc` (`Process::hidden`): `HIDDEN`, then its container
+/// tag (kind `Warn`); none for a process that is not hidden.
+pub fn hidden_tag(p: &Process) -> Option<Cell> {
+    p.hidden.as_ref()?;
+    let t = tag(p);
+    let s = if t.is_empty() {
+        Shown::label("HIDDEN")
+    } else {
+        Shown::label("HIDDEN ").then(&t)
+    };
+    Some(Cell::new(s, Kind::Warn))
 }
 
 /// What sets a process apart from its parent.

@@ -65,6 +65,8 @@ pub enum Action {
     ShowSecrets,
     /// Show containers and pods.
     ShowContainers,
+    /// Show every detection alert.
+    ShowAlerts,
     /// Open the detail of the selected process on its environ tab.
     ShowEnviron,
     /// Open the detail of the selected process on its files tab.

@@ -38,11 +38,17 @@ pub struct Findings {
 impl Findings {
     /// Run the secret rules over the (unmasked) snapshot; most severe first.
     pub fn scan(snap: &Snapshot, rules: Option<&RuleSet>) -> Findings {
-        let Some(rules) = rules else {
+        let found = rules.map(|r| secrets::scan(snap, r));
+        Findings::from_scan(found.as_deref())
+    }
+
+    /// Index the findings of a scan already run (None: no rules, detection unavailable).
+    pub fn from_scan(found: Option<&[secrets::Finding]>) -> Findings {
+        let Some(found) = found else {
             return Findings::from_rows(Vec::new(), Some("secrets: no rules loaded".into()));
         };
-        let mut rows: Vec<FindingRow> = secrets::scan(snap, rules)
-            .into_iter()
+        let mut rows: Vec<FindingRow> = found
+            .iter()
             .map(|f| FindingRow {
                 pid: f.pid,
                 start_time: f.start_time,
@@ -55,7 +61,7 @@ impl Findings {
                 rule: crate::model::escape(&f.rule).into_owned(),
                 severity: f.severity,
                 description: crate::model::escape(&f.description).into_owned(),
-                container: f.container.map(|c| crate::model::escape(&c).into_owned()),
+                container: (f.container.as_deref()).map(|c| crate::model::escape(c).into_owned()),
                 entropy: f.entropy,
                 // why: the span the masking policy hides (the whole value when in doubt).
                 span: f.mask,

@@ -8,6 +8,7 @@
 //! `event` runs the input and collector threads; `exec` carries out file effects.
 
 pub mod action;
+pub mod alerts;
 pub mod collector;
 pub mod diffmark;
 pub mod event;

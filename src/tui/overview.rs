@@ -1,9 +1,10 @@
 //! The Overview tab of the detail screen, UI-free (the detail view draws it, the state counts
 //! its lines): the present layer's overview lines (ids, exe with its deleted or memfd tag, cwd,
 //! root, state, capabilities, seccomp, namespaces, cgroups, container, what could not be read)
-//! with the TUI's argv findings, values masked as the app shows them.
+//! with the TUI's argv findings and detection alerts, values masked as the app shows them.
 
 use crate::model::Process;
+use crate::present::alert::AlertRow;
 use crate::present::overview::{Line, Overview};
 use crate::present::{Place as At, Shown, finding::argv_mark};
 use crate::tui::findings::Place;
@@ -35,6 +36,9 @@ pub fn overview(app: &App, p: &Process) -> Overview {
         if let Place::Argv(i) = f.place {
             ov.findings.push(argv_mark(i, &f.rule, f.severity));
         }
+    }
+    for a in app.loaded.alerts.of(p.pid, p.start_time) {
+        ov.alerts.push(AlertRow::of(a, Some(p)).summary());
     }
     ov
 }

@@ -9,10 +9,13 @@ use std::collections::HashMap;
 
 #[test]
 fn tree_view() {
-    let a = app();
-    let s = screen(&a);
-    assert!(s.contains("[ctr][ns:mnt,pid+5] nginx: master"), "{s}");
-    assert!(s.contains("[uid:33] nginx: worker"), "{s}");
+    let wide = screen(&app_sized(140, 30));
+    assert!(
+        wide.contains("[ctr][ns:mnt,pid+5] [alert:Notice+1] nginx: master"),
+        "{wide}"
+    );
+    assert!(wide.contains("[uid:33] nginx: worker"), "{wide}");
+    let s = screen(&app());
     insta::assert_snapshot!(s);
 }
 

@@ -170,6 +170,8 @@ fn the_list_drawn_is_as_tall_as_the_page_the_state_moves_by() {
     check(&a, "secrets");
     press(&mut a, "3");
     check(&a, "containers");
+    press(&mut a, "4");
+    check(&a, "alerts");
     press(&mut a, "1 enter");
     check(&a, "detail overview");
     press(&mut a, "e");

@@ -1,5 +1,5 @@
-//! The snapshot shown and everything derived from it (findings, tree, containers, search text,
-//! socket index, diff marks, live metrics), computed together off the UI thread and swapped
+//! The snapshot shown and everything derived from it (findings, detection alerts, tree,
+//! containers, search text, socket index, diff marks, live metrics), computed together off the UI thread and swapped
 //! into the app as one value, so nothing derived can outlive or predate its snapshot.
 
 use super::rows::{Row, RowKind};
@@ -7,6 +7,7 @@ use crate::analysis::containers::{ContainerGroup, containers};
 use crate::analysis::diff::SnapshotDiff;
 use crate::analysis::secrets::RuleSet;
 use crate::model::{FdKind, Pid, ProcKey, Process, ProcessTree, Snapshot, Socket, SocketIndex};
+use crate::tui::alerts::Alerts;
 use crate::tui::findings::Findings;
 use crate::tui::{diffmark, search};
 use std::collections::HashSet;
@@ -21,6 +22,8 @@ pub struct Loaded {
     pub snap: Arc<Snapshot>,
     pub tree: ProcessTree,
     pub findings: Findings,
+    /// Detection alerts (built-in Falco rules, hidden processes), text masked.
+    pub alerts: Alerts,
     /// Lowercased search text of each process.
     pub hay: Vec<String>,
     pub groups: Vec<ContainerGroup>,
@@ -55,12 +58,16 @@ impl Loaded {
             (Some(old), Some(d)) => diffmark::gone_findings(old, d, rules),
             _ => Findings::default(),
         };
+        let found = rules.map(|r| crate::analysis::secrets::scan(&snap, r));
+        let findings = Findings::from_scan(found.as_deref());
+        let tree = ProcessTree::build(&snap);
         Loaded {
             diff,
             gone_findings,
             sockets: SocketIndex::build(&snap),
-            findings: Findings::scan(&snap, rules),
-            tree: ProcessTree::build(&snap),
+            alerts: Alerts::compute(&snap, &tree, &findings, found.as_deref()),
+            findings,
+            tree,
             groups: containers(&snap),
             hay: snap.processes.iter().map(search::haystack).collect(),
             base,

@@ -5,9 +5,11 @@
 //! Parts: [`Loaded`] (the snapshot and everything derived from it, swapped as one value),
 //! [`Nav`] (the view and the back stack), [`ProcPane`] (rows, shape, cursor, queries),
 //! [`DetailPane`], [`Files`] (root browser and viewer), [`SecretsPane`], [`ContainersPane`],
+//! [`AlertsPane`],
 //! [`Overlay`] (help, prompt), [`Reveal`], [`Status`] and [`Setup`] (what the session was
 //! started with). A new screen is one more part here, one more [`View`] and one more view.
 
+pub mod alerts;
 pub mod containers;
 pub mod cursor;
 pub mod detail;
@@ -25,6 +27,7 @@ pub mod status;
 pub mod update;
 pub mod viewer;
 
+pub use alerts::AlertsPane;
 pub use containers::ContainersPane;
 pub use detail::{Detail, DetailPane, Tab};
 pub use files::{Browser, Files};
@@ -70,6 +73,7 @@ pub enum Mode {
     Search,
     Secrets,
     Containers,
+    Alerts,
     Rootfs,
     Viewer,
     Help,
@@ -77,12 +81,13 @@ pub enum Mode {
 
 impl Mode {
     /// All modes, in help order.
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Global,
         Mode::Tree,
         Mode::Detail,
         Mode::Secrets,
         Mode::Containers,
+        Mode::Alerts,
         Mode::Rootfs,
         Mode::Viewer,
         Mode::Search,
@@ -97,6 +102,7 @@ impl Mode {
             Mode::Search => "Search and filter prompt",
             Mode::Secrets => "Secrets",
             Mode::Containers => "Containers",
+            Mode::Alerts => "Alerts (detections)",
             Mode::Rootfs => "Root browser",
             Mode::Viewer => "File viewer",
             Mode::Help => "Help",
@@ -131,6 +137,7 @@ pub struct App {
     pub(crate) files: Files,
     pub(crate) secrets: SecretsPane,
     pub(crate) containers: ContainersPane,
+    pub(crate) alerts: AlertsPane,
     pub(crate) overlay: Overlay,
     pub(crate) reveal: Reveal,
     pub(crate) status: Status,
@@ -152,6 +159,7 @@ impl App {
             files: Files::default(),
             secrets: SecretsPane::default(),
             containers: ContainersPane::default(),
+            alerts: AlertsPane::default(),
             overlay: Overlay::new(help),
             reveal: Reveal::new(reveal),
             status: Status::default(),
@@ -200,6 +208,7 @@ impl App {
             .cur
             .clamp(self.loaded.findings.rows.len(), page);
         self.containers.cur.clamp(self.loaded.groups.len(), page);
+        self.alerts.cur.clamp(self.loaded.alerts.rows.len(), page);
         old
     }
 
@@ -271,16 +280,17 @@ impl App {
             1
         } else {
             match self.nav.view {
-                View::Procs | View::Secrets | View::Containers => 1,
+                View::Procs | View::Secrets | View::Containers | View::Alerts => 1,
                 View::Detail if self.detail.tab() == Some(Tab::Root) => 4,
                 View::Detail => 3,
             }
         };
         let h = body.saturating_sub(above);
-        let h = if self.nav.view == View::Containers && self.files.viewer.is_none() {
-            containers::table_height(h)
-        } else {
-            h as usize
+        let h = match self.nav.view {
+            _ if self.files.viewer.is_some() => h as usize,
+            View::Containers => containers::table_height(h),
+            View::Alerts => alerts::table_height(h),
+            _ => h as usize,
         };
         h.max(1)
     }
@@ -305,6 +315,7 @@ impl App {
                 View::Detail => Mode::Detail,
                 View::Secrets => Mode::Secrets,
                 View::Containers => Mode::Containers,
+                View::Alerts => Mode::Alerts,
             }
         }
     }

@@ -8,11 +8,13 @@ pub enum View {
     Detail,
     Secrets,
     Containers,
+    /// Detection alerts.
+    Alerts,
 }
 
 impl View {
     /// The screens Tab cycles through (the detail screen cycles its tabs instead).
-    pub const CYCLE: [View; 3] = [View::Procs, View::Secrets, View::Containers];
+    pub const CYCLE: [View; 4] = [View::Procs, View::Secrets, View::Containers, View::Alerts];
 }
 
 /// Screens kept for Esc.

@@ -148,6 +148,7 @@ impl App {
             View::Procs => self.show_tab(Tab::Overview),
             View::Secrets => self.open_finding(),
             View::Containers => self.show_tab(Tab::Root),
+            View::Alerts => self.open_alert(),
             View::Detail => self.open_in_detail(),
         }
     }
@@ -167,6 +168,24 @@ impl App {
         let page = self.page();
         let len = self.detail_len();
         if let Some(c) = self.detail.cursor_mut(tab) {
+            c.set(sel, len, page);
+        }
+        fx
+    }
+
+    /// Enter on an alert: its process's overview, on the first alert line.
+    fn open_alert(&mut self) -> Vec<Effect> {
+        let Some(a) = self.alerts.selected(&self.loaded) else {
+            return Vec::new();
+        };
+        let k = ProcKey::new(a.pid, a.start_time);
+        self.select_key(k);
+        let fx = self.open_detail(k, Tab::Overview);
+        let line = self.detail_process().and_then(|p| {
+            (crate::tui::overview::overview_lines(self, p).iter()).position(|(l, _)| l == "alert")
+        });
+        let (page, len) = (self.page(), self.detail_len());
+        if let (Some(sel), Some(c)) = (line, self.detail.cursor_mut(Tab::Overview)) {
             c.set(sel, len, page);
         }
         fx

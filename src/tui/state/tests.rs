@@ -20,6 +20,8 @@ fn back_stack_is_bounded_and_cycling_does_not_push() {
     n.cycle(1);
     assert_eq!(n.view, View::Containers);
     n.cycle(1);
+    assert_eq!(n.view, View::Alerts);
+    n.cycle(1);
     assert_eq!(n.view, View::Procs);
     assert!(!n.back(), "cycling left nothing to go back to");
     assert_eq!(Tab::Overview.step(-1), Tab::Root);

@@ -50,6 +50,7 @@ impl App {
             Action::ShowTree => self.show(View::Procs),
             Action::ShowSecrets => self.show(View::Secrets),
             Action::ShowContainers => self.show(View::Containers),
+            Action::ShowAlerts => self.show(View::Alerts),
             Action::ShowEnviron => return self.show_tab(Tab::Environ),
             Action::ShowFiles => return self.show_tab(Tab::Files),
             Action::ShowRoot => return self.show_tab(Tab::Root),
@@ -125,6 +126,7 @@ impl App {
             View::Procs => self.procs.cur.move_by(delta, len, page),
             View::Secrets => self.secrets.cur.move_by(delta, len, page),
             View::Containers => self.containers.cur.move_by(delta, len, page),
+            View::Alerts => self.alerts.cur.move_by(delta, len, page),
             View::Detail => match self.detail.tab() {
                 Some(Tab::Root) => {
                     if let Some(b) = self.files.browser.as_mut() {
@@ -147,6 +149,7 @@ impl App {
             View::Procs => self.procs.rows.len(),
             View::Secrets => self.loaded.findings.rows.len(),
             View::Containers => self.loaded.groups.len(),
+            View::Alerts => self.loaded.alerts.rows.len(),
             View::Detail => self.detail_len(),
         }
     }
@@ -157,6 +160,7 @@ impl App {
             View::Procs => self.procs.cur,
             View::Secrets => self.secrets.cur,
             View::Containers => self.containers.cur,
+            View::Alerts => self.alerts.cur,
             View::Detail if self.detail.tab() == Some(Tab::Root) => self
                 .files
                 .browser

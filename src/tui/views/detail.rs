@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
     Layout { targets, list }
 }
 
-/// The process line: pid, name, container tag, exe and findings marks.
+/// The process line: pid, name, container tag, exe, findings, hidden and alert marks.
 fn header(frame: &mut Frame, app: &App, p: &Process, line: Rect) {
     let t = super::theme(app);
     let mut head = vec![Span::styled(
@@ -67,6 +67,13 @@ fn header(frame: &mut Frame, app: &App, p: &Process, line: Rect) {
     let n = app.loaded.findings.of(p.pid, p.start_time).count();
     if n > 0 {
         head.push(Span::styled(format!(" {n} finding(s)"), t.finding()));
+    }
+    if let Some(h) = crate::present::tree::hidden_tag(p) {
+        head.push(Span::styled(" hidden from /proc", super::style(t, h.kind)));
+    }
+    if let Some((worst, n)) = app.loaded.alerts.worst(p.pid, p.start_time) {
+        let st = super::style(t, crate::present::alert::priority_kind(worst));
+        head.push(Span::styled(format!(" {n} alert(s)"), st));
     }
     frame.render_widget(Paragraph::new(Line::from(head)), line);
 }

@@ -1,6 +1,7 @@
 //! Drawing: one module per screen, each a function of `&App` (drawing never mutates) that
 //! returns the [`Layout`] it drew, which the loop keeps for the mouse.
 
+pub mod alerts;
 pub mod containers;
 pub mod detail;
 pub mod gone;
@@ -114,6 +115,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Layout {
             View::Detail => detail::render(frame, app, b),
             View::Secrets => secrets::render(frame, app, b),
             View::Containers => containers::render(frame, app, b),
+            View::Alerts => alerts::render(frame, app, b),
         }
     };
     status::render(frame, app, area);
@@ -133,7 +135,7 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
     } else {
         Some(app.nav.view)
     };
-    vec![
+    let mut labels = vec![
         (" procscope ".into(), None, true),
         (
             " 1 Tree ".into(),
@@ -152,7 +154,19 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
         ),
         (" Detail ".into(), None, view == Some(View::Detail)),
         (" ? help ".into(), Some(Action::Help), false),
-    ]
+    ];
+    // why: the alerts' count is dropped when it would push `? help` off a narrow bar.
+    let used: usize = labels.iter().map(|(l, _, _)| l.chars().count()).sum();
+    let mut alerts = format!(" 4 Alerts ({}) ", app.loaded.alerts.rows.len());
+    if used + alerts.chars().count() > usize::from(app.setup.size.0) {
+        alerts = " 4 Alerts ".into();
+    }
+    let at = labels.len() - 2;
+    labels.insert(
+        at,
+        (alerts, Some(Action::ShowAlerts), view == Some(View::Alerts)),
+    );
+    labels
 }
 
 /// Lay labels out left to right on the line `area`: the area each takes, cut at its end.

@@ -1,8 +1,9 @@
-//! The process tree (pstree-like, with container tags and marks where the namespace, container
-//! or uid changes) and the flat sortable list. Only the visible window of rows is drawn.
+//! The process tree (pstree-like, with container tags, `HIDDEN` on processes hidden from
+//! `/proc`, marks where the namespace, container or uid changes, and an `[alert:...]` mark on
+//! processes with detection alerts) and the flat sortable list. Only the visible window of rows is drawn.
 
 use super::Layout;
-use super::{fit, window};
+use super::{fit, style, window};
 use crate::model::{Process, time};
 use crate::tui::state::App;
 use crate::tui::state::rows::{self, RowKind, SortBy};
@@ -243,7 +244,10 @@ fn process_spans(
     // why: the diff mark takes the tag's last cell only under `--diff`, so the
     // layout without it is unchanged.
     let tag_width = if app.loaded.diff.is_some() { 14 } else { 15 };
-    spans.push(Span::styled(fit(&tag(p), tag_width), t.tag()));
+    match crate::present::tree::hidden_tag(p) {
+        Some(h) => spans.push(Span::styled(fit(h.as_str(), tag_width), style(t, h.kind))),
+        None => spans.push(Span::styled(fit(&tag(p), tag_width), t.tag())),
+    }
     if let Some(d) = &app.loaded.diff {
         let m = crate::tui::diffmark::mark(d, p);
         spans.push(Span::styled(m.to_string(), t.mark()));
@@ -280,6 +284,11 @@ fn process_spans(
             spans.push(Span::styled(m, t.mark()));
             spans.push(Span::raw(" "));
         }
+    }
+    if let Some((worst, n)) = app.loaded.alerts.worst(p.pid, p.start_time) {
+        let m = crate::present::alert::mark(worst, n);
+        spans.push(Span::styled(m.text.into_string(), style(t, m.kind)));
+        spans.push(Span::raw(" "));
     }
     let cmd_style = if app.row_matches(r) {
         base.patch(t.matched())

@@ -1,5 +1,5 @@
-//! The status bar (source, process count, scan time, what could not be read, masking, scan
-//! progress) and the search/filter prompt above it.
+//! The status bar (source, process count, scan time, alert count, what could not be read,
+//! masking, scan progress) and the search/filter prompt above it.
 
 use crate::model::escape;
 use crate::tui::state::{App, Prompt};
@@ -59,6 +59,12 @@ pub fn text(app: &App) -> String {
     }
     if let Some(m) = &app.status.message {
         parts.push(escape(m).into_owned());
+    }
+    // why: last, so a long status line (busy host, a message) cuts it first: the top bar
+    // counts the alerts too.
+    let alerts = app.loaded.alerts.rows.len();
+    if alerts > 0 {
+        parts.push(format!("{alerts} alert(s)"));
     }
     parts.join(" │ ")
 }

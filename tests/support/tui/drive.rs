@@ -9,9 +9,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 pub fn app_sized(w: u16, h: u16) -> App {
+    app_of(super::snapshot(), w, h)
+}
+
+/// The app over `snap`, with the built-in secret rules, without colour, `w` x `h`.
+pub fn app_of(snap: procscope::model::Snapshot, w: u16, h: u16) -> App {
     let rules = RuleSet::builtin().expect("rules");
     let mut app = App::new(
-        super::snapshot(),
+        snap,
         Keymap::default_map().expect("keymap").help(),
         Some(rules),
         false,

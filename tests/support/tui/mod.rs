@@ -88,7 +88,7 @@ pub fn proc(pid: Pid, ppid: Pid, comm: &str, argv: &[&str], uid: u32, user: &str
     }
 }
 
-fn fd(fd: i32, kind: FdKind, target: &str, inode: u64, peers: Vec<Pid>) -> Fd {
+pub fn fd(fd: i32, kind: FdKind, target: &str, inode: u64, peers: Vec<Pid>) -> Fd {
     Fd {
         fd,
         kind,
@@ -99,7 +99,7 @@ fn fd(fd: i32, kind: FdKind, target: &str, inode: u64, peers: Vec<Pid>) -> Fd {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn sock(
+pub fn sock(
     proto: Proto,
     local: &str,
     lport: u16,

@@ -1,5 +1,6 @@
 //! The TUI's content over a snapshot whose every text field is hostile: the overview lines, the
-//! fd and socket rows, the tree tag and marks, the container and secret screens, all escaped.
+//! fd and socket rows, the tree tag and marks, the container, secret and alert screens, all
+//! escaped.
 
 use super::cells;
 use crate::analysis::secrets::RuleSet;
@@ -116,4 +117,26 @@ fn tree_marks_container_and_secret_screens_escape_every_field() {
     assert_clean(&screen(&a, containers::render), &["ROOT"]);
     assert!(!a.loaded.findings.rows.is_empty(), "the token is found");
     assert_clean(&screen(&a, secrets::render), &[]);
+}
+
+#[test]
+fn alert_rows_screen_and_overview_lines_escape_every_field() {
+    let a = app();
+    assert!(!a.loaded.alerts.rows.is_empty(), "the deleted exe fires");
+    for al in &a.loaded.alerts.rows {
+        let p = a.loaded.snap.process(al.pid);
+        let r = crate::present::alert::AlertRow::of(al, p);
+        let cells = [r.rule, r.comm, r.container, r.output, r.evidence, r.tags];
+        let text: Vec<&str> = cells.iter().map(|c| c.as_str()).collect();
+        assert_clean(&text.join(" | "), &["COMM"]);
+    }
+    assert_clean(&screen(&a, crate::tui::views::alerts::render), &[]);
+    let p = a.loaded.snap.process(10).unwrap();
+    let lines = overview::overview_lines(&a, p);
+    let alerts: Vec<&str> = (lines.iter())
+        .filter(|(k, _)| k == "alert")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert!(!alerts.is_empty(), "{lines:?}");
+    assert_clean(&alerts.join("\n"), &[]);
 }
