@@ -140,116 +140,145 @@ fn is_env_name(n: &[u8]) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
+/// A word of the command line: (argv index, offset in that argument, text).
+type Word<'a> = (usize, usize, &'a [u8]);
+
 /// The items of a command line. `named` says whether a normalised flag name is one some rule
 /// looks at (only then is the next argument taken as the flag's value).
 pub(crate) fn items<'a>(argv: &'a [Bytes], named: &mut dyn FnMut(&[u8]) -> bool) -> Vec<Item<'a>> {
-    let mut out = Vec::new();
-    for (i, a) in argv.iter().enumerate() {
-        let a = a.as_bytes();
-        if a.is_empty() {
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| argv[j].as_bytes());
-        let spaced = a.iter().any(u8::is_ascii_whitespace);
-        let name = if !spaced
-            && a[0] == b'-'
-            && let Some(eq) = a.iter().position(|c| *c == b'=')
-        {
-            a[..eq].to_vec()
-        } else if let Some(prev) = prev
-            && prev.len() > 1
-            && prev[0] == b'-'
-            && !prev.contains(&b'=')
-            && !prev.iter().any(u8::is_ascii_whitespace)
-            && !a.starts_with(b"-")
-        {
-            prev.to_vec()
-        } else {
-            format!("argv[{i}]").into_bytes()
-        };
-        out.push(Item {
-            index: i,
-            offset: 0,
-            value: a,
-            name,
-            norm: None,
-        });
-    }
+    let mut out = whole_items(argv);
     let w = words(argv);
     let mut ctx = Ctx::Plain;
-    let pair =
-        |(i, off, t): (usize, usize, &'a [u8]), skip: usize, name: &[u8], norm: Vec<u8>| Item {
-            index: i,
-            offset: off + skip,
-            value: &t[skip..],
-            name: name.to_vec(),
-            norm: Some(norm),
-        };
     for j in 0..w.len() {
-        let (_, _, t) = w[j];
+        let t = w[j].2;
         let next = next_value(argv, &w, j);
         let own = own_value(argv, w[j]);
         if let Some(c) = context_of(t) {
             ctx = c;
             continue;
         }
-        let flag = |f: &[u8]| t == f;
-        match ctx {
-            Ctx::Mysql | Ctx::Sshpass if t.len() > 2 && t.starts_with(b"-p") => {
-                out.push(pair(own, 2, b"-p", b"PASSWORD".to_vec()));
-                continue;
-            }
-            Ctx::Sshpass | Ctx::Mysql if flag(b"-p") => {
-                if let Some(n) = next {
-                    out.push(pair(n, 0, b"-p", b"PASSWORD".to_vec()));
-                }
-                continue;
-            }
-            Ctx::RedisCli if flag(b"-a") || flag(b"--pass") => {
-                if let Some(n) = next {
-                    out.push(pair(n, 0, t, b"PASSWORD".to_vec()));
-                }
-                continue;
-            }
-            Ctx::Curl if flag(b"-u") || flag(b"--user") || flag(b"-U") || flag(b"--proxy-user") => {
-                if let Some(n) = next
-                    && let Some(c) = n.2.iter().position(|c| *c == b':')
-                {
-                    out.push(pair(n, c + 1, t, b"PASSWORD".to_vec()));
-                }
-                continue;
-            }
-            Ctx::Curl if t.len() > 2 && t.starts_with(b"-u") && !t.starts_with(b"--") => {
-                if let Some(c) = t.iter().position(|c| *c == b':') {
-                    out.push(pair(own, c + 1, b"-u", b"PASSWORD".to_vec()));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        if t.len() > 1 && t[0] == b'-' {
-            if let Some(eq) = t.iter().position(|c| *c == b'=') {
-                let (name, norm) = (&t[..eq], normalise(&t[..eq]));
-                if ctx == Ctx::Curl && (name == b"--user" || name == b"--proxy-user") {
-                    if let Some(c) = t[eq + 1..].iter().position(|c| *c == b':') {
-                        out.push(pair(own, eq + 2 + c, name, b"PASSWORD".to_vec()));
-                    }
-                } else {
-                    out.push(pair(own, eq + 1, name, norm));
-                }
-            } else if let Some(n) = next {
-                let norm = normalise(t);
-                if named(&norm) {
-                    out.push(pair(n, 0, t, norm));
-                }
-            }
-        } else if let Some(eq) = t.iter().position(|c| *c == b'=')
-            && is_env_name(&t[..eq])
-        {
-            out.push(pair(w[j], eq + 1, &t[..eq], normalise(&t[..eq])));
-        }
+        let found = match tool_pair(ctx, t, own, next) {
+            Some(found) => found,
+            None if t.len() > 1 && t[0] == b'-' => flag_pair(ctx, t, own, next, named),
+            None => env_pair(w[j]),
+        };
+        out.extend(found);
     }
     out
+}
+
+/// Every non-empty argument whole, for the pattern rules.
+fn whole_items(argv: &[Bytes]) -> Vec<Item<'_>> {
+    let mut out = Vec::new();
+    for (i, a) in argv.iter().enumerate() {
+        let a = a.as_bytes();
+        if a.is_empty() {
+            continue;
+        }
+        out.push(Item {
+            index: i,
+            offset: 0,
+            value: a,
+            name: whole_name(argv, i),
+            norm: None,
+        });
+    }
+    out
+}
+
+/// The name shown for the whole argument `argv[i]`: its own `--flag` part before `=`, else the
+/// flag just before it, else `argv[i]`.
+fn whole_name(argv: &[Bytes], i: usize) -> Vec<u8> {
+    let a = argv[i].as_bytes();
+    let prev = i.checked_sub(1).map(|j| argv[j].as_bytes());
+    let spaced = a.iter().any(u8::is_ascii_whitespace);
+    if !spaced
+        && a[0] == b'-'
+        && let Some(eq) = a.iter().position(|c| *c == b'=')
+    {
+        a[..eq].to_vec()
+    } else if let Some(prev) = prev
+        && prev.len() > 1
+        && prev[0] == b'-'
+        && !prev.contains(&b'=')
+        && !prev.iter().any(u8::is_ascii_whitespace)
+        && !a.starts_with(b"-")
+    {
+        prev.to_vec()
+    } else {
+        format!("argv[{i}]").into_bytes()
+    }
+}
+
+/// The item for a value that starts `skip` bytes into `word`.
+fn pair<'a>((i, off, t): Word<'a>, skip: usize, name: &[u8], norm: Vec<u8>) -> Item<'a> {
+    Item {
+        index: i,
+        offset: off + skip,
+        value: &t[skip..],
+        name: name.to_vec(),
+        norm: Some(norm),
+    }
+}
+
+/// A password passed the way the tool named earlier on the line takes it (mysql's `-pSECRET`,
+/// sshpass's `-p SECRET`, redis-cli's `-a SECRET`, curl's `-u user:SECRET`). `None` when word `t`
+/// is no such flag, so the generic forms apply; `Some(None)` when it is one without a value.
+fn tool_pair<'a>(
+    ctx: Ctx,
+    t: &[u8],
+    own: Word<'a>,
+    next: Option<Word<'a>>,
+) -> Option<Option<Item<'a>>> {
+    let flag = |f: &[u8]| t == f;
+    let password =
+        |w: Word<'a>, skip: usize, name: &[u8]| pair(w, skip, name, b"PASSWORD".to_vec());
+    let found = match ctx {
+        Ctx::Mysql | Ctx::Sshpass if t.len() > 2 && t.starts_with(b"-p") => {
+            Some(password(own, 2, b"-p"))
+        }
+        Ctx::Sshpass | Ctx::Mysql if flag(b"-p") => next.map(|n| password(n, 0, b"-p")),
+        Ctx::RedisCli if flag(b"-a") || flag(b"--pass") => next.map(|n| password(n, 0, t)),
+        Ctx::Curl if flag(b"-u") || flag(b"--user") || flag(b"-U") || flag(b"--proxy-user") => next
+            .and_then(|n| {
+                let c = n.2.iter().position(|c| *c == b':')?;
+                Some(password(n, c + 1, t))
+            }),
+        Ctx::Curl if t.len() > 2 && t.starts_with(b"-u") && !t.starts_with(b"--") => t
+            .iter()
+            .position(|c| *c == b':')
+            .map(|c| password(own, c + 1, b"-u")),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// A `--flag=value` in one word, or `--flag value` when `named` says a rule looks at the flag.
+fn flag_pair<'a>(
+    ctx: Ctx,
+    t: &[u8],
+    own: Word<'a>,
+    next: Option<Word<'a>>,
+    named: &mut dyn FnMut(&[u8]) -> bool,
+) -> Option<Item<'a>> {
+    if let Some(eq) = t.iter().position(|c| *c == b'=') {
+        let name = &t[..eq];
+        if ctx == Ctx::Curl && (name == b"--user" || name == b"--proxy-user") {
+            let c = t[eq + 1..].iter().position(|c| *c == b':')?;
+            return Some(pair(own, eq + 2 + c, name, b"PASSWORD".to_vec()));
+        }
+        return Some(pair(own, eq + 1, name, normalise(name)));
+    }
+    let n = next?;
+    let norm = normalise(t);
+    named(&norm).then(|| pair(n, 0, t, norm))
+}
+
+/// A `KEY=value` word whose key looks like an environment variable name.
+fn env_pair(word: Word<'_>) -> Option<Item<'_>> {
+    let t = word.2;
+    let eq = t.iter().position(|c| *c == b'=')?;
+    is_env_name(&t[..eq]).then(|| pair(word, eq + 1, &t[..eq], normalise(&t[..eq])))
 }
 
 #[cfg(test)]

@@ -210,6 +210,48 @@ fn compile_rule(r: &RuleSpec, path: &str) -> Result<Rule, RulesError> {
     })
 }
 
+/// Records that rule `rule` has the keywords `spec` (matched without case): each distinct
+/// keyword once in `keywords`, with the rules that have it at the same index in `keyword_rules`.
+fn add_keywords(
+    spec: &[String],
+    rule: usize,
+    keywords: &mut Vec<Vec<u8>>,
+    keyword_rules: &mut Vec<Vec<usize>>,
+) {
+    for k in spec {
+        let k = k.to_ascii_lowercase().into_bytes();
+        match keywords.iter().position(|x| *x == k) {
+            Some(j) => keyword_rules[j].push(rule),
+            None => {
+                keywords.push(k);
+                keyword_rules.push(vec![rule]);
+            }
+        }
+    }
+}
+
+/// One case-insensitive DFA over all keywords with match semantics `kind`; `None` when no rule
+/// has keywords. `path` names the rules file in errors.
+fn keyword_automaton(
+    keywords: &[Vec<u8>],
+    kind: MatchKind,
+    path: &str,
+) -> Result<Option<AhoCorasick>, RulesError> {
+    if keywords.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
+        .ascii_case_insensitive(true)
+        .match_kind(kind)
+        .build(keywords)
+        .map(Some)
+        .map_err(|e| RulesError::File {
+            path: path.to_string(),
+            message: format!("keywords: {e}"),
+        })
+}
+
 impl RuleSet {
     /// The built-in rules from `assets/rules.yaml`.
     pub fn builtin() -> Result<RuleSet, RulesError> {
@@ -261,40 +303,16 @@ impl RuleSet {
                 name_patterns.push(format!("(?i:{n})"));
                 name_rule.push(i);
             }
-            for k in &spec.keywords {
-                let k = k.to_ascii_lowercase().into_bytes();
-                match keywords.iter().position(|x| *x == k) {
-                    Some(j) => keyword_rules[j].push(i),
-                    None => {
-                        keywords.push(k);
-                        keyword_rules.push(vec![i]);
-                    }
-                }
-            }
+            add_keywords(&spec.keywords, i, &mut keywords, &mut keyword_rules);
             rules.push(rule);
         }
         let whole = |e: regex::Error| RulesError::File {
             path: path.to_string(),
             message: regex_problem(&e),
         };
-        let automaton = |kind: MatchKind| -> Result<Option<AhoCorasick>, RulesError> {
-            if keywords.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .build(&keywords)
-                .map(Some)
-                .map_err(|e| RulesError::File {
-                    path: path.to_string(),
-                    message: format!("keywords: {e}"),
-                })
-        };
         let keyword_max = keywords.iter().map(Vec::len).max().unwrap_or(0);
-        let keywords_fast = automaton(MatchKind::LeftmostFirst)?;
-        let keywords = automaton(MatchKind::Standard)?;
+        let keywords_fast = keyword_automaton(&keywords, MatchKind::LeftmostFirst, path)?;
+        let keywords = keyword_automaton(&keywords, MatchKind::Standard, path)?;
         for p in &doc.placeholders {
             compile_one("placeholders", path, "placeholder", p)?;
         }

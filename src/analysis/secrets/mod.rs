@@ -6,6 +6,7 @@ mod compile;
 mod entropy;
 pub use entropy::base64url_decode as base64_decode;
 mod grep;
+mod judge;
 mod nested;
 mod placeholder;
 mod rules;

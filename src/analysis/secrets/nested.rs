@@ -33,10 +33,7 @@ impl Scanner<'_> {
                 },
             };
             let finfo = self.flag_name(&cmdline::normalise(f.key.as_bytes()));
-            let mut kw = Vec::new();
-            self.rules.keyword_hits(sub, |_, r| kw.push(r));
-            kw.sort_unstable();
-            kw.dedup();
+            let kw = self.value_keywords(sub);
             let mut hits = super::scan::Cands::default();
             self.check(source, sub, &finfo, Some(&kw), &mut hits);
             if hits.hits.is_empty() {

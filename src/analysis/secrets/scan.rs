@@ -6,7 +6,7 @@
 use super::cmdline;
 use super::compile::RuleSet;
 use super::entropy;
-use super::placeholder;
+use super::judge::{judge, resolve};
 use super::{SecretSource, Severity};
 use crate::model::Process;
 use std::collections::HashMap;
@@ -133,6 +133,13 @@ impl<'r> Scanner<'r> {
 
     /// Every secret in one process, overlaps resolved.
     pub(crate) fn process(&mut self, p: &Process) -> Vec<Hit> {
+        let mut all = resolve(self.environ_hits(p));
+        all.extend(resolve(self.cmdline_hits(p)));
+        all
+    }
+
+    /// The candidate hits in the environ values of `p`, overlaps not yet resolved.
+    fn environ_hits(&mut self, p: &Process) -> Vec<Hit> {
         let mut out = Vec::new();
         let kws = self.env_keywords(p);
         let mut k = 0;
@@ -149,93 +156,68 @@ impl<'r> Scanner<'r> {
             let mut hits = Cands::default();
             let info = self.nested(SecretSource::Environ, i, e.name, v, info, &mut out);
             self.check(SecretSource::Environ, v, &info, Some(&kw), &mut hits);
-            // why: fail closed: under a secret name the whole value is the secret, whatever
-            // rule located part of it (`DB_PASSWORD=AKIA… tail`).
-            let whole = hits.capped || !info.named.is_empty();
-            for (rule, start, end, severity, placeholder, ent) in hits.hits {
-                out.push(Hit {
-                    mask: if whole { (0, v.len()) } else { (start, end) },
-                    source: SecretSource::Environ,
-                    index: i,
-                    start,
-                    end,
-                    rule,
-                    severity,
-                    placeholder,
-                    entropy: ent,
-                    // why: an entry without `=` has no name; its text is the secret.
-                    name: match e.value {
-                        Some(_) => e.name.to_vec(),
-                        None => format!("environ[{i}]").into_bytes(),
-                    },
-                });
-            }
+            let at = ValueAt {
+                source: SecretSource::Environ,
+                index: i,
+                offset: 0,
+                len: v.len(),
+                // why: an entry without `=` has no name; its text is the secret.
+                name: match e.value {
+                    Some(_) => e.name.to_vec(),
+                    None => format!("environ[{i}]").into_bytes(),
+                },
+            };
+            place(hits, !info.named.is_empty(), &at, &mut out);
         }
-        let env_hits = resolve(out);
-        let mut cmd = Vec::new();
+        out
+    }
+
+    /// The candidate hits in the command line of `p`, overlaps not yet resolved.
+    fn cmdline_hits(&mut self, p: &Process) -> Vec<Hit> {
+        let mut out = Vec::new();
         let items = {
             let mut named = |n: &[u8]| !self.flag_name(n).named.is_empty();
             let items = cmdline::items(&p.cmdline, &mut named);
             super::nested::spaced_values(&p.cmdline, items, &mut named)
         };
         for it in items {
-            let info = match &it.norm {
-                Some(n) => self.flag_name(n),
-                None => NameInfo::default(),
-            };
-            let info = if it.norm.is_none() {
-                self.nested(
-                    SecretSource::Cmdline,
-                    it.index,
-                    &it.name,
-                    it.value,
-                    info,
-                    &mut cmd,
-                )
-            } else {
-                info
-            };
-            let kw = if it.norm.is_none() {
-                let mut kw = Vec::new();
-                self.rules.keyword_hits(it.value, |_, r| kw.push(r));
-                kw.sort_unstable();
-                kw.dedup();
-                Some(kw)
-            } else {
-                None
-            };
-            let mut hits = Cands::default();
-            self.check(
-                SecretSource::Cmdline,
-                it.value,
-                &info,
-                kw.as_deref(),
-                &mut hits,
-            );
-            let whole = hits.capped || !info.named.is_empty();
-            let (lo, hi) = (it.offset, it.offset + it.value.len());
-            for (rule, start, end, severity, placeholder, ent) in hits.hits {
-                cmd.push(Hit {
-                    mask: if whole {
-                        (lo, hi)
-                    } else {
-                        (lo + start, lo + end)
-                    },
-                    source: SecretSource::Cmdline,
-                    index: it.index,
-                    start: it.offset + start,
-                    end: it.offset + end,
-                    rule,
-                    severity,
-                    placeholder,
-                    entropy: ent,
-                    name: it.name.clone(),
-                });
-            }
+            self.cmdline_item(&it, &mut out);
         }
-        let mut all = env_hits;
-        all.extend(resolve(cmd));
-        all
+        out
+    }
+
+    /// The candidate hits in one command-line item: a whole argument is checked by every rule
+    /// (and for structured content); a flag's value only by the name rules its flag turns on.
+    fn cmdline_item(&mut self, it: &cmdline::Item<'_>, out: &mut Vec<Hit>) {
+        let (info, kw) = match &it.norm {
+            Some(n) => (self.flag_name(n), None),
+            None => {
+                let source = SecretSource::Cmdline;
+                let info = NameInfo::default();
+                let info = self.nested(source, it.index, &it.name, it.value, info, out);
+                (info, Some(self.value_keywords(it.value)))
+            }
+        };
+        let mut hits = Cands::default();
+        let source = SecretSource::Cmdline;
+        self.check(source, it.value, &info, kw.as_deref(), &mut hits);
+        let at = ValueAt {
+            source,
+            index: it.index,
+            offset: it.offset,
+            len: it.value.len(),
+            name: it.name.clone(),
+        };
+        place(hits, !info.named.is_empty(), &at, out);
+    }
+
+    /// The rules whose keywords occur in `value`, sorted, each once.
+    pub(super) fn value_keywords(&self, value: &[u8]) -> Vec<usize> {
+        let mut kw = Vec::new();
+        self.rules.keyword_hits(value, |_, r| kw.push(r));
+        kw.sort_unstable();
+        kw.dedup();
+        kw
     }
 
     /// Candidate hits in one value. `kw` lists the rules whose keywords occur in it, and is
@@ -251,6 +233,35 @@ impl<'r> Scanner<'r> {
         if value.is_empty() {
             return;
         }
+        let cands = self.candidates(source, value, info, kw);
+        if cands.is_empty() {
+            return;
+        }
+        let rs = self.rules;
+        // why: one RegexSet pass tells which of several candidates match at all; for one or
+        // two candidates a DFA `is_match` on their own regexes is cheaper than the whole set,
+        // and far cheaper than a capturing search that mostly fails.
+        let set = (cands.len() > 2).then(|| rs.values.matches(value));
+        for r in cands {
+            let matched = match &set {
+                Some(s) => s.matched(r),
+                None => rs.rules[r].regex.is_match(value),
+            };
+            if matched {
+                self.locate(r, value, out);
+            }
+        }
+    }
+
+    /// The rules that may report something in `value`: the name rules its name turns on, and
+    /// the pattern rules whose keywords it holds (or that need none), unless its name turns them off.
+    fn candidates(
+        &self,
+        source: SecretSource,
+        value: &[u8],
+        info: &NameInfo,
+        kw: Option<&[usize]>,
+    ) -> Vec<usize> {
         let rs = self.rules;
         let applies = |r: usize| {
             value.len() >= rs.rules[r].min_length
@@ -281,113 +292,76 @@ impl<'r> Scanner<'r> {
                     .filter(|&r| !claimed && pattern(r)),
             );
         }
-        if cands.is_empty() {
-            return;
-        }
-        // why: one RegexSet pass tells which of several candidates match at all; for one or
-        // two candidates a DFA `is_match` on their own regexes is cheaper than the whole set,
-        // and far cheaper than a capturing search that mostly fails.
-        let set = (cands.len() > 2).then(|| rs.values.matches(value));
-        for r in cands {
-            let rule = &rs.rules[r];
-            let matched = match &set {
-                Some(s) => s.matched(r),
-                None => rule.regex.is_match(value),
-            };
-            if !matched {
+        cands
+    }
+
+    /// The secrets rule `r` locates in `value` and judges to be secrets, at most
+    /// [`MAX_MATCHES`] of them; past that the whole value is one hit and `out` is capped.
+    fn locate(&self, r: usize, value: &[u8], out: &mut Cands) {
+        let rs = self.rules;
+        let rule = &rs.rules[r];
+        let mut seen = 0;
+        for caps in rule.regex.captures_iter(value).take(MAX_MATCHES + 1) {
+            seen += 1;
+            if seen > MAX_MATCHES {
+                // why: fail closed: past the cap the value is masked whole.
+                out.capped = true;
+                out.hits.push((
+                    r,
+                    0,
+                    value.len(),
+                    rule.severity,
+                    false,
+                    entropy::shannon(value),
+                ));
+                break;
+            }
+            let Some(m) = (1..caps.len())
+                .find_map(|g| caps.get(g))
+                .or_else(|| caps.get(0))
+            else {
                 continue;
-            }
-            let mut seen = 0;
-            for caps in rule.regex.captures_iter(value).take(MAX_MATCHES + 1) {
-                seen += 1;
-                if seen > MAX_MATCHES {
-                    // why: fail closed: past the cap the value is masked whole.
-                    out.capped = true;
-                    out.hits.push((
-                        r,
-                        0,
-                        value.len(),
-                        rule.severity,
-                        false,
-                        entropy::shannon(value),
-                    ));
-                    break;
-                }
-                let Some(m) = (1..caps.len())
-                    .find_map(|g| caps.get(g))
-                    .or_else(|| caps.get(0))
-                else {
-                    continue;
-                };
-                if let Some(h) = judge(rs, r, &value[m.start()..m.end()]) {
-                    out.hits.push((r, m.start(), m.end(), h.0, h.1, h.2));
-                }
+            };
+            if let Some(h) = judge(rs, r, &value[m.start()..m.end()]) {
+                out.hits.push((r, m.start(), m.end(), h.0, h.1, h.2));
             }
         }
     }
 }
 
-/// Whether `secret` passes rule `r`'s conditions: (severity, placeholder, entropy) if so.
-fn judge(rs: &RuleSet, r: usize, secret: &[u8]) -> Option<(Severity, bool, f64)> {
-    let rule = &rs.rules[r];
-    if secret.len() < rule.min_length || entropy::classes(secret) < rule.classes {
-        return None;
-    }
-    let ent = entropy::shannon(secret);
-    if ent < rule.min_entropy {
-        return None;
-    }
-    if let Some(claims) = &rule.jwt_claims {
-        let payload = entropy::jwt_payload(secret)?;
-        if !claims.is_match(&payload) {
-            return None;
-        }
-    }
-    if !rule.encoded_text && entropy::is_encoded_text(secret) {
-        return None;
-    }
-    if rule.allow.value(secret) {
-        return None;
-    }
-    if !rule.lead && (rs.global.value(secret) || entropy::looks_like_path(secret)) {
-        return None;
-    }
-    if rule.validate.is_some_and(|c| !c.passes(secret)) {
-        return None;
-    }
-    // why: a placeholder stands for a secret; it is not one, so it is not reported at all.
-    if !rule.lead && (rs.placeholders.is_match(secret) || placeholder::is_placeholder(secret)) {
-        return None;
-    }
-    Some((rule.severity, false, ent))
+/// Where a checked value sits: its source and entry, its byte offset and length in that entry,
+/// and the name its findings show.
+struct ValueAt {
+    source: SecretSource,
+    index: usize,
+    offset: usize,
+    len: usize,
+    name: Vec<u8>,
 }
 
-/// Keep, per (source, index), the most severe hits that do not overlap (ties: first-listed rule).
-fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
-    hits.sort_by(|a, b| {
-        (a.source as u8, a.index)
-            .cmp(&(b.source as u8, b.index))
-            .then(b.severity.cmp(&a.severity))
-            .then(b.name.len().cmp(&a.name.len()))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.start.cmp(&b.start))
-    });
-    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
-    let mut group_start = 0;
-    for h in hits {
-        if out
-            .last()
-            .is_none_or(|l| (l.source, l.index) != (h.source, h.index))
-        {
-            group_start = out.len();
-        }
-        let overlaps = out[group_start..]
-            .iter()
-            .any(|k| h.start < k.end && k.start < h.end);
-        if !overlaps {
-            out.push(h);
-        }
+/// Turns the candidate hits of the value at `at` into hits on its entry. The mask covers the
+/// whole value when it is under a secret name (`named`) or `hits` was capped.
+fn place(hits: Cands, named: bool, at: &ValueAt, out: &mut Vec<Hit>) {
+    // why: fail closed: under a secret name the whole value is the secret, whatever
+    // rule located part of it (`DB_PASSWORD=AKIA… tail`).
+    let whole = hits.capped || named;
+    let lo = at.offset;
+    for (rule, start, end, severity, placeholder, entropy) in hits.hits {
+        out.push(Hit {
+            mask: if whole {
+                (lo, lo + at.len)
+            } else {
+                (lo + start, lo + end)
+            },
+            source: at.source,
+            index: at.index,
+            start: lo + start,
+            end: lo + end,
+            rule,
+            severity,
+            placeholder,
+            entropy,
+            name: at.name.clone(),
+        });
     }
-    out.sort_by_key(|h| (h.source as u8, h.index, h.start));
-    out
 }
