@@ -40,107 +40,129 @@ fn unescape(s: &str) -> String {
     s.replace("\\x2d", "-")
 }
 
-/// Identify the container from one cgroup path.
-pub fn identify_path(path: &str) -> Option<Container> {
-    let mut kube = false;
-    let mut qos: Option<&str> = None;
-    let mut pod: Option<String> = None;
-    let mut runtime: Option<&str> = None;
-    let mut id: Option<String> = None;
-    let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-    for (i, raw) in comps.iter().enumerate() {
-        let c = unit(raw);
-        let parent = if i > 0 { unit(comps[i - 1]) } else { "" };
+/// What the components of one cgroup path have told so far.
+#[derive(Default)]
+struct Found {
+    kube: bool,
+    qos: Option<&'static str>,
+    pod: Option<String>,
+    runtime: Option<&'static str>,
+    id: Option<String>,
+}
+
+/// Runtimes whose container cgroup is `<prefix><64-hex id>`.
+const PREFIXED: [(&str, &str); 5] = [
+    ("cri-containerd-", "containerd"),
+    ("docker-", "docker"),
+    ("crio-", "cri-o"),
+    ("libpod-", "podman"),
+    ("nerdctl-", "containerd"),
+];
+
+impl Found {
+    /// Reads a Kubernetes component (`kubepods…`, a QoS class, `pod<uid>`); false if `c` is none.
+    fn kube_component(&mut self, c: &str) -> bool {
         if let Some(rest) = c.strip_prefix("kubepods") {
-            kube = true;
+            self.kube = true;
             // kubepods, kubepods-burstable, kubepods-burstable-pod<uid>, kubepods-pod<uid>
             let rest = rest.trim_start_matches('-');
             let rest = if let Some(r) = rest.strip_prefix("burstable") {
-                qos = Some("burstable");
+                self.qos = Some("burstable");
                 r.trim_start_matches('-')
             } else if let Some(r) = rest.strip_prefix("besteffort") {
-                qos = Some("besteffort");
+                self.qos = Some("besteffort");
                 r.trim_start_matches('-')
             } else {
                 rest
             };
             if let Some(uid) = rest.strip_prefix("pod") {
-                pod = Some(uid.replace('_', "-"));
+                self.pod = Some(uid.replace('_', "-"));
             }
-            continue;
+            return true;
         }
-        if kube && (c == "burstable" || c == "besteffort") {
-            qos = Some(if c == "burstable" {
+        if self.kube && (c == "burstable" || c == "besteffort") {
+            self.qos = Some(if c == "burstable" {
                 "burstable"
             } else {
                 "besteffort"
             });
-            continue;
+            return true;
         }
-        if kube && c.starts_with("pod") && c.len() > 3 {
-            pod = Some(c[3..].replace('_', "-"));
-            continue;
+        if self.kube && c.starts_with("pod") && c.len() > 3 {
+            self.pod = Some(c[3..].replace('_', "-"));
+            return true;
         }
-        let prefixed = [
-            ("cri-containerd-", "containerd"),
-            ("docker-", "docker"),
-            ("crio-", "cri-o"),
-            ("libpod-", "podman"),
-            ("nerdctl-", "containerd"),
-        ];
-        if let Some((rest, rt)) = prefixed
+        false
+    }
+
+    /// Reads a runtime's container component `c` (the `i`th, under `parent`): its runtime and id.
+    fn runtime_component(&mut self, c: &str, parent: &str, i: usize) {
+        if let Some((rest, rt)) = PREFIXED
             .iter()
             .find_map(|(p, rt)| Some((c.strip_prefix(p)?, *rt)))
         {
             // conmon helpers sit beside the container; they are not in it.
             if rest.starts_with("conmon-") {
-                continue;
+                return;
             }
             if is_hex_id(rest) {
-                runtime = Some(rt);
-                id = Some(rest.to_string());
-                continue;
+                self.set(rt, rest.to_string());
+                return;
             }
         }
         if let Some(name) = c.strip_prefix("lxc.payload.") {
-            runtime = Some("lxc");
-            id = Some(name.to_string());
-            continue;
-        }
-        if parent == "lxc" && i == 1 {
-            runtime = Some("lxc");
-            id = Some(c.to_string());
-            continue;
-        }
-        if let (Some(name), "machine") = (c.strip_prefix("machine-"), parent) {
-            runtime = Some("systemd-nspawn");
-            id = Some(unescape(name));
-            continue;
-        }
-        if is_hex_id(c) {
-            id = Some(c.to_string());
-            runtime = Some(match parent {
+            self.set("lxc", name.to_string());
+        } else if parent == "lxc" && i == 1 {
+            self.set("lxc", c.to_string());
+        } else if let (Some(name), "machine") = (c.strip_prefix("machine-"), parent) {
+            self.set("systemd-nspawn", unescape(name));
+        } else if is_hex_id(c) {
+            let rt = match parent {
                 "docker" => "docker",
                 "libpod_parent" => "podman",
-                _ if kube => runtime.unwrap_or("kubernetes"),
+                _ if self.kube => self.runtime.unwrap_or("kubernetes"),
                 _ => "containerd",
-            });
+            };
+            self.set(rt, c.to_string());
         }
     }
-    if kube && pod.is_some() {
-        return Some(Container {
-            runtime: runtime.unwrap_or("kubernetes").to_string(),
-            id,
-            pod_uid: pod,
-            qos: Some(qos.unwrap_or("guaranteed").to_string()),
-        });
+
+    fn set(&mut self, runtime: &'static str, id: String) {
+        self.runtime = Some(runtime);
+        self.id = Some(id);
     }
-    runtime.map(|rt| Container {
-        runtime: rt.to_string(),
-        id,
-        pod_uid: None,
-        qos: None,
-    })
+
+    /// The container found, if any: a Kubernetes pod (QoS `guaranteed` unless told) or a runtime's.
+    fn container(self) -> Option<Container> {
+        if self.kube && self.pod.is_some() {
+            return Some(Container {
+                runtime: self.runtime.unwrap_or("kubernetes").to_string(),
+                id: self.id,
+                pod_uid: self.pod,
+                qos: Some(self.qos.unwrap_or("guaranteed").to_string()),
+            });
+        }
+        self.runtime.map(|rt| Container {
+            runtime: rt.to_string(),
+            id: self.id,
+            pod_uid: None,
+            qos: None,
+        })
+    }
+}
+
+/// Identify the container from one cgroup path.
+pub fn identify_path(path: &str) -> Option<Container> {
+    let mut found = Found::default();
+    let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    for (i, raw) in comps.iter().enumerate() {
+        let c = unit(raw);
+        let parent = if i > 0 { unit(comps[i - 1]) } else { "" };
+        if !found.kube_component(c) {
+            found.runtime_component(c, parent, i);
+        }
+    }
+    found.container()
 }
 
 /// Identify the container from all of a process's cgroups: the most specific answer wins

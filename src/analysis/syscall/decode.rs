@@ -67,10 +67,15 @@ use Arg::*;
 
 /// The arguments of syscall `name`; six hex words for one not listed.
 pub fn signature(name: &str) -> &'static [Arg] {
-    match name {
-        "getpid" | "getppid" | "getuid" | "geteuid" | "getgid" | "getegid" | "gettid"
-        | "sched_yield" | "pause" | "fork" | "vfork" | "sync" | "setsid" | "getpgrp"
-        | "rt_sigreturn" | "inotify_init" | "munlockall" => &[],
+    file_signature(name)
+        .or_else(|| socket_signature(name))
+        .or_else(|| process_signature(name))
+        .unwrap_or(&[Hex, Hex, Hex, Hex, Hex, Hex])
+}
+
+/// Files, directories, fds, mounts and `execve`.
+fn file_signature(name: &str) -> Option<&'static [Arg]> {
+    let sig: &'static [Arg] = match name {
         "read" => &[Fd, Ptr, Size],
         "write" => &[Fd, Buf(2), Size],
         "pread64" => &[Fd, Ptr, Size, Int],
@@ -109,6 +114,20 @@ pub fn signature(name: &str) -> &'static [Arg] {
         "umount2" => &[Path, Hex],
         "execve" => &[Path, Argv, Envp],
         "execveat" => &[DirFd, Path, Argv, Envp, Hex],
+        "sendfile" => &[Fd, Fd, Ptr, Size],
+        "inotify_add_watch" => &[Fd, Path, Hex],
+        "getcwd" => &[Ptr, Size],
+        "umask" => &[Mode],
+        "getxattr" | "lgetxattr" => &[Path, CStr, Ptr, Size],
+        "fgetxattr" => &[Fd, CStr, Ptr, Size],
+        _ => return None,
+    };
+    Some(sig)
+}
+
+/// Sockets.
+fn socket_signature(name: &str) -> Option<&'static [Arg]> {
+    let sig: &'static [Arg] = match name {
         "socket" => &[Family, SockType, Int],
         "socketpair" => &[Family, SockType, Int, Ptr],
         "bind" | "connect" => &[Fd, SockAddr(2), Int],
@@ -118,6 +137,17 @@ pub fn signature(name: &str) -> &'static [Arg] {
         "recvfrom" => &[Fd, Ptr, Size, Hex, Ptr, Ptr],
         "sendmsg" | "recvmsg" => &[Fd, Ptr, Hex],
         "setsockopt" | "getsockopt" => &[Fd, Int, Int, Ptr, Int],
+        _ => return None,
+    };
+    Some(sig)
+}
+
+/// Processes, ids, signals, memory, time and the calls that take no argument.
+fn process_signature(name: &str) -> Option<&'static [Arg]> {
+    let sig: &'static [Arg] = match name {
+        "getpid" | "getppid" | "getuid" | "geteuid" | "getgid" | "getegid" | "gettid"
+        | "sched_yield" | "pause" | "fork" | "vfork" | "sync" | "setsid" | "getpgrp"
+        | "rt_sigreturn" | "inotify_init" | "munlockall" => &[],
         "kill" | "tkill" => &[Pid, Signal],
         "tgkill" => &[Pid, Pid, Signal],
         "rt_sigaction" => &[Signal, Ptr, Ptr, Size],
@@ -144,10 +174,6 @@ pub fn signature(name: &str) -> &'static [Arg] {
         "clock_nanosleep" => &[Int, Hex, Ptr, Ptr],
         "nanosleep" | "gettimeofday" | "capget" | "capset" => &[Ptr, Ptr],
         "clock_gettime" | "clock_getres" => &[Int, Ptr],
-        "sendfile" => &[Fd, Fd, Ptr, Size],
-        "inotify_add_watch" => &[Fd, Path, Hex],
-        "getcwd" => &[Ptr, Size],
-        "umask" => &[Mode],
         "getrandom" => &[Ptr, Size, Hex],
         "set_robust_list" => &[Ptr, Size],
         "prlimit64" => &[Pid, Int, Ptr, Ptr],
@@ -158,11 +184,10 @@ pub fn signature(name: &str) -> &'static [Arg] {
         "futex" => &[Ptr, Int, Int, Ptr, Ptr, Int],
         "arch_prctl" => &[Hex, Ptr],
         "prctl" => &[Int, Hex, Hex, Hex, Hex],
-        "getxattr" | "lgetxattr" => &[Path, CStr, Ptr, Size],
-        "fgetxattr" => &[Fd, CStr, Ptr, Size],
         "rseq" => &[Ptr, Int, Hex, Hex],
-        _ => &[Hex, Hex, Hex, Hex, Hex, Hex],
-    }
+        _ => return None,
+    };
+    Some(sig)
 }
 
 /// Syscalls whose non-negative return is a new fd (annotated with its target).

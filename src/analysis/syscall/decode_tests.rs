@@ -1,3 +1,4 @@
+//! Unit tests of the decoder: arguments and return values against fake tracee memory and fd names.
 use super::*;
 use std::collections::BTreeMap;
 
