@@ -85,48 +85,13 @@ pub fn snapshot(
         path: root.path().to_path_buf(),
         source: e,
     })?;
-    // why: pid 1 and procscope itself are the reference for "namespaced" (see
-    // `reference_namespaces`), so a scan of a few pids reads them too.
-    let mut pids: Vec<u32> = match &opt.only {
-        Some(only) => {
-            let me = if root.is_live() && !listed.contains(&1) {
-                self_pid()
-            } else {
-                1
-            };
-            let keep: std::collections::HashSet<u32> = only.iter().copied().chain([me]).collect();
-            listed
-                .iter()
-                .copied()
-                .filter(|p| keep.contains(p))
-                .collect()
-        }
-        None => listed.clone(),
-    };
-    first_things_first(&mut pids, &opt.first);
+    let pids = pids_to_read(root, opt, &listed);
     let parts = opt.parts;
     let read = ReadOptions::new(parts, root.is_live());
     // why: the socket tables (megabytes of text on a busy host) are read by a third thread
     // while the workers scan processes; other namespaces' tables are read afterwards.
-    let seed = if root.is_live() {
-        self_pid()
-    } else {
-        pids.first().copied().unwrap_or(0)
-    };
     let ((mut processes, vanished), pre) = std::thread::scope(|s| {
-        let pre = s.spawn(|| {
-            if !parts.sockets {
-                return None;
-            }
-            let seed = opt
-                .only
-                .as_ref()
-                .and_then(|o| o.first().copied())
-                .unwrap_or(seed);
-            let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
-            let expect = previous.map_or(0, |p| p.sockets.len());
-            sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
-        });
+        let pre = s.spawn(|| first_tables(root, opt, &pids, previous));
         let mut shared = share::Shared::new(previous);
         shared.arch = activity::arch(root).as_deref().and_then(Arch::from_machine);
         shared.live = root.is_live();
@@ -137,31 +102,10 @@ pub fn snapshot(
         }
         (scanned, pre.join().ok().flatten())
     });
-
-    // why: names come from the host's files (beneath the host root: `/host/etc/passwd` for
-    // `--proc-root /host/proc`); a copied tree with no host root gets none rather than the
-    // wrong users'.
-    let names = |file: &str| {
-        root.host_file(file)
-            .map(|b| parse::passwd(&b))
-            .unwrap_or_default()
-    };
-    let (users, groups) = (names("/etc/passwd"), names("/etc/group"));
     let mut meta = meta(root, taken_at);
     meta.collected = parts;
     meta.only = opt.only.clone().unwrap_or_default();
-    let reference = reference_namespaces(&processes, meta.self_pid);
-    for p in processes.iter_mut() {
-        p.uid.real_name = users.get(&p.uid.real).cloned();
-        p.uid.effective_name = users.get(&p.uid.effective).cloned();
-        p.gid.real_name = groups.get(&p.gid.real).cloned();
-        p.gid.effective_name = groups.get(&p.gid.effective).cloned();
-        if let Some(bt) = meta.boot_time {
-            p.started_at = Some(bt + p.start_time / meta.ticks_per_second.max(1));
-        }
-        p.container = container::identify(&p.cgroups);
-        p.namespaced = container::is_namespaced(p, &reference);
-    }
+    derive(root, &meta, &mut processes);
     let (sockets, netns) = if parts.sockets {
         sockets::collect(root, &mut processes, pre)
     } else {
@@ -178,6 +122,83 @@ pub fn snapshot(
         netns,
         stats,
     })
+}
+
+/// The pids to read, of those `listed`: all of them, or those of `--only` plus the reference
+/// process; the ones on screen (`opt.first`) first.
+fn pids_to_read(root: &ProcRoot, opt: &Options, listed: &[u32]) -> Vec<u32> {
+    // why: pid 1 and procscope itself are the reference for "namespaced" (see
+    // `reference_namespaces`), so a scan of a few pids reads them too.
+    let mut pids: Vec<u32> = match &opt.only {
+        Some(only) => {
+            let me = if root.is_live() && !listed.contains(&1) {
+                self_pid()
+            } else {
+                1
+            };
+            let keep: std::collections::HashSet<u32> = only.iter().copied().chain([me]).collect();
+            listed
+                .iter()
+                .copied()
+                .filter(|p| keep.contains(p))
+                .collect()
+        }
+        None => listed.to_vec(),
+    };
+    first_things_first(&mut pids, &opt.first);
+    pids
+}
+
+/// The socket tables of the first network namespace (the first `--only` pid's, else
+/// procscope's own on the live system, else the first pid's), when sockets are read.
+fn first_tables(
+    root: &ProcRoot,
+    opt: &Options,
+    pids: &[u32],
+    previous: Option<&Snapshot>,
+) -> Option<sockets::Tables> {
+    if !opt.parts.sockets {
+        return None;
+    }
+    let seed = if root.is_live() {
+        self_pid()
+    } else {
+        pids.first().copied().unwrap_or(0)
+    };
+    let seed = opt
+        .only
+        .as_ref()
+        .and_then(|o| o.first().copied())
+        .unwrap_or(seed);
+    let ns = root.process(seed).ok()?.read_link("ns/net").ok()?;
+    let expect = previous.map_or(0, |p| p.sockets.len());
+    sockets::read_tables_sized(root, seed, parse::ns_inode(&ns)?, expect)
+}
+
+/// What is derived once every process is read: user and group names, start times, container
+/// identity and the "namespaced" mark.
+fn derive(root: &ProcRoot, meta: &Meta, processes: &mut [Process]) {
+    // why: names come from the host's files (beneath the host root: `/host/etc/passwd` for
+    // `--proc-root /host/proc`); a copied tree with no host root gets none rather than the
+    // wrong users'.
+    let names = |file: &str| {
+        root.host_file(file)
+            .map(|b| parse::passwd(&b))
+            .unwrap_or_default()
+    };
+    let (users, groups) = (names("/etc/passwd"), names("/etc/group"));
+    let reference = reference_namespaces(processes, meta.self_pid);
+    for p in processes.iter_mut() {
+        p.uid.real_name = users.get(&p.uid.real).cloned();
+        p.uid.effective_name = users.get(&p.uid.effective).cloned();
+        p.gid.real_name = groups.get(&p.gid.real).cloned();
+        p.gid.effective_name = groups.get(&p.gid.effective).cloned();
+        if let Some(bt) = meta.boot_time {
+            p.started_at = Some(bt + p.start_time / meta.ticks_per_second.max(1));
+        }
+        p.container = container::identify(&p.cgroups);
+        p.namespaced = container::is_namespaced(p, &reference);
+    }
 }
 
 /// Move the listed pids of `first` to the front of `pids`, in their order (each once).

@@ -3,14 +3,12 @@
 use super::*;
 use crate::model::Bytes;
 
-#[allow(clippy::too_many_arguments)]
+/// An inet socket of namespace `ns` from `(local address, port)` to `(remote address, port)`.
 fn inet(
     proto: Proto,
     ns: u64,
-    local: &str,
-    lport: u16,
-    remote: &str,
-    rport: u16,
+    (local, lport): (&str, u16),
+    (remote, rport): (&str, u16),
     state: &str,
     inode: u64,
 ) -> Socket {
@@ -38,24 +36,20 @@ fn peers(s: &[Socket]) -> Vec<Option<u64>> {
 fn loopback_tcp_pairs_find_each_other_in_their_namespace_only() {
     use Proto::*;
     let mut s = vec![
-        inet(Tcp, 1, "127.0.0.1", 80, "0.0.0.0", 0, "LISTEN", 10),
+        inet(Tcp, 1, ("127.0.0.1", 80), ("0.0.0.0", 0), "LISTEN", 10),
         inet(
             Tcp,
             1,
-            "127.0.0.1",
-            5000,
-            "127.0.0.1",
-            80,
+            ("127.0.0.1", 5000),
+            ("127.0.0.1", 80),
             "ESTABLISHED",
             11,
         ),
         inet(
             Tcp,
             1,
-            "127.0.0.1",
-            80,
-            "127.0.0.1",
-            5000,
+            ("127.0.0.1", 80),
+            ("127.0.0.1", 5000),
             "ESTABLISHED",
             12,
         ),
@@ -63,10 +57,8 @@ fn loopback_tcp_pairs_find_each_other_in_their_namespace_only() {
         inet(
             Tcp,
             2,
-            "127.0.0.1",
-            5000,
-            "127.0.0.1",
-            80,
+            ("127.0.0.1", 5000),
+            ("127.0.0.1", 80),
             "ESTABLISHED",
             21,
         ),
@@ -74,32 +66,26 @@ fn loopback_tcp_pairs_find_each_other_in_their_namespace_only() {
         inet(
             Tcp6,
             1,
-            "::ffff:127.0.0.1",
-            6000,
-            "::ffff:127.0.0.1",
-            7000,
+            ("::ffff:127.0.0.1", 6000),
+            ("::ffff:127.0.0.1", 7000),
             "ESTABLISHED",
             31,
         ),
         inet(
             Tcp,
             1,
-            "127.0.0.1",
-            7000,
-            "127.0.0.1",
-            6000,
+            ("127.0.0.1", 7000),
+            ("127.0.0.1", 6000),
             "ESTABLISHED",
             32,
         ),
         // A remote host: never a local peer, even with a wildcard listener on its port.
-        inet(Tcp, 1, "0.0.0.0", 443, "0.0.0.0", 0, "LISTEN", 40),
+        inet(Tcp, 1, ("0.0.0.0", 443), ("0.0.0.0", 0), "LISTEN", 40),
         inet(
             Tcp,
             1,
-            "10.0.0.5",
-            4000,
-            "93.184.216.34",
-            443,
+            ("10.0.0.5", 4000),
+            ("93.184.216.34", 443),
             "ESTABLISHED",
             41,
         ),
@@ -124,35 +110,45 @@ fn loopback_tcp_pairs_find_each_other_in_their_namespace_only() {
 fn unaccepted_tcp_and_unconnected_udp_servers_stand_in_for_the_peer() {
     use Proto::*;
     let mut s = vec![
-        inet(Tcp6, 1, "::", 8080, "::", 0, "LISTEN", 1),
+        inet(Tcp6, 1, ("::", 8080), ("::", 0), "LISTEN", 1),
         // Accepted by the kernel, not yet by the server: inode 0.
         inet(
             Tcp,
             1,
-            "127.0.0.1",
-            8080,
-            "127.0.0.1",
-            5555,
+            ("127.0.0.1", 8080),
+            ("127.0.0.1", 5555),
             "ESTABLISHED",
             0,
         ),
         inet(
             Tcp,
             1,
-            "127.0.0.1",
-            5555,
-            "127.0.0.1",
-            8080,
+            ("127.0.0.1", 5555),
+            ("127.0.0.1", 8080),
             "ESTABLISHED",
             2,
         ),
-        inet(Udp, 1, "10.1.2.3", 53, "0.0.0.0", 0, "UNCONN", 3),
+        inet(Udp, 1, ("10.1.2.3", 53), ("0.0.0.0", 0), "UNCONN", 3),
         // To our own non-loopback address.
-        inet(Udp, 1, "10.1.2.3", 40000, "10.1.2.3", 53, "ESTABLISHED", 4),
+        inet(
+            Udp,
+            1,
+            ("10.1.2.3", 40000),
+            ("10.1.2.3", 53),
+            "ESTABLISHED",
+            4,
+        ),
         // Two listeners on one port (SO_REUSEPORT): ambiguous, no peer.
-        inet(Udp, 1, "127.0.0.1", 9, "0.0.0.0", 0, "UNCONN", 5),
-        inet(Udp, 1, "127.0.0.1", 9, "0.0.0.0", 0, "UNCONN", 6),
-        inet(Udp, 1, "127.0.0.1", 40001, "127.0.0.1", 9, "ESTABLISHED", 7),
+        inet(Udp, 1, ("127.0.0.1", 9), ("0.0.0.0", 0), "UNCONN", 5),
+        inet(Udp, 1, ("127.0.0.1", 9), ("0.0.0.0", 0), "UNCONN", 6),
+        inet(
+            Udp,
+            1,
+            ("127.0.0.1", 40001),
+            ("127.0.0.1", 9),
+            "ESTABLISHED",
+            7,
+        ),
     ];
     link(&mut s);
     assert_eq!(s[2].peer, Some(1));

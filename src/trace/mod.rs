@@ -4,6 +4,7 @@
 //! what it reads is pure and lives in `analysis::syscall`.
 
 pub mod background;
+mod calls;
 pub mod mem;
 pub mod permit;
 pub mod regs;

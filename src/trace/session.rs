@@ -1,11 +1,11 @@
 //! One trace: attach (or spawn), the wait loop over syscall, clone, exec and signal stops,
 //! each finished call handed to a [`Sink`] and counted, then a clean detach of every tracee.
 
-use super::mem::{TraceeFds, TraceeMemory};
+use super::calls::Entry;
 use super::spawn::{Stopper, spawn_stopped};
-use super::{TraceError, permit, regs};
+use super::{TraceError, permit};
 use crate::analysis::syscall::summary::Summary;
-use crate::analysis::syscall::{Arch, Filter, decode, name_or_number};
+use crate::analysis::syscall::{Arch, Filter};
 use crate::source::{PidDir, ProcRoot};
 use nix::errno::Errno;
 use nix::sys::ptrace::{self, Event, Options};
@@ -15,7 +15,7 @@ use nix::unistd::Pid;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What to trace.
 #[derive(Clone, Debug)]
@@ -69,20 +69,12 @@ impl Sink for NoSink {
     fn call(&mut self, _: &Call) {}
 }
 
-struct Entry {
-    nr: i64,
-    name: String,
-    regs: [u64; 6],
-    args: String,
-    wall: Instant,
-    cpu: Option<u64>,
-}
-
-struct Tracee {
-    dir: Option<PidDir>,
-    in_call: Option<Entry>,
+/// One traced thread: its `/proc` directory and the call it is in, if any.
+pub(super) struct Tracee {
+    pub(super) dir: Option<PidDir>,
+    pub(super) in_call: Option<Entry>,
     /// The `-- CMD` wrapper before its `execve`: its calls are procscope's, not shown.
-    visible: bool,
+    pub(super) visible: bool,
 }
 
 /// How the trace ended.
@@ -95,11 +87,11 @@ pub enum End {
 }
 
 pub(super) struct Session<'a> {
-    cfg: &'a Config,
+    pub(super) cfg: &'a Config,
     root: ProcRoot,
-    arch: Option<Arch>,
-    tracees: HashMap<i32, Tracee>,
-    summary: &'a Mutex<Summary>,
+    pub(super) arch: Option<Arch>,
+    pub(super) tracees: HashMap<i32, Tracee>,
+    pub(super) summary: &'a Mutex<Summary>,
     waker: Option<i32>,
     main: Option<i32>,
     status: Option<i32>,
@@ -309,114 +301,6 @@ impl Session<'_> {
         if let Some(t) = self.tracees.get_mut(&raw) {
             t.dir = self.root.process(raw as u32).ok();
         }
-    }
-
-    fn cpu_ns(dir: Option<&PidDir>) -> Option<u64> {
-        let b = dir?.read("schedstat").ok()?;
-        std::str::from_utf8(&b)
-            .ok()?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()
-    }
-
-    fn syscall_stop(&mut self, pid: Pid, sink: &mut dyn Sink) {
-        let raw = pid.as_raw();
-        let Ok(r) = regs::get(pid) else { return };
-        let (wall, decode_on) = (self.cfg.wall, self.cfg.decode);
-        let arch = self.arch;
-        let Some(t) = self.tracees.get_mut(&raw) else {
-            return;
-        };
-        match t.in_call.take() {
-            None => {
-                let name = match arch {
-                    Some(a) => name_or_number(a, r.nr),
-                    None => format!("syscall_{:#x}", r.nr),
-                };
-                if !t.visible && matches!(name.as_str(), "execve" | "execveat") {
-                    t.visible = true;
-                }
-                let args = if decode_on && t.visible && self.cfg.filter.selects(&name) {
-                    decode::args(
-                        &name,
-                        &r.args,
-                        &TraceeMemory(pid),
-                        &TraceeFds(t.dir.as_ref()),
-                    )
-                } else {
-                    String::new()
-                };
-                let never_returns = matches!(name.as_str(), "exit" | "exit_group");
-                let cpu = if wall {
-                    None
-                } else {
-                    Self::cpu_ns(t.dir.as_ref())
-                };
-                let e = Entry {
-                    nr: r.nr,
-                    name,
-                    regs: r.args,
-                    args,
-                    wall: Instant::now(),
-                    cpu,
-                };
-                if never_returns {
-                    if t.visible {
-                        self.finish(raw, e, None, Duration::ZERO, sink);
-                    }
-                } else {
-                    t.in_call = Some(e);
-                }
-            }
-            Some(e) => {
-                if !t.visible {
-                    return;
-                }
-                let time = match (e.cpu, Self::cpu_ns(t.dir.as_ref())) {
-                    (Some(a), Some(b)) if !wall => Duration::from_nanos(b.saturating_sub(a)),
-                    _ => e.wall.elapsed(),
-                };
-                self.finish(raw, e, Some(r.ret), time, sink);
-            }
-        }
-    }
-
-    /// Count a finished call and hand it to the sink (when the filter selects it).
-    fn finish(
-        &mut self,
-        pid: i32,
-        e: Entry,
-        ret: Option<i64>,
-        time: Duration,
-        sink: &mut dyn Sink,
-    ) {
-        if !self.cfg.filter.selects(&e.name) {
-            return;
-        }
-        let dir = self.tracees.get(&pid).and_then(|t| t.dir.as_ref());
-        let ret_text = match ret {
-            Some(r) if self.cfg.decode => decode::ret(&e.name, r, &TraceeFds(dir)),
-            Some(r) => r.to_string(),
-            None => "?".into(),
-        };
-        let call = Call {
-            pid: pid as u32,
-            nr: e.nr,
-            name: e.name,
-            regs: e.regs,
-            args: e.args,
-            ret,
-            ret_text,
-            time,
-        };
-        // why: like strace -c, a call that never returned (exit_group) is not counted.
-        if ret.is_some() {
-            let mut sum = self.summary.lock().unwrap_or_else(|p| p.into_inner());
-            sum.add(&call.name, call.is_error(), time);
-        }
-        sink.call(&call);
     }
 
     pub(super) fn tracee_pids(&self) -> Vec<i32> {
