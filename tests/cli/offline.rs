@@ -104,6 +104,30 @@ fn group_of(v: &Value, pid: u32) -> Vec<Value> {
         .collect()
 }
 
+/// The snapshot file at `gz` is gzip-compressed, masked, and says where it was taken.
+fn check_gzipped_snapshot(gz: &Path) {
+    let raw = std::fs::read(gz).unwrap();
+    assert!(raw.starts_with(&[0x1f, 0x8b]), "gzip-compressed");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(raw.as_slice()),
+        &mut plain,
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(doc["format"], "procscope-snapshot");
+    assert_eq!(doc["meta"]["masked"], true);
+    for key in [
+        "hostname",
+        "kernel",
+        "boot_id",
+        "procscope_version",
+        "taken_at",
+    ] {
+        assert!(!doc["meta"][key].is_null(), "meta.{key}");
+    }
+}
+
 #[test]
 fn snapshot_file_answers_like_the_live_system() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,26 +150,7 @@ fn snapshot_file_answers_like_the_live_system() {
     let gz = dir.path().join("snap.json.gz");
     let g = gz.to_str().unwrap();
     text(&["snapshot", "-o", g]);
-    let raw = std::fs::read(&gz).unwrap();
-    assert!(raw.starts_with(&[0x1f, 0x8b]), "gzip-compressed");
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(raw.as_slice()),
-        &mut plain,
-    )
-    .unwrap();
-    let doc: Value = serde_json::from_slice(&plain).unwrap();
-    assert_eq!(doc["format"], "procscope-snapshot");
-    assert_eq!(doc["meta"]["masked"], true);
-    for key in [
-        "hostname",
-        "kernel",
-        "boot_id",
-        "procscope_version",
-        "taken_at",
-    ] {
-        assert!(!doc["meta"][key].is_null(), "meta.{key}");
-    }
+    check_gzipped_snapshot(&gz);
 
     let shp = sh.pid().to_string();
     let live_tree = json(&["tree", &shp, "--json"]);
@@ -247,10 +252,8 @@ fn refused(args: &[&str]) -> String {
     err
 }
 
-#[test]
-fn bad_files_are_refused_with_one_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("good.json");
+/// Writes a valid snapshot of 49 processes to `good`, checks it reads back, returns its bytes.
+fn write_good_snapshot(good: &Path) -> Vec<u8> {
     let mut snap = procscope::model::Snapshot {
         schema: procscope::model::SCHEMA_VERSION,
         ..Default::default()
@@ -262,8 +265,8 @@ fn bad_files_are_refused_with_one_line() {
             ..Default::default()
         });
     }
-    procscope::source::snapshot_file::write_snapshot(&good, &snap).unwrap();
-    let data = std::fs::read(&good).unwrap();
+    procscope::source::snapshot_file::write_snapshot(good, &snap).unwrap();
+    let data = std::fs::read(good).unwrap();
     assert_eq!(
         json(&["--snapshot", good.to_str().unwrap(), "tree", "--json"])
             .as_array()
@@ -271,6 +274,14 @@ fn bad_files_are_refused_with_one_line() {
             .len(),
         49
     );
+    data
+}
+
+#[test]
+fn bad_files_are_refused_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    let data = write_good_snapshot(&good);
     let mut doc: Value = serde_json::from_slice(&data).unwrap();
     doc["schema"] = 99.into();
 

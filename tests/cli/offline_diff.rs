@@ -7,6 +7,7 @@
 use crate::support::offline::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// Waits for a trigger file, then chdirs and says so; otherwise sleeps quietly.
 const CHDIR_ON_TRIGGER: &str = "import os,sys,time\n\
@@ -52,6 +53,18 @@ fn start_time(pid: u32) -> u64 {
 
 /// A GitHub token carried only by a process started between the two snapshots.
 const PLANTED: &str = "ghp_N3wSecr3tAfterTheF1rstSnapsh0tXyZ9876";
+
+/// What the test changed between its two snapshots, and the processes it owns.
+struct Changes<'a> {
+    ours: [u32; 4],
+    stopped: u32,
+    started: u32,
+    listener: u32,
+    moved: u32,
+    from: &'a Path,
+    to: &'a Path,
+    port: u16,
+}
 
 #[test]
 fn diff_reports_exactly_the_changes_made() {
@@ -101,86 +114,125 @@ fn diff_reports_exactly_the_changes_made() {
     let new = dir.path().join("new.json");
     text(&["snapshot", "-o", new.to_str().unwrap()]);
     let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
-    let ours = [a_pid, b.pid(), c.pid(), l.pid()];
-
+    let ch = Changes {
+        ours: [a_pid, b.pid(), c.pid(), l.pid()],
+        stopped: a_pid,
+        started: b.pid(),
+        listener: l.pid(),
+        moved: c.pid(),
+        from: &d1,
+        to: &d2,
+        port,
+    };
     let file_diff = json(&["diff", o, n, "--json"]);
     let live_diff = json(&["diff", o, "--json"]);
     for d in [&file_diff, &live_diff] {
         assert_eq!(d["boot"], "same");
         assert_eq!(d["masked"], true);
-        let p = &d["processes"];
-        assert_eq!(
-            ours_in(&p["started"], &ours),
-            BTreeSet::from([b.pid(), l.pid()])
-        );
-        assert_eq!(ours_in(&p["gone"], &ours), BTreeSet::from([a_pid]));
-        assert_eq!(ours_in(&p["changed"], &ours), BTreeSet::from([c.pid()]));
-        let started_b = p["started"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| pid_of(x) == b.pid());
-        assert_eq!(started_b.unwrap()["start_time"], start_time(b.pid()));
-
-        let ch = p["changed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| pid_of(x) == c.pid());
-        let ch = ch.unwrap();
-        assert_eq!(ch["cwd"]["old"], d1.to_str().unwrap());
-        assert_eq!(ch["cwd"]["new"], d2.to_str().unwrap());
-        for field in ["exe", "uid", "cmdline", "comm_change"] {
-            assert!(ch[field].is_null(), "{field} should not change: {ch}");
-        }
-        for field in ["env_added", "env_changed", "env_removed"] {
-            assert_eq!(ch[field].as_array().unwrap().len(), 0, "{field}: {ch}");
-        }
-
-        let opened = socks_in(&d["listening"]["opened"], &ours);
-        assert_eq!(opened.len(), 1, "{opened:?}");
-        assert_eq!(opened[0]["local_port"], port);
-        assert_eq!(opened[0]["proto"], "tcp");
-        assert_eq!(opened[0]["state"], "LISTEN");
-        assert!(socks_in(&d["listening"]["closed"], &ours).is_empty());
-        for dir in ["opened", "closed"] {
-            assert!(socks_in(&d["connections"][dir], &ours).is_empty());
-        }
-        for dir in ["new", "gone"] {
-            let groups = d["containers"][dir].as_array().unwrap();
-            assert!(
-                !groups.iter().any(|g| g["pids"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|p| { ours.contains(&(p.as_u64().unwrap() as u32)) })),
-                "{groups:?}"
-            );
-        }
+        check_processes(&d["processes"], &ch);
+        check_sockets_and_containers(d, &ch);
     }
+    check_new_secrets(&file_diff, &live_diff, &ch);
+    let (out, _) = text(&["diff", o, n]);
+    check_text(&out, &ch);
+}
 
-    let secret_pids = |d: &Value| ours_in(&d["new_secrets"], &ours);
-    assert_eq!(secret_pids(&live_diff), BTreeSet::from([b.pid()]));
-    assert!(secret_pids(&file_diff).is_subset(&BTreeSet::from([b.pid()])));
+/// The processes part of a diff: exactly ours started, gone and changed, the change a cwd.
+fn check_processes(p: &Value, ch: &Changes) {
+    let ours = &ch.ours;
+    assert_eq!(
+        ours_in(&p["started"], ours),
+        BTreeSet::from([ch.started, ch.listener])
+    );
+    assert_eq!(ours_in(&p["gone"], ours), BTreeSet::from([ch.stopped]));
+    assert_eq!(ours_in(&p["changed"], ours), BTreeSet::from([ch.moved]));
+    let started_b = p["started"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| pid_of(x) == ch.started);
+    assert_eq!(started_b.unwrap()["start_time"], start_time(ch.started));
+
+    let changed = p["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| pid_of(x) == ch.moved);
+    let changed = changed.unwrap();
+    assert_eq!(changed["cwd"]["old"], ch.from.to_str().unwrap());
+    assert_eq!(changed["cwd"]["new"], ch.to.to_str().unwrap());
+    for field in ["exe", "uid", "cmdline", "comm_change"] {
+        assert!(
+            changed[field].is_null(),
+            "{field} should not change: {changed}"
+        );
+    }
+    for field in ["env_added", "env_changed", "env_removed"] {
+        assert_eq!(
+            changed[field].as_array().unwrap().len(),
+            0,
+            "{field}: {changed}"
+        );
+    }
+}
+
+/// The socket and container parts of diff `d`: of ours, only the listener opened; no
+/// connection and no container group changed.
+fn check_sockets_and_containers(d: &Value, ch: &Changes) {
+    let ours = &ch.ours;
+    let opened = socks_in(&d["listening"]["opened"], ours);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(opened[0]["local_port"], ch.port);
+    assert_eq!(opened[0]["proto"], "tcp");
+    assert_eq!(opened[0]["state"], "LISTEN");
+    assert!(socks_in(&d["listening"]["closed"], ours).is_empty());
+    for dir in ["opened", "closed"] {
+        assert!(socks_in(&d["connections"][dir], ours).is_empty());
+    }
+    for dir in ["new", "gone"] {
+        let groups = d["containers"][dir].as_array().unwrap();
+        assert!(
+            !groups.iter().any(|g| g["pids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| { ours.contains(&(p.as_u64().unwrap() as u32)) })),
+            "{groups:?}"
+        );
+    }
+}
+
+/// The planted token is a new secret of the started process (live; a file diff may lack it),
+/// and is never printed.
+fn check_new_secrets(file_diff: &Value, live_diff: &Value, ch: &Changes) {
+    let secret_pids = |d: &Value| ours_in(&d["new_secrets"], &ch.ours);
+    assert_eq!(secret_pids(live_diff), BTreeSet::from([ch.started]));
+    assert!(secret_pids(file_diff).is_subset(&BTreeSet::from([ch.started])));
     let found = live_diff["new_secrets"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| pid_of(f) == b.pid());
+        .find(|f| pid_of(f) == ch.started);
     assert_eq!(found.unwrap()["name"], "GITHUB_TOKEN");
     assert!(
         !live_diff.to_string().contains(PLANTED),
         "new secret printed unmasked"
     );
+}
 
-    let (out, _) = text(&["diff", o, n]);
+/// The text diff shows each change on its own line, and not the planted token.
+fn check_text(out: &str, ch: &Changes) {
     assert!(!out.contains(PLANTED));
     let has = |needle: &str| assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
-    has(&format!("+ {} sleep", b.pid()));
-    has(&format!("- {a_pid} sleep"));
-    has(&format!("~ {} ", c.pid()));
-    has(&format!("cwd: {} -> {}", d1.display(), d2.display()));
-    has(&format!("+ tcp 127.0.0.1:{port}  LISTEN"));
+    has(&format!("+ {} sleep", ch.started));
+    has(&format!("- {} sleep", ch.stopped));
+    has(&format!("~ {} ", ch.moved));
+    has(&format!(
+        "cwd: {} -> {}",
+        ch.from.display(),
+        ch.to.display()
+    ));
+    has(&format!("+ tcp 127.0.0.1:{}  LISTEN", ch.port));
     has("processes started (");
     has("listening sockets opened (");
 }

@@ -33,6 +33,19 @@ fn env_text(p: &Process) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// Whether `a` and `b` hold one copy of the same environ block.
+fn env_shared(a: &Process, b: &Process) -> bool {
+    a.environ
+        .as_ref()
+        .unwrap()
+        .shares(b.environ.as_ref().unwrap())
+}
+
+/// Whether `a` and `b` hold one copy of the same fd list.
+fn fds_shared(a: &Process, b: &Process) -> bool {
+    Arc::ptr_eq(a.fds.as_ref().unwrap(), b.fds.as_ref().unwrap())
+}
+
 #[test]
 fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     let f = FakeProc::new();
@@ -58,21 +71,11 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     let b = scan(&f, Some(&a));
 
     let (a10, b10) = (proc_of(&a, 10), proc_of(&b, 10));
-    assert!(
-        a10.environ
-            .as_ref()
-            .unwrap()
-            .shares(b10.environ.as_ref().unwrap())
-    );
+    assert!(env_shared(a10, b10));
     assert_eq!(env_text(b10), env_text(a10));
 
     let (a11, b11) = (proc_of(&a, 11), proc_of(&b, 11));
-    assert!(
-        !a11.environ
-            .as_ref()
-            .unwrap()
-            .shares(b11.environ.as_ref().unwrap())
-    );
+    assert!(!env_shared(a11, b11));
     assert_eq!(
         env_text(b11),
         vec![("A".to_string(), Some("2".to_string()))]
@@ -81,17 +84,9 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     // pid 13 now has another start time: never the old process's data, even when equal.
     let (a13, b13) = (proc_of(&a, 13), proc_of(&b, 13));
     assert_ne!(a13.start_time, b13.start_time);
-    assert!(
-        !a13.environ
-            .as_ref()
-            .unwrap()
-            .shares(b13.environ.as_ref().unwrap())
-    );
+    assert!(!env_shared(a13, b13));
 
-    assert!(!Arc::ptr_eq(
-        proc_of(&a, 12).fds.as_ref().unwrap(),
-        proc_of(&b, 12).fds.as_ref().unwrap()
-    ));
+    assert!(!fds_shared(proc_of(&a, 12), proc_of(&b, 12)));
     assert_eq!(proc_of(&b, 12).fd_list().len(), 2);
 
     // 10's fds are the same, but its pipe gained a reader: the peers are current, so the list
@@ -106,10 +101,7 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     };
     assert!(pipe(a10).is_empty());
     assert_eq!(pipe(b10), vec![14]);
-    assert!(!Arc::ptr_eq(
-        a10.fds.as_ref().unwrap(),
-        b10.fds.as_ref().unwrap()
-    ));
+    assert!(!fds_shared(a10, b10));
     // The old snapshot is untouched by the new one.
     assert!(pipe(proc_of(&a, 10)).is_empty());
 
@@ -117,16 +109,8 @@ fn unchanged_data_is_shared_and_changed_data_is_read_anew() {
     let c = scan(&f, Some(&b));
     for p in &b.processes {
         let q = proc_of(&c, p.pid);
-        assert!(Arc::ptr_eq(
-            p.fds.as_ref().unwrap(),
-            q.fds.as_ref().unwrap()
-        ));
-        assert!(
-            p.environ
-                .as_ref()
-                .unwrap()
-                .shares(q.environ.as_ref().unwrap())
-        );
+        assert!(fds_shared(p, q));
+        assert!(env_shared(p, q));
     }
     // And the snapshots read the same as ones taken without sharing.
     let fresh = scan(&f, None);

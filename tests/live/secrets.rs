@@ -122,10 +122,17 @@ fn user_rules() -> tempfile::NamedTempFile {
 fn planted_secrets_are_found_and_never_leak_unrevealed() {
     let p = plant();
     let pid = p.guard.children[0].id();
-    let pid_s = pid.to_string();
     let rules = user_rules();
     let rules_path = rules.path().to_str().unwrap();
 
+    check_found(&p, pid, rules_path);
+    check_masked_everywhere(&p, pid, rules_path);
+    check_revealed(&p, pid, rules_path);
+}
+
+/// `secrets --json` finds every planted secret by the right rule (a user rule added, a built-in
+/// one disabled), no decoy, and the key-file lead with its path.
+fn check_found(p: &Planted, pid: u32, rules_path: &str) {
     let (ok, out, err) = procscope(&["--rules", rules_path, "secrets", "--json"]);
     assert!(ok, "{err}");
     let found: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -156,7 +163,11 @@ fn planted_secrets_are_found_and_never_leak_unrevealed() {
         .find(|f| f["name"] == "--tls-private-key-file")
         .expect("key-file lead");
     assert_eq!(lead["value"], "/etc/pki/server.key");
+}
 
+/// No output of any command shows a planted secret unrevealed; `inspect` shows the rest.
+fn check_masked_everywhere(p: &Planted, pid: u32, rules_path: &str) {
+    let pid_s = pid.to_string();
     let runs: Vec<Vec<&str>> = vec![
         vec!["secrets"],
         vec!["secrets", "--json"],
@@ -189,7 +200,11 @@ fn planted_secrets_are_found_and_never_leak_unrevealed() {
         grep.iter()
             .any(|f| f["pid"] == pid && f["name"] == "CORP_CREDENTIAL_BLOB")
     );
+}
 
+/// `--reveal` shows every planted secret.
+fn check_revealed(p: &Planted, pid: u32, rules_path: &str) {
+    let pid_s = pid.to_string();
     for run in [
         vec!["secrets", "--json", "--reveal"],
         vec!["inspect", &pid_s, "--json", "--reveal"],

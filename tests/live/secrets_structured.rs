@@ -29,10 +29,9 @@ fn mine(out: &str, pid: u32) -> Vec<Value> {
     all.into_iter().filter(|f| f["pid"] == pid).collect()
 }
 
-#[test]
-fn structured_headers_and_passphrases_live() {
-    let (pw, nuget_pw, key) = (rand_token(18, 1), rand_token(16, 2), rand_token(32, 3));
-    let phrase = format!("violet {} drum orbit", rand_token(6, 4).to_lowercase());
+/// Starts the client: secrets in a YAML manifest and a NuGet config (environ), a header and a
+/// passphrase (argv), beside decoys; waits until it runs and returns its guard.
+fn spawn_client(pw: &str, nuget_pw: &str, key: &str, phrase: &str) -> Guard {
     let manifest = format!(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  password: {pw}\n  username: app\n"
     );
@@ -44,7 +43,7 @@ fn structured_headers_and_passphrases_live() {
         .args(["-c", "read x", "fakeclient", "-H"])
         .arg(format!("X-Api-Key: {key}"))
         .arg("--passphrase")
-        .arg(&phrase)
+        .arg(phrase)
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("APP_MANIFEST", &manifest)
@@ -68,6 +67,15 @@ fn structured_headers_and_passphrases_live() {
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+    guard
+}
+
+#[test]
+fn structured_headers_and_passphrases_live() {
+    let (pw, nuget_pw, key) = (rand_token(18, 1), rand_token(16, 2), rand_token(32, 3));
+    let phrase = format!("violet {} drum orbit", rand_token(6, 4).to_lowercase());
+    let guard = spawn_client(&pw, &nuget_pw, &key, &phrase);
+    let pid = guard.children[0].id();
 
     let f = mine(&procscope(&["secrets", "--json", "--reveal"]), pid);
     let value_of = |name: &str| {

@@ -5,7 +5,7 @@
 // why: helpers below are test code too; clippy only exempts #[test] functions.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::{fds_of, fds_of_kind, json, plant, procscope};
+use crate::support::{Planted, fds_of, fds_of_kind, json, plant, procscope};
 use serde_json::Value;
 
 /// The environment planted in the child, byte for byte.
@@ -37,7 +37,27 @@ fn pids(v: &Value) -> Vec<u64> {
 fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     let c = plant(ENV, ARG);
     let p = json(["--reveal", "inspect", c.pid.to_string().as_str(), "--json"]);
+    check_identity(&p, &c);
+    check_argv_and_exe(&p, &c);
+    check_environ(&p);
+    check_namespaces(&p);
+    check_fd_kinds(&p, &c);
+    check_sockets(&p, &c);
+    let pipe_inode = &check_pipes(&p, &c);
+    check_fd_numbers(&p, &c);
 
+    // The forked child sees the parent as its pipe peer.
+    let k = json(["inspect", c.kid.to_string().as_str(), "--json"]);
+    assert_eq!(k["ppid"], c.pid);
+    let kp = fds_of_kind(&k, "pipe");
+    assert!(
+        kp.iter()
+            .any(|f| &f["inode"] == pipe_inode && pids(&f["peers"]) == vec![c.pid as u64])
+    );
+}
+
+/// Pid, parent, name, state, threads and ids of the planted child.
+fn check_identity(p: &Value, c: &Planted) {
     assert_eq!(p["pid"], c.pid);
     assert_eq!(p["ppid"], std::process::id());
     assert_eq!(p["comm"], "child-copy");
@@ -53,8 +73,10 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     let uid = rustix::process::geteuid().as_raw();
     assert_eq!(p["uid"]["effective"], uid);
     assert_eq!(p["gid"]["real"], rustix::process::getgid().as_raw());
+}
 
-    // argv: raw bytes kept (hex), shown lossily, never an error.
+/// Its argv (raw bytes kept as hex, shown lossily, never an error), exe, cwd and root.
+fn check_argv_and_exe(p: &Value, c: &Planted) {
     let argv = p["cmdline"].as_array().unwrap();
     assert_eq!(argv.len(), 4);
     assert_eq!(s(&argv[0]), c.exe.to_str().unwrap());
@@ -78,8 +100,10 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     assert_eq!(p["exe"]["memfd"], false);
     assert_eq!(s(&p["cwd"]), c.dir.to_str().unwrap());
     assert_eq!(p["root"], "/");
+}
 
-    // environ: order, duplicates, entry without '=', non-UTF-8 value (revealed).
+/// Its environ: order, duplicates, entry without '=', non-UTF-8 value (revealed).
+fn check_environ(p: &Value) {
     let env = p["environ"].as_array().unwrap();
     let names: Vec<&str> = env.iter().map(|e| s(&e["name"])).collect();
     assert_eq!(
@@ -91,8 +115,10 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     assert_eq!(env[3]["value"], Value::Null);
     assert_eq!(env[4]["value"]["hex"], "fffe6f6b");
     assert_eq!(env[5]["value"], "planted-secret-7f3a9c2e");
+}
 
-    // namespaces: same as ours, from the ns links.
+/// Its namespaces: the same as ours, from the ns links; not namespaced, no container.
+fn check_namespaces(p: &Value) {
     for kind in ["net", "mnt", "pid", "user", "uts", "ipc"] {
         let ours = std::fs::read_link(format!("/proc/self/ns/{kind}")).unwrap();
         let want = format!("{kind}:[{}]", p["namespaces"][kind]);
@@ -101,39 +127,44 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     assert_eq!(p["namespaced"], false);
     assert_eq!(p["container"], Value::Null);
     assert!(!p["cgroups"].as_array().unwrap().is_empty());
+}
 
-    // fds: one of every kind, each classified.
-    let file = fds_of_kind(&p, "file");
+/// One fd of every kind, each classified.
+fn check_fd_kinds(p: &Value, c: &Planted) {
+    let file = fds_of_kind(p, "file");
     assert!(
         file.iter()
             .any(|f| s(&f["target"]) == c.dir.join("file.txt").to_str().unwrap()),
         "{file:?}"
     );
-    let dir = fds_of_kind(&p, "dir");
+    let dir = fds_of_kind(p, "dir");
     assert!(
         dir.iter()
             .any(|f| s(&f["target"]) == c.dir.to_str().unwrap())
     );
-    let anon = fds_of_kind(&p, "anon_inode");
+    let anon = fds_of_kind(p, "anon_inode");
     assert!(
         anon.iter()
             .any(|f| s(&f["target"]) == "anon_inode:[eventfd]")
     );
-    let memfd = fds_of_kind(&p, "memfd");
+    let memfd = fds_of_kind(p, "memfd");
     assert!(
         memfd
             .iter()
             .any(|f| s(&f["target"]).starts_with("/memfd:planted"))
     );
-    let dev = fds_of_kind(&p, "device");
+    let dev = fds_of_kind(p, "device");
     assert!(
         dev.iter()
             .any(|f| f["target"] == "/dev/null" && f["fd"] == 0)
     );
-    let other = fds_of_kind(&p, "other");
+    let other = fds_of_kind(p, "other");
     assert!(other.iter().any(|f| s(&f["target"]).starts_with("net:[")));
-    // Five sockets: tcp listener, client, accepted, udp, unix; each with its socket.
-    let socks = fds_of_kind(&p, "socket");
+}
+
+/// Five sockets: tcp listener, client, accepted, udp, unix; each with its socket and peer.
+fn check_sockets(p: &Value, c: &Planted) {
+    let socks = fds_of_kind(p, "socket");
     assert_eq!(socks.len(), 5, "{socks:?}");
     for f in &socks {
         assert!(f["socket"].is_object(), "socket fd without socket: {f}");
@@ -164,8 +195,11 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
             && x["local_addr"] == unix_path.to_str().unwrap()),
         1
     );
-    // The pipe is shared with the forked child; stdout is a pipe read by this test.
-    let pipes = fds_of_kind(&p, "pipe");
+}
+
+/// The pipe shared with the forked child (stdout is a pipe read by this test): its inode.
+fn check_pipes(p: &Value, c: &Planted) -> Value {
+    let pipes = fds_of_kind(p, "pipe");
     assert!(pipes.len() >= 3, "{pipes:?}");
     let shared: Vec<_> = pipes
         .iter()
@@ -178,27 +212,22 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
         assert_eq!(pids(&f["peers"]), vec![c.kid as u64]);
         assert_eq!(&f["inode"], pipe_inode);
     }
-    // fd numbers equal the kernel's list.
+    pipe_inode.clone()
+}
+
+/// The fd numbers equal the kernel's list, none unresolved.
+fn check_fd_numbers(p: &Value, c: &Planted) {
     let mut want: Vec<i64> = std::fs::read_dir(format!("/proc/{}/fd", c.pid))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_str().unwrap().parse().unwrap())
         .collect();
     want.sort();
-    let have: Vec<i64> = fds_of(&p)
+    let have: Vec<i64> = fds_of(p)
         .iter()
         .map(|f| f["fd"].as_i64().unwrap())
         .collect();
     assert_eq!(have, want);
     assert_eq!(p["fds_unresolved"], 0);
-
-    // The forked child sees the parent as its pipe peer.
-    let k = json(["inspect", c.kid.to_string().as_str(), "--json"]);
-    assert_eq!(k["ppid"], c.pid);
-    let kp = fds_of_kind(&k, "pipe");
-    assert!(
-        kp.iter()
-            .any(|f| &f["inode"] == pipe_inode && pids(&f["peers"]) == vec![c.pid as u64])
-    );
 }
 
 #[test]

@@ -80,7 +80,29 @@ fn container() -> impl Strategy<Value = Container> {
     })
 }
 
+/// Any process: its identity, what its links point at, and what it holds.
 fn process() -> impl Strategy<Value = Process> {
+    (identity(), links(), holdings()).prop_map(|(id, l, h)| Process {
+        nspid: l.nspid,
+        kernel_thread: l.kernel_thread,
+        exe: l.exe,
+        cwd: l.cwd,
+        root: l.root,
+        threads: l.threads,
+        environ: l.environ,
+        fds: h.fds,
+        fds_unresolved: h.fds_unresolved,
+        namespaces: h.namespaces,
+        cgroups: h.cgroups,
+        container: h.container,
+        namespaced: h.namespaced,
+        unavailable: h.unavailable,
+        ..id
+    })
+}
+
+/// A process with only its identity set: pids, times, names, argv, ids, status fields.
+fn identity() -> impl Strategy<Value = Process> {
     let head = (
         any::<u32>(),
         any::<u32>(),
@@ -95,25 +117,7 @@ fn process() -> impl Strategy<Value = Process> {
         of(text()),
         of(any::<u8>()),
     );
-    let links = (
-        vec(any::<u32>(), 0..3),
-        any::<bool>(),
-        of((bytes(), any::<bool>(), any::<bool>())),
-        of(bytes()),
-        of(bytes()),
-        vec((any::<u32>(), bytes()), 0..3),
-        of(vec((bytes(), of(bytes())), 0..4)),
-    );
-    let rest = (
-        of(vec(fd(), 0..3)),
-        any::<usize>(),
-        btree_map(text(), any::<u64>(), 0..3),
-        vec((any::<u32>(), vec(text(), 0..2), bytes()), 0..2),
-        of(container()),
-        any::<bool>(),
-        btree_map(text(), reason(), 0..4),
-    );
-    (head, links, rest).prop_map(|(h, l, r)| Process {
+    head.prop_map(|h| Process {
         pid: h.0,
         ppid: h.1,
         start_time: h.2,
@@ -126,6 +130,22 @@ fn process() -> impl Strategy<Value = Process> {
         tracer_pid: h.9,
         cap_eff: h.10,
         seccomp: h.11,
+        ..Process::default()
+    })
+}
+
+/// A process with only its links set: nspid, exe, cwd, root, threads and environ.
+fn links() -> impl Strategy<Value = Process> {
+    let links = (
+        vec(any::<u32>(), 0..3),
+        any::<bool>(),
+        of((bytes(), any::<bool>(), any::<bool>())),
+        of(bytes()),
+        of(bytes()),
+        vec((any::<u32>(), bytes()), 0..3),
+        of(vec((bytes(), of(bytes())), 0..4)),
+    );
+    links.prop_map(|l| Process {
         nspid: l.0,
         kernel_thread: l.1,
         exe: l.2.map(|(path, deleted, memfd)| Exe {
@@ -145,6 +165,22 @@ fn process() -> impl Strategy<Value = Process> {
                 .map(|(name, value)| EnvEntry { name, value })
                 .collect()
         }),
+        ..Process::default()
+    })
+}
+
+/// A process with only what it holds set: fds, namespaces, cgroups, container, unavailable.
+fn holdings() -> impl Strategy<Value = Process> {
+    let rest = (
+        of(vec(fd(), 0..3)),
+        any::<usize>(),
+        btree_map(text(), any::<u64>(), 0..3),
+        vec((any::<u32>(), vec(text(), 0..2), bytes()), 0..2),
+        of(container()),
+        any::<bool>(),
+        btree_map(text(), reason(), 0..4),
+    );
+    rest.prop_map(|r| Process {
         fds: r.0.map(Into::into),
         fds_unresolved: r.1,
         namespaces: r.2.into(),

@@ -84,6 +84,16 @@ fn ns_link(pid: u32, kind: &str) -> u64 {
 fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     let Some(c) = start_container() else { return };
     let me = std::process::id();
+    let socket = check_inspect(&c, me);
+    check_sockets(&c, &socket, me);
+    check_tree(&c);
+    check_containers(&c);
+    drop(c.guard);
+}
+
+/// `inspect` of the container's init: namespaced, chrooted, in its own pid, net and mnt
+/// namespaces, with its listening socket; returns that socket.
+fn check_inspect(c: &Container, me: u32) -> Value {
     let p = json(["inspect", &c.init.to_string(), "--json"]);
     assert_eq!(p["ppid"], c.outer);
     assert_eq!(p["comm"], "busybox");
@@ -113,7 +123,13 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     assert_eq!(fd["socket"]["proto"], "tcp6");
     assert_eq!(fd["socket"]["state"], "LISTEN");
     assert_eq!(fd["socket"]["netns"], netns);
+    fd["socket"].clone()
+}
 
+/// `sockets` lists the container's listener once, in its netns, read there through sock_diag;
+/// the host's table does not list it.
+fn check_sockets(c: &Container, socket: &Value, me: u32) {
+    let netns = ns_link(c.init, "net");
     let socks = json(["sockets", "--json", "--listening"]);
     let ours: Vec<&Value> = socks
         .as_array()
@@ -146,9 +162,13 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["netns"] == host && s["inode"] == fd["socket"]["inode"])
+            .any(|s| s["netns"] == host && s["inode"] == socket["inode"])
     );
+}
 
+/// `tree` marks unshare(1) with the namespaces it entered, and its child with its pid
+/// namespace and root.
+fn check_tree(c: &Container) {
     let t = json(["tree", "--json"]);
     let outer = crate::support::find_node(&t, u64::from(c.outer)).expect("unshare in tree");
     // unshare(1) itself enters the new net and mount namespaces; its child the pid namespace.
@@ -174,7 +194,10 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
         marks,
         ["ns pid".to_string(), format!("root {}", c.rootfs.display())]
     );
+}
 
+/// `containers` groups the container's processes as `namespaced`, rooted at its init.
+fn check_containers(c: &Container) {
     let groups = json(["containers", "--json"]);
     let g = groups
         .as_array()
@@ -185,7 +208,6 @@ fn unshared_chrooted_process_is_namespaced_and_owns_its_socket() {
     assert_eq!(g["runtime"], "namespaced");
     assert_eq!(g["root_pid"], c.init);
     assert_eq!(g["root"], c.rootfs.to_str().unwrap());
-    drop(c.guard);
 }
 
 /// Cgroup directories made by a test: on drop the process is moved back to the hierarchy's
