@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::support::rootfs::{Container, skip_reason};
+use crate::support::rootfs::{Container, skip_reason, tree};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Read;
@@ -156,12 +156,15 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
     let (_, out, _) = ps(&["--json", "fs", &pid, "/dev/null"]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["entries"][0]["device"], serde_json::json!([1, 3]));
+    check_sparse_cat(&pid);
+}
 
-    // The 10 GiB sparse file: exactly the cap, in bounded memory. The child blocks writing
-    // to the full pipe after reading, so its peak RSS can be read while it is alive.
+/// The 10 GiB sparse file: exactly the cap, in bounded memory. The child blocks writing
+/// to the full pipe after reading, so its peak RSS can be read while it is alive.
+fn check_sparse_cat(pid: &str) {
     let t = Instant::now();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_procscope"))
-        .args(["fs", &pid, "/tmp/sparse", "--cat"])
+        .args(["fs", pid, "/tmp/sparse", "--cat"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -195,15 +198,7 @@ fn loops_fifos_sockets_devices_and_sparse_files_cost_nothing() {
     assert!(t.elapsed() < Duration::from_secs(10));
     eprintln!("sparse cat: peak RSS {hwm_kb} kB, {:?}", t.elapsed());
     for mode in ["--hex", "--strings"] {
-        let (ok, out, _) = ps(&[
-            "fs",
-            &pid,
-            "/tmp/sparse",
-            "--cat",
-            mode,
-            "--max-bytes",
-            "64",
-        ]);
+        let (ok, out, _) = ps(&["fs", pid, "/tmp/sparse", "--cat", mode, "--max-bytes", "64"]);
         assert!(ok);
         let lines = text(&out).lines().count();
         assert_eq!(lines, if mode == "--hex" { 4 } else { 0 }, "{mode}");
@@ -240,8 +235,14 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
     let (ok, out, _) = ps(&["fs", &pid, "/tmp/evil\x1b[2J\x1b]0;owned\x07name", "--cat"]);
     assert!(ok);
     assert_eq!(out, b"\x1b[31mred\n");
+    check_interesting(&c, &pid);
+    check_secrets_masked(&c, &pid);
+}
 
-    let (ok, out, err) = ps(&["--json", "fs", &pid, "--interesting"]);
+/// `--interesting` finds the service-account token, the keys, histories and droppers (secrets
+/// marked sensitive), and none of the ordinary files.
+fn check_interesting(c: &Container, pid: &str) {
+    let (ok, out, err) = ps(&["--json", "fs", pid, "--interesting"]);
     assert!(ok, "{err}");
     let hits: Value = serde_json::from_slice(&out).unwrap();
     let hit = |p: &str| {
@@ -275,19 +276,21 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
     for p in ["/tmp/notes.txt", "/tmp/sparse", "/tmp/fifo", "/etc/shadow"] {
         assert!(hit(p).is_none(), "{p} reported");
     }
-    let (ok, out, _) = ps(&["fs", &pid, "--interesting"]);
+    let (ok, out, _) = ps(&["fs", pid, "--interesting"]);
     assert!(ok && text(&out).contains("Kubernetes service-account token [secret]"));
+}
 
-    // Secrets are masked unless --reveal, whatever path or symlink leads to them.
+/// Secrets are masked unless --reveal, whatever path or symlink leads to them.
+fn check_secrets_masked(c: &Container, pid: &str) {
     for p in [
         "/var/run/secrets/kubernetes.io/serviceaccount/token",
         "/tmp/innocent",
         "/etc/kubernetes/pki/apiserver.key",
     ] {
         for args in [
-            vec!["fs", &pid, p, "--cat"],
-            vec!["fs", &pid, p, "--cat", "--strings"],
-            vec!["--json", "fs", &pid, p, "--cat"],
+            vec!["fs", pid, p, "--cat"],
+            vec!["fs", pid, p, "--cat", "--strings"],
+            vec!["--json", "fs", pid, p, "--cat"],
         ] {
             let (ok, out, err) = ps(&args);
             assert!(ok, "{err}");
@@ -299,12 +302,12 @@ fn names_are_escaped_and_interesting_paths_found_with_secrets_masked() {
             assert!(o.contains('…'), "{o}");
         }
     }
-    let (_, out, _) = ps(&["--reveal", "fs", &pid, "/tmp/innocent", "--cat"]);
+    let (_, out, _) = ps(&["--reveal", "fs", pid, "/tmp/innocent", "--cat"]);
     assert_eq!(text(&out), c.token);
     let (_, out, _) = ps(&[
         "--reveal",
         "fs",
-        &pid,
+        pid,
         "/etc/kubernetes/pki/apiserver.key",
         "--cat",
     ]);
@@ -380,33 +383,4 @@ fn any_member_pid_works_and_errors_are_one_line() {
     }
     // procscope wrote nothing inside the root: same files, sizes, mtimes and even atimes.
     assert_eq!(tree(&c.rootfs), before);
-}
-
-/// Every path under `root` (not descending into the container's /proc) with its size, mtime
-/// and atime.
-fn tree(
-    root: &std::path::Path,
-) -> std::collections::BTreeMap<std::path::PathBuf, (u64, i64, i64, i64)> {
-    use std::os::unix::fs::MetadataExt;
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let m = std::fs::symlink_metadata(e.path()).unwrap();
-            if m.is_dir() && e.file_name() != "proc" {
-                stack.push(e.path());
-            }
-            // why: directories' atimes are touched by this very walk, and the kernel touches a
-            // symlink's atime whenever it is read or followed (no O_NOATIME for links); files
-            // are only stat'ed here, and procscope reads them with O_NOATIME.
-            let atime = if m.is_file() {
-                (m.atime(), m.atime_nsec())
-            } else {
-                (0, 0)
-            };
-            out.insert(e.path(), (m.len(), m.mtime(), atime.0, atime.1));
-        }
-    }
-    out
 }
