@@ -127,6 +127,7 @@ impl Found {
         }
     }
 
+    /// Records the runtime and id the component just read names.
     fn set(&mut self, runtime: &'static str, id: String) {
         self.runtime = Some(runtime);
         self.id = Some(id);

@@ -55,30 +55,8 @@ fn process(pid: u32) -> Process {
                 name: "worker".into(),
             })
             .collect(),
-        environ: Some(
-            (0..30)
-                .map(|i| EnvEntry {
-                    name: format!("APP_SETTING_{i}").as_str().into(),
-                    value: Some(format!("value-{pid}-{i}-abcdefghijkl").as_str().into()),
-                })
-                .collect(),
-        ),
-        fds: Some(
-            (0..20)
-                .map(|fd| Fd {
-                    fd,
-                    kind: if fd % 3 == 0 {
-                        FdKind::Socket
-                    } else {
-                        FdKind::File
-                    },
-                    target: format!("/var/lib/app/data-{fd}.db").as_str().into(),
-                    inode: Some(u64::from(pid) * 100 + fd as u64),
-                    peers: vec![],
-                })
-                .collect::<Vec<_>>()
-                .into(),
-        ),
+        environ: Some(environ(pid).into()),
+        fds: Some(fds(pid).into()),
         namespaces: NS_KINDS
             .iter()
             .enumerate()
@@ -100,6 +78,33 @@ fn process(pid: u32) -> Process {
         p.environ = None;
     }
     p
+}
+
+/// 30 environ entries of process `pid`.
+fn environ(pid: u32) -> Vec<EnvEntry> {
+    (0..30)
+        .map(|i| EnvEntry {
+            name: format!("APP_SETTING_{i}").as_str().into(),
+            value: Some(format!("value-{pid}-{i}-abcdefghijkl").as_str().into()),
+        })
+        .collect()
+}
+
+/// 20 fds of process `pid`, every third a socket.
+fn fds(pid: u32) -> Vec<Fd> {
+    (0..20)
+        .map(|fd| Fd {
+            fd,
+            kind: if fd % 3 == 0 {
+                FdKind::Socket
+            } else {
+                FdKind::File
+            },
+            target: format!("/var/lib/app/data-{fd}.db").as_str().into(),
+            inode: Some(u64::from(pid) * 100 + fd as u64),
+            peers: vec![],
+        })
+        .collect()
 }
 
 fn socket(i: u32) -> Socket {

@@ -17,6 +17,7 @@ mod offline;
 mod offline_diff;
 mod proc_containers;
 mod proc_faults;
+mod proc_joins;
 mod rescan_share;
 mod rootfs_fixture;
 mod secrets_classes;

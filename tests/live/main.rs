@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity;
 mod agreement;
 mod churn;
 mod edges;

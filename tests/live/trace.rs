@@ -1,7 +1,6 @@
-//! `procscope trace` against strace and real processes, the thread activity of a snapshot
-//! (`inspect --json`), old snapshot files without it, and the background counting trace.
+//! `procscope trace` against strace and real processes, and the background counting trace.
 
-use crate::support::{Guard, json, procscope, wait_asleep, wait_for};
+use crate::support::{Guard, procscope, wait_for};
 use procscope::trace::background::BackgroundTrace;
 use procscope::trace::session::End;
 use std::collections::BTreeMap;
@@ -348,85 +347,4 @@ fn another_tracer_is_named() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
-}
-
-#[test]
-fn current_syscall_of_sleep_and_of_cat_on_a_pipe() {
-    let mut g = Guard::default();
-    let sleeper = g.spawn(Command::new("sleep").arg("60")).id();
-    let cat = g
-        .spawn(
-            Command::new("cat")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null()),
-        )
-        .id();
-    assert!(wait_asleep(sleeper) && wait_asleep(cat));
-    let name = |pid: u32| {
-        let v = json(["inspect", &pid.to_string(), "--json"]);
-        v["threads"][0]["syscall"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
-    assert_eq!(name(sleeper), "clock_nanosleep");
-    let v = json(["inspect", &cat.to_string(), "--json"]);
-    let t = &v["threads"][0];
-    assert_eq!(t["syscall"]["name"], "read", "{t}");
-    assert_eq!(t["syscall"]["args"][0], 0, "reads its stdin");
-    assert!(t["wchan"].is_string(), "{t}");
-    let text = procscope()
-        .args(["inspect", &cat.to_string()])
-        .output()
-        .expect("inspect");
-    let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("syscall read(0<pipe:["), "{text}");
-}
-
-#[test]
-fn an_old_snapshot_without_activity_loads() {
-    let mut g = Guard::default();
-    let sleeper = g.spawn(Command::new("sleep").arg("60")).id();
-    assert!(wait_asleep(sleeper));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let new = dir.path().join("new.json");
-    procscope()
-        .args(["snapshot", "-o"])
-        .arg(&new)
-        .assert()
-        .success();
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&fs::read(&new).expect("read")).expect("json");
-    assert!(v["meta"]["arch"].is_string());
-    v["meta"].as_object_mut().expect("meta").remove("arch");
-    let mut had = false;
-    for p in v["processes"].as_array_mut().expect("processes") {
-        had |= p
-            .as_object_mut()
-            .expect("process")
-            .remove("activity")
-            .is_some();
-    }
-    assert!(had, "the new file carries activity");
-    let old = dir.path().join("old.json");
-    fs::write(&old, serde_json::to_vec(&v).expect("json")).expect("write");
-    let back = json([
-        "--snapshot",
-        old.to_str().expect("utf8"),
-        "inspect",
-        &sleeper.to_string(),
-        "--json",
-    ]);
-    assert_eq!(back["pid"], sleeper);
-    assert!(back["threads"][0]["syscall"].is_null());
-    let text = procscope()
-        .args([
-            "--snapshot",
-            old.to_str().expect("utf8"),
-            "inspect",
-            &sleeper.to_string(),
-        ])
-        .output()
-        .expect("inspect");
-    assert!(String::from_utf8_lossy(&text.stdout).contains("syscall -"));
 }
