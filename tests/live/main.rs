@@ -17,4 +17,5 @@ mod record;
 mod secrets;
 mod secrets_structured;
 mod snapshot;
+mod staged;
 mod trace;
