@@ -8,6 +8,7 @@ pub mod container;
 pub mod fd;
 pub mod finding;
 pub mod overview;
+pub mod thread;
 pub mod tree;
 
 pub use cell::{Cell, Escaped, Kind, Place, Shown, Values, or_why};

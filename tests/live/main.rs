@@ -17,3 +17,4 @@ mod secrets;
 mod secrets_structured;
 mod snapshot;
 mod trace;
+mod trace_tui;

@@ -9,5 +9,6 @@ mod diff;
 mod gone;
 mod peers;
 mod screens;
+mod threads;
 mod tmux;
 mod update;
