@@ -1,7 +1,7 @@
-//! UI-neutral presentation: each fact the CLI and the TUI both show (a process overview, an fd,
-//! a socket, a container, tree marks, a secret finding) formatted once, as rows of [`Cell`]s
-//! whose text is a [`Shown`] (only the escaping boundary makes one) and whose [`Kind`] carries
-//! the styling. `cli` prints the text; `tui::views` picks colours from the kinds.
+//! UI-neutral presentation: each fact the CLI and the TUI both show (a process overview, a
+//! thread's activity, an fd, a socket, a container, tree marks, a secret finding) formatted once,
+//! as rows of [`Cell`]s whose text is a [`Shown`] (only the escaping boundary makes one) and whose
+//! [`Kind`] carries the styling. `cli` prints the text; `tui::views` picks colours from the kinds.
 
 mod cell;
 pub mod container;
