@@ -184,3 +184,40 @@ fn tui_trace_needs_procscopes_own_proc() {
     assert!(matches!(phase(&app), Some(Phase::Failed(w)) if w.contains("needs /proc")));
     assert_running_untraced(pid);
 }
+
+#[test]
+fn tui_trace_refused_by_the_kernel_side_is_one_status_line() {
+    let mut g = Guard::default();
+    let sleeper = g.spawn(Command::new("sleep").arg("60")).id();
+    let strace = g
+        .spawn(
+            Command::new("strace")
+                .args(["-o", "/dev/null", "-p", &sleeper.to_string()])
+                .stderr(Stdio::null()),
+        )
+        .id();
+    let attached = crate::support::wait_for(10, || {
+        (status(&sleeper.to_string()).1 == strace.to_string()).then_some(())
+    });
+    attached.expect("strace attached");
+    let snap = snapshot_at(Path::new("/proc"), &Options::default()).expect("live snapshot");
+    let (mut app, _) = app_over(snap, sleeper);
+    let mut exec = Exec::new("/proc".into());
+    for e in app.update(Action::TraceSyscalls) {
+        exec.apply(&mut app, e);
+    }
+    exec.wait_trace(&mut app, Duration::from_secs(5));
+    let want = format!("already traced by pid {strace} (strace)");
+    assert!(
+        matches!(phase(&app), Some(Phase::Failed(w)) if w.contains(&want)),
+        "{:?}",
+        app.trace()
+    );
+    let msg = app.status().message.clone().unwrap_or_default();
+    assert!(msg.contains(&want) && !msg.contains('\n'), "{msg}");
+    assert_eq!(
+        status(&sleeper.to_string()).1,
+        strace.to_string(),
+        "strace's, untouched"
+    );
+}

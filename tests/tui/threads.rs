@@ -1,7 +1,7 @@
 //! The Threads tab, the tree's SYSCALL column and the background trace's state (Trace tab,
 //! `T` to start, `esc`/`T` to stop), over the fixture with thread activity added.
 
-use crate::support::tui::drive::{press, screen};
+use crate::support::tui::drive::{layout, press, screen};
 use crate::support::tui::{HOSTILE_COMM, snapshot};
 use procscope::analysis::syscall::summary::Summary;
 use procscope::model::*;
@@ -117,6 +117,8 @@ fn threads_tab_decodes_each_thread() {
     assert!(s.contains("pipe_read"), "{s}");
     assert!(s.contains("502     nginx-io        R     running"), "{s}");
     insta::assert_snapshot!("threads_tab", s);
+    let list = layout(&a).list.map(|r| r.height as usize);
+    assert_eq!(list, Some(a.page()), "drawn list vs page");
     // The cursor moves over the two threads only.
     press(&mut a, "j j j");
     assert_eq!(a.detail_cursor().sel, 1);
@@ -219,6 +221,9 @@ fn trace_starts_shows_progress_and_esc_stops() {
         "{s}"
     );
     assert!(s.contains("        40           read"), "{s}");
+    let list = layout(&a).list.map(|r| r.height as usize);
+    assert_eq!(list, Some(a.page()), "drawn list vs page");
+    assert_eq!(a.detail_len(), 5, "rule, two rows, rule, total");
     // Esc stops the trace (it does not leave the tab); the rows stay.
     assert_eq!(press(&mut a, "esc"), vec![Effect::CancelTrace]);
     assert_eq!(a.view(), View::Detail);
