@@ -307,9 +307,23 @@ fn read_threads(d: &PidDir, p: &mut Process, shared: &Shared) {
                 return (t, Some(p.state.clone()));
             }
             let st = task.read(&format!("{tid}/stat")).ok();
-            let st = st.and_then(|b| parse::stat(&b).ok());
-            let (name, state) = st.map_or((Bytes::default(), None), |s| (s.comm, Some(s.state)));
-            (Thread { tid, name }, state)
+            match st.and_then(|b| parse::stat(&b).ok()) {
+                Some(s) => (Thread { tid, name: s.comm }, Some(s.state)),
+                // why: a copied tree may hold only `comm`; live procfs always has `stat`.
+                None => {
+                    let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
+                    if name.last() == Some(&b'\n') {
+                        name.pop();
+                    }
+                    (
+                        Thread {
+                            tid,
+                            name: Bytes(name),
+                        },
+                        None,
+                    )
+                }
+            }
         })
         .collect();
     threads.sort_unstable_by_key(|t| t.0.tid);

@@ -17,7 +17,9 @@ fn inspect_prints_each_threads_state_and_syscall() {
             "task/43/syscall",
             b"0 0x3 0x7ffd0000 0x1000 0x0 0x0 0x0 0x7ff0 0x7f12\n",
         )
-        .file("task/43/wchan", b"pipe_read");
+        .file("task/43/wchan", b"pipe_read")
+        // A copied tree with only the name of thread 44: its name, no state.
+        .file("task/44/comm", b"copied\n");
     std::fs::create_dir_all(f.path().join("sys/kernel")).unwrap();
     std::fs::write(f.path().join("sys/kernel/arch"), "x86_64\n").unwrap();
     let out = procscope()
@@ -39,6 +41,10 @@ fn inspect_prints_each_threads_state_and_syscall() {
         text.contains(
             "thread 43 w\\e]0;x) y  state D  syscall read(3, 0x7ffd0000, 4096)  wchan pipe_read"
         ),
+        "{text}"
+    );
+    assert!(
+        text.contains("thread 44 copied  state -  syscall -"),
         "{text}"
     );
     let v: serde_json::Value = serde_json::from_slice(
