@@ -19,3 +19,4 @@ mod secrets_structured;
 mod snapshot;
 mod staged;
 mod trace;
+mod trace_tui;
