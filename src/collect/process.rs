@@ -255,6 +255,10 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, flags: bool, shared: &S
     };
     let mut fds = Vec::new();
     let mut unresolved = 0;
+    // why: the stat of a path is shared within one mount namespace and root (`Shared::stat_of`).
+    let mnt = p.namespaces.get("mnt").copied();
+    let root = p.root.as_ref().map(|r| r.as_bytes().to_vec());
+    let root = root.as_deref();
     let listed = dir.for_each_entry(|name| {
         let Some(num) = std::str::from_utf8(name.to_bytes())
             .ok()
@@ -268,7 +272,12 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, flags: bool, shared: &S
             return;
         };
         let st = if stat_fds && target.starts_with(b"/") {
-            dir.stat_target_c(name).ok()
+            match (mnt, root) {
+                (Some(m), Some(r)) => {
+                    shared.stat_of(m, r, &target, || dir.stat_target_c(name).ok())
+                }
+                _ => dir.stat_target_c(name).ok(),
+            }
         } else {
             None
         };
