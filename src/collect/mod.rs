@@ -94,14 +94,19 @@ pub fn snapshot(
             } else {
                 1
             };
-            let keep: std::collections::HashSet<u32> = only.iter().copied().chain([me]).collect();
-            listed
-                .iter()
-                .copied()
-                .filter(|p| keep.contains(p))
-                .collect()
+            // why: a pid asked for is read even when the listing leaves it out (a process
+            // hidden from readdir is still reachable by its pid).
+            let mut keep: Vec<u32> = only.iter().copied().chain([me]).collect();
+            keep.sort_unstable();
+            keep.dedup();
+            keep
         }
         None => listed.clone(),
+    };
+    let asked = if opt.only.is_some() {
+        pids.clone()
+    } else {
+        Vec::new()
     };
     first_things_first(&mut pids, &opt.first);
     let parts = opt.parts;
@@ -132,8 +137,13 @@ pub fn snapshot(
         shared.live = root.is_live();
         shared.page_size = page_size(root);
         let mut scanned = read_all(root, &pids, read, opt, &shared);
-        if parts.hidden && opt.only.is_none() {
-            integrity::merge_masked(root, &listed, &mut scanned.0, read, &shared);
+        if parts.hidden {
+            // why: with `only`, the pids asked for stand for the listing (sorted, as it is).
+            let (scope, only) = match &opt.only {
+                Some(_) => (&asked, Some(&asked[..])),
+                None => (&listed, None),
+            };
+            integrity::merge_masked(root, scope, &mut scanned.0, read, &shared, only);
         }
         (scanned, pre.join().ok().flatten())
     });

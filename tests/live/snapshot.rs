@@ -36,7 +36,13 @@ fn pids(v: &Value) -> Vec<u64> {
 #[test]
 fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     let c = plant(ENV, ARG);
-    let p = json(["--reveal", "inspect", c.pid.to_string().as_str(), "--json"]);
+    let p = json([
+        "--reveal",
+        "inspect",
+        c.pid.to_string().as_str(),
+        "--peers",
+        "--json",
+    ]);
 
     assert_eq!(p["pid"], c.pid);
     assert_eq!(p["ppid"], std::process::id());
@@ -192,7 +198,7 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     assert_eq!(p["fds_unresolved"], 0);
 
     // The forked child sees the parent as its pipe peer.
-    let k = json(["inspect", c.kid.to_string().as_str(), "--json"]);
+    let k = json(["inspect", c.kid.to_string().as_str(), "--peers", "--json"]);
     assert_eq!(k["ppid"], c.pid);
     let kp = fds_of_kind(&k, "pipe");
     assert!(
