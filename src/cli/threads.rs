@@ -1,31 +1,18 @@
 //! `inspect`'s thread activity: each thread's current syscall (fds resolved from the
 //! snapshot), wchan and kernel stack, as text lines and merged into the JSON `threads[]`.
 
-use crate::analysis::syscall::now::{SnapshotFds, syscall_text, wchan_text};
-use crate::model::{Process, Snapshot, escape};
+use crate::model::{Process, Snapshot};
+use crate::present::thread::ThreadRow;
 use serde_json::Value;
 
-/// One line per thread: `thread TID NAME  syscall ...  wchan ...`, then its stack frames.
+/// One line per thread: `thread TID NAME  state S  syscall ...  wchan ...`, then its stack
+/// frames (the rows the TUI's Threads tab shows).
 pub fn lines(snap: &Snapshot, p: &Process) -> Vec<String> {
-    let fds = SnapshotFds::new(snap, p);
     let mut out = Vec::new();
-    for t in &p.threads {
-        let now = p
-            .thread_now(t.tid)
-            .cloned()
-            .unwrap_or(crate::model::ThreadNow {
-                tid: t.tid,
-                ..Default::default()
-            });
-        out.push(format!(
-            "thread {} {}  syscall {}  wchan {}",
-            t.tid,
-            t.name.safe(),
-            syscall_text(snap, p, &now, &fds),
-            wchan_text(p, &now)
-        ));
-        for frame in now.stack.iter().flatten() {
-            out.push(format!("  {}", escape(frame)));
+    for row in ThreadRow::all(snap, p) {
+        out.push(row.line());
+        for frame in &row.stack {
+            out.push(format!("  {frame}"));
         }
     }
     out

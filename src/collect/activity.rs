@@ -44,15 +44,24 @@ fn text(b: Vec<u8>) -> String {
     String::from_utf8_lossy(&b).trim_end().to_string()
 }
 
-/// Read the activity of `threads` of `p` through its `task/` directory.
-pub fn read(task: &PidDir, p: &mut Process, threads: &[Thread], arch: Option<Arch>, live: bool) {
+/// Read the activity of `threads` of `p` through its `task/` directory; `states[i]` is the
+/// state of `threads[i]`, already read from its `stat`.
+pub fn read(
+    task: &PidDir,
+    p: &mut Process,
+    threads: &[Thread],
+    states: &[Option<String>],
+    arch: Option<Arch>,
+    live: bool,
+) {
     let name = |nr: i64| arch.and_then(|a| a.name(nr));
     let mut stack_denied = false;
     let mut out = Vec::with_capacity(threads.len());
-    for t in threads {
+    for (i, t) in threads.iter().enumerate() {
         let tid = t.tid;
         let mut now = ThreadNow {
             tid,
+            state: states.get(i).cloned().flatten(),
             ..ThreadNow::default()
         };
         let mut denied = false;
@@ -104,7 +113,11 @@ pub fn read(task: &PidDir, p: &mut Process, threads: &[Thread], arch: Option<Arc
                 }
             }
         }
-        if now.syscall.is_some() || now.wchan.is_some() || now.stack.is_some() {
+        if now.state.is_some()
+            || now.syscall.is_some()
+            || now.wchan.is_some()
+            || now.stack.is_some()
+        {
             out.push(now);
         }
     }

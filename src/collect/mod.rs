@@ -85,7 +85,9 @@ pub fn snapshot(
         path: root.path().to_path_buf(),
         source: e,
     })?;
-    let pids = pids_to_read(root, opt, &listed);
+    let asked = asked_pids(root, opt, &listed);
+    let mut pids = asked.clone().unwrap_or_else(|| listed.clone());
+    first_things_first(&mut pids, &opt.first);
     let parts = opt.parts;
     let read = ReadOptions::new(parts, root.is_live());
     // why: the socket tables (megabytes of text on a busy host) are read by a third thread
@@ -97,8 +99,13 @@ pub fn snapshot(
         shared.live = root.is_live();
         shared.page_size = page_size(root);
         let mut scanned = read_all(root, &pids, read, opt, &shared);
-        if parts.hidden && opt.only.is_none() {
-            integrity::merge_masked(root, &listed, &mut scanned.0, read, &shared);
+        if parts.hidden {
+            // why: with `only`, the pids asked for stand for the listing (sorted, as it is).
+            let (scope, only) = match &asked {
+                Some(asked) => (asked, Some(&asked[..])),
+                None => (&listed, None),
+            };
+            integrity::merge_masked(root, scope, &mut scanned.0, read, &shared, only);
         }
         (scanned, pre.join().ok().flatten())
     });
@@ -124,29 +131,23 @@ pub fn snapshot(
     })
 }
 
-/// The pids to read, of those `listed`: all of them, or those of `--only` plus the reference
-/// process; the ones on screen (`opt.first`) first.
-fn pids_to_read(root: &ProcRoot, opt: &Options, listed: &[u32]) -> Vec<u32> {
+/// With `--only`, the pids to read: those asked for and the reference process, sorted, each
+/// once; `None` when every listed pid is read.
+fn asked_pids(root: &ProcRoot, opt: &Options, listed: &[u32]) -> Option<Vec<u32>> {
+    let only = opt.only.as_ref()?;
     // why: pid 1 and procscope itself are the reference for "namespaced" (see
     // `reference_namespaces`), so a scan of a few pids reads them too.
-    let mut pids: Vec<u32> = match &opt.only {
-        Some(only) => {
-            let me = if root.is_live() && !listed.contains(&1) {
-                self_pid()
-            } else {
-                1
-            };
-            let keep: std::collections::HashSet<u32> = only.iter().copied().chain([me]).collect();
-            listed
-                .iter()
-                .copied()
-                .filter(|p| keep.contains(p))
-                .collect()
-        }
-        None => listed.to_vec(),
+    let me = if root.is_live() && !listed.contains(&1) {
+        self_pid()
+    } else {
+        1
     };
-    first_things_first(&mut pids, &opt.first);
-    pids
+    // why: a pid asked for is read even when the listing leaves it out (a process
+    // hidden from readdir is still reachable by its pid).
+    let mut keep: Vec<u32> = only.iter().copied().chain([me]).collect();
+    keep.sort_unstable();
+    keep.dedup();
+    Some(keep)
 }
 
 /// The socket tables of the first network namespace (the first `--only` pid's, else

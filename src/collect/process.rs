@@ -255,6 +255,10 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, flags: bool, shared: &S
     };
     let mut fds = Vec::new();
     let mut unresolved = 0;
+    // why: the stat of a path is shared within one mount namespace and root (`Shared::stat_of`).
+    let mnt = p.namespaces.get("mnt").copied();
+    let root = p.root.as_ref().map(|r| r.as_bytes().to_vec());
+    let root = root.as_deref();
     let listed = dir.for_each_entry(|name| {
         let Some(num) = std::str::from_utf8(name.to_bytes())
             .ok()
@@ -268,7 +272,12 @@ fn read_fds(d: &PidDir, p: &mut Process, stat_fds: bool, flags: bool, shared: &S
             return;
         };
         let st = if stat_fds && target.starts_with(b"/") {
-            dir.stat_target_c(name).ok()
+            match (mnt, root) {
+                (Some(m), Some(r)) => {
+                    shared.stat_of(m, r, &target, || dir.stat_target_c(name).ok())
+                }
+                _ => dir.stat_target_c(name).ok(),
+            }
         } else {
             None
         };
@@ -331,28 +340,41 @@ fn read_threads(d: &PidDir, p: &mut Process, shared: &Shared) {
         note(p, "threads", Unavailable::Gone);
         return;
     }
-    let mut threads: Vec<Thread> = tids
+    let mut threads: Vec<(Thread, Option<String>)> = tids
         .into_iter()
         .map(|tid| {
-            // why: the leader thread's comm is the process comm already read from `stat`;
-            // skipping it saves one open/read/close per process.
-            let name = if tid == p.pid {
-                p.comm.0.clone()
-            } else {
-                let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
-                if name.last() == Some(&b'\n') {
-                    name.pop();
+            // why: the leader's comm and state are the process's, already read from `stat`;
+            // another thread's `stat` gives its name and state in the one read `comm` took.
+            if tid == p.pid {
+                let t = Thread {
+                    tid,
+                    name: p.comm.clone(),
+                };
+                return (t, Some(p.state.clone()));
+            }
+            let st = task.read(&format!("{tid}/stat")).ok();
+            match st.and_then(|b| parse::stat(&b).ok()) {
+                Some(s) => (Thread { tid, name: s.comm }, Some(s.state)),
+                // why: a copied tree may hold only `comm`; live procfs always has `stat`.
+                None => {
+                    let mut name = task.read(&format!("{tid}/comm")).unwrap_or_default();
+                    if name.last() == Some(&b'\n') {
+                        name.pop();
+                    }
+                    (
+                        Thread {
+                            tid,
+                            name: Bytes(name),
+                        },
+                        None,
+                    )
                 }
-                name
-            };
-            Thread {
-                tid,
-                name: Bytes(name),
             }
         })
         .collect();
-    threads.sort_unstable_by_key(|t| t.tid);
-    super::activity::read(&task, p, &threads, shared.arch, shared.live);
+    threads.sort_unstable_by_key(|t| t.0.tid);
+    let (threads, states): (Vec<Thread>, Vec<Option<String>>) = threads.into_iter().unzip();
+    super::activity::read(&task, p, &threads, &states, shared.arch, shared.live);
     p.threads = threads;
 }
 

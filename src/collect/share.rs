@@ -3,17 +3,25 @@
 
 use super::parse;
 use crate::model::{Cgroup, Environ, Fd, Pid, Process, Snapshot};
+use crate::source::TargetStat;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// Parsed `cgroup` files by their text.
 type CgroupsByText = HashMap<Box<[u8]>, Arc<Vec<Cgroup>>>;
 
+/// What stat said of an fd target, by mount namespace, root and link text.
+type StatsByPath = HashMap<(u64, Box<[u8]>), TargetStat>;
+
+/// At most this many targets are remembered (a host of unique paths gains nothing).
+const MAX_STATS: usize = 4096;
+
 /// Interning tables of one scan, used by every worker.
 #[derive(Default)]
 pub struct Shared<'a> {
     cgroups: Mutex<CgroupsByText>,
     namespaces: Mutex<HashSet<Arc<BTreeMap<String, u64>>>>,
+    stats: Mutex<StatsByPath>,
     /// The snapshot this scan replaces, whose unchanged environ blocks are reused.
     previous: Option<&'a Snapshot>,
     /// The architecture whose table names the threads' syscalls (none: numbers only).
@@ -55,6 +63,42 @@ impl<'a> Shared<'a> {
         n
     }
 
+    /// The stat of the target an fd link names as `target`, seen by a process in mount
+    /// namespace `mnt` with root `root`: stat'ed by `stat` once per scan. why: a host's
+    /// processes hold the same few paths (`/dev/null`, `/dev/pts/0`, shared logs), and the same
+    /// text in the same mount namespace and root names the same file; a deleted file's text
+    /// does not, nor do `/proc` paths, so those are stat'ed each time.
+    pub fn stat_of(
+        &self,
+        mnt: u64,
+        root: &[u8],
+        target: &[u8],
+        stat: impl FnOnce() -> Option<TargetStat>,
+    ) -> Option<TargetStat> {
+        if target.ends_with(b" (deleted)") || target.starts_with(b"/proc/") {
+            return stat();
+        }
+        let mut key = Vec::with_capacity(root.len() + 1 + target.len());
+        key.extend_from_slice(root);
+        key.push(0);
+        key.extend_from_slice(target);
+        let key = (mnt, key.into_boxed_slice());
+        if let Some(s) = self
+            .stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Some(*s);
+        }
+        let got = stat()?;
+        let mut map = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() < MAX_STATS {
+            map.insert(key, got);
+        }
+        Some(got)
+    }
+
     /// The fds read for (`pid`, `start_time`): the previous snapshot's list when the same
     /// process held the same fds (the peers are checked again by the socket join).
     pub fn fds(&self, pid: Pid, start_time: u64, fds: Vec<Fd>) -> Arc<Vec<Fd>> {
@@ -91,5 +135,44 @@ impl<'a> Shared<'a> {
             Some(e) if e.is_raw(raw) => e.clone(),
             _ => Environ::from_raw(raw),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::fs::FileType;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_path_is_stated_once_per_mount_namespace_and_root() {
+        let s = Shared::default();
+        let calls = Cell::new(0);
+        let stat = |ino: u64| {
+            calls.set(calls.get() + 1);
+            Some(TargetStat {
+                file_type: FileType::CharacterDevice,
+                inode: ino,
+            })
+        };
+        let ino = |r: Option<TargetStat>| r.map(|t| t.inode);
+        assert_eq!(ino(s.stat_of(1, b"/", b"/dev/null", || stat(5))), Some(5));
+        assert_eq!(ino(s.stat_of(1, b"/", b"/dev/null", || stat(6))), Some(5));
+        assert_eq!(calls.get(), 1);
+        // Another mount namespace or root: another file, stat'ed again.
+        assert_eq!(ino(s.stat_of(2, b"/", b"/dev/null", || stat(7))), Some(7));
+        assert_eq!(
+            ino(s.stat_of(1, b"/srv", b"/dev/null", || stat(8))),
+            Some(8)
+        );
+        // A deleted file's text and /proc paths are never shared.
+        for _ in 0..2 {
+            s.stat_of(1, b"/", b"/tmp/x (deleted)", || stat(9));
+            s.stat_of(1, b"/", b"/proc/7/stat", || stat(9));
+        }
+        assert_eq!(calls.get(), 7);
+        // A failed stat is not remembered.
+        assert!(s.stat_of(1, b"/", b"/gone", || None).is_none());
+        assert_eq!(ino(s.stat_of(1, b"/", b"/gone", || stat(3))), Some(3));
     }
 }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadNow {
     pub tid: Pid,
+    /// Scheduler state letter of the thread (`task/TID/stat` field 3: `R`, `S`, `D`, `T`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Current syscall (`task/TID/syscall`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscall: Option<ThreadSyscall>,

@@ -95,6 +95,10 @@ pub enum Action {
     DeleteChar,
     /// Cycle the search matcher between plain text, regex and fuzzy.
     ToggleMatcher,
+    /// Show or hide the tree's SYSCALL column (each process's main thread's syscall).
+    ToggleSyscalls,
+    /// Count the syscalls of the process for a few seconds in the background (again: stop).
+    TraceSyscalls,
     /// A character typed into the open prompt.
     #[serde(skip)]
     Type(char),

@@ -1,23 +1,53 @@
 //! Carries out the app's file effects against the container roots (through `fsview`, hence
-//! `source::rootfs`), feeding results back into the app. Shared by the event loop and tests.
+//! `source::rootfs`) and its trace effects (through `tracer`), feeding results back into the
+//! app. Shared by the event loop and tests.
 
 use super::fsview::{FsError, FsHandle};
 use super::state::{App, Effect};
+use super::tracer::Tracer;
 use crate::model::Pid;
 use std::path::PathBuf;
+use std::time::Duration;
 
-/// Open roots, by pid.
+/// Open roots, by pid, and the background trace.
 pub struct Exec {
     proc_root: PathBuf,
     roots: Vec<(Pid, FsHandle)>,
+    tracer: Tracer,
 }
 
 impl Exec {
     pub fn new(proc_root: PathBuf) -> Exec {
         Exec {
+            tracer: Tracer::new(proc_root.clone()),
             proc_root,
             roots: Vec::new(),
         }
+    }
+
+    /// How long the loop may wait for input: at most a trace tick while a trace runs.
+    pub fn timeout(&self, wait: Duration) -> Duration {
+        if self.tracer.busy() {
+            wait.min(super::tracer::TICK)
+        } else {
+            wait
+        }
+    }
+
+    /// Report the running trace's rows or end to the app (once per turn of the loop).
+    pub fn poll(&mut self, app: &mut App) {
+        self.tracer.poll(app);
+    }
+
+    /// Stop a running trace and wait (up to `limit`) until it has detached.
+    pub fn stop_trace(&mut self, app: &mut App, limit: Duration) {
+        self.tracer.cancel();
+        self.tracer.wait(app, limit);
+    }
+
+    /// Wait (up to `limit`) for a running trace to end by itself.
+    pub fn wait_trace(&mut self, app: &mut App, limit: Duration) {
+        self.tracer.wait(app, limit);
     }
 
     fn root(&mut self, pid: Pid) -> Result<&FsHandle, FsError> {
@@ -33,7 +63,7 @@ impl Exec {
         Ok(&self.roots[self.roots.len() - 1].1)
     }
 
-    /// Carry out a file effect (others are the loop's). Returns false for `Quit`.
+    /// Carry out a file or trace effect (others are the loop's). Returns false for `Quit`.
     pub fn apply(&mut self, app: &mut App, e: Effect) -> bool {
         match e {
             Effect::Quit => return false,
@@ -55,6 +85,8 @@ impl Exec {
                 let res = self.root(pid).and_then(|r| r.interesting());
                 app.set_interesting(pid, res);
             }
+            Effect::Trace(key, secs) => self.tracer.start(app, key, secs),
+            Effect::CancelTrace => self.tracer.cancel(),
         }
         true
     }

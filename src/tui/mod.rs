@@ -23,6 +23,7 @@ pub mod state;
 pub mod term;
 pub mod text;
 pub mod theme;
+pub mod tracer;
 pub mod views;
 
 pub use action::Action;
@@ -136,6 +137,8 @@ pub fn run(opts: &Options) -> Result<()> {
         focus,
     };
     let res = run_loop(&mut terminal, &mut ui, &rx, &req, opts.interval);
+    // why: leave nothing attached: a running trace detaches before procscope exits.
+    exec.stop_trace(&mut app, Duration::from_secs(2));
     term::restore();
     res
 }
@@ -190,6 +193,7 @@ fn run_loop(
         } else {
             Duration::from_secs(3600)
         };
+        let timeout = ui.exec.timeout(timeout);
         let mut effects = Vec::new();
         match rx.recv_timeout(timeout) {
             Ok(ev) => {
@@ -227,6 +231,7 @@ fn run_loop(
                 }
             }
         }
+        ui.exec.poll(ui.app);
     }
 }
 

@@ -23,3 +23,4 @@ mod rootfs_fixture;
 mod secrets_classes;
 mod secrets_corpus;
 mod snapshot_output;
+mod thread_state;

@@ -157,7 +157,7 @@ fn snapshot_file_answers_like_the_live_system() {
     assert_eq!(live_tree[0]["children"].as_array().unwrap().len(), 2);
     assert_eq!(json(&["--snapshot", g, "tree", &shp, "--json"]), live_tree);
     for pid in [shp.clone(), py.pid().to_string(), init.to_string()] {
-        let live = json(&["inspect", &pid, "--json"]);
+        let live = json(&["inspect", &pid, "--peers", "--json"]);
         assert!(!live["started_at"].is_null());
         let file = json(&["--snapshot", g, "inspect", &pid, "--json"]);
         assert_eq!(btime_jitter(&file, &live), live, "pid {pid}");

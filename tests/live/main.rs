@@ -18,4 +18,6 @@ mod record;
 mod secrets;
 mod secrets_structured;
 mod snapshot;
+mod staged;
 mod trace;
+mod trace_tui;

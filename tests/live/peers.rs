@@ -129,8 +129,8 @@ fn peer_pids(p: &Value, n: u64) -> Value {
 }
 
 fn check(t: &Pairs) {
-    let parent = json(["inspect", &t.parent.to_string(), "--json"]);
-    let child = json(["inspect", &t.child.to_string(), "--json"]);
+    let parent = json(["inspect", &t.parent.to_string(), "--peers", "--json"]);
+    let child = json(["inspect", &t.child.to_string(), "--peers", "--json"]);
     let (p, c) = (serde_json::json!([t.parent]), serde_json::json!([t.child]));
     for n in t.pfd {
         assert_eq!(
@@ -171,7 +171,7 @@ fn each_end_of_local_connections_names_the_other_process() {
     check(&t);
     // The text views name the peer as comm(pid).
     let out = procscope()
-        .args(["inspect", &t.parent.to_string()])
+        .args(["inspect", &t.parent.to_string(), "--peers"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

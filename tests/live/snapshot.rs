@@ -36,7 +36,13 @@ fn pids(v: &Value) -> Vec<u64> {
 #[test]
 fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     let c = plant(ENV, ARG);
-    let p = json(["--reveal", "inspect", c.pid.to_string().as_str(), "--json"]);
+    let p = json([
+        "--reveal",
+        "inspect",
+        c.pid.to_string().as_str(),
+        "--peers",
+        "--json",
+    ]);
     check_identity(&p, &c);
     check_argv_and_exe(&p, &c);
     check_environ(&p);
@@ -47,7 +53,7 @@ fn inspect_reports_planted_environ_argv_exe_cwd_and_fds() {
     check_fd_numbers(&p, &c);
 
     // The forked child sees the parent as its pipe peer.
-    let k = json(["inspect", c.kid.to_string().as_str(), "--json"]);
+    let k = json(["inspect", c.kid.to_string().as_str(), "--peers", "--json"]);
     assert_eq!(k["ppid"], c.pid);
     let kp = fds_of_kind(&k, "pipe");
     assert!(

@@ -11,5 +11,6 @@ mod gone;
 mod peers;
 mod screens;
 mod staged;
+mod threads;
 mod tmux;
 mod update;

@@ -17,18 +17,24 @@ use std::collections::BTreeMap;
 /// listed entries that yielded no process (no `stat`) while the clean view still shows the
 /// process with the visible entry still lacking it. Live roots only; nothing happens when no
 /// entry is suspect or the clean view is refused (the `hidden` command says so).
+/// With `only` (a scan of a few pids), only those pids are looked at.
 pub fn merge_masked(
     root: &ProcRoot,
     listed: &[Pid],
     procs: &mut Vec<Process>,
     opt: ReadOptions,
     shared: &Shared,
+    only: Option<&[Pid]>,
 ) {
     if !root.is_live() {
         return;
     }
     let mut suspects: BTreeMap<Pid, Vec<HiddenEvidence>> = BTreeMap::new();
-    for (pid, ev) in hidden::mount_masks(root) {
+    let wanted = |pid: &Pid| only.is_none_or(|o| o.contains(pid));
+    for (pid, ev) in hidden::mount_masks(root)
+        .into_iter()
+        .filter(|(p, _)| wanted(p))
+    {
         suspects.entry(pid).or_default().push(ev);
     }
     // why: both lists are sorted by pid; a listed pid with no process had no readable stat.

@@ -13,15 +13,21 @@ pub enum Tab {
     Files,
     Sockets,
     Root,
+    /// Each thread's state, current syscall and wchan.
+    Threads,
+    /// The syscall count of a background trace.
+    Trace,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Environ,
         Tab::Files,
         Tab::Sockets,
         Tab::Root,
+        Tab::Threads,
+        Tab::Trace,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -30,6 +36,8 @@ impl Tab {
             Tab::Files => "Files",
             Tab::Sockets => "Sockets",
             Tab::Root => "Root",
+            Tab::Threads => "Threads",
+            Tab::Trace => "Trace",
         }
     }
     /// Position in [`Tab::ALL`].
@@ -48,7 +56,7 @@ impl Tab {
 pub struct Detail {
     pub key: ProcKey,
     pub tab: Tab,
-    pub cur: [Cursor; 5],
+    pub cur: [Cursor; Tab::ALL.len()],
 }
 
 /// The detail pane: the process open, if any.
@@ -64,7 +72,7 @@ impl DetailPane {
             self.open = Some(Detail {
                 key: k,
                 tab: Tab::Overview,
-                cur: [Cursor::default(); 5],
+                cur: [Cursor::default(); Tab::ALL.len()],
             });
         }
     }

@@ -24,6 +24,7 @@ pub mod reveal;
 pub mod rows;
 pub mod secrets;
 pub mod status;
+pub mod trace;
 pub mod update;
 pub mod viewer;
 
@@ -38,6 +39,7 @@ pub use procs::{ProcPane, QueryState};
 pub use reveal::Reveal;
 pub use secrets::SecretsPane;
 pub use status::Status;
+pub use trace::TracePane;
 
 use super::action::Action;
 use super::findings::Place;
@@ -60,6 +62,10 @@ pub enum Effect {
     Read(Pid, Vec<u8>),
     /// Find the interesting paths of the open root.
     Interesting(Pid),
+    /// Count the syscalls of this process for this many seconds, in the background.
+    Trace(ProcKey, u64),
+    /// Stop the running trace now (it detaches).
+    CancelTrace,
 }
 
 /// Where keys are looked up (the keymap file's sections). `Global` applies in every mode
@@ -142,6 +148,7 @@ pub struct App {
     pub(crate) reveal: Reveal,
     pub(crate) status: Status,
     pub(crate) setup: Setup,
+    pub(crate) trace: TracePane,
 }
 
 /// Lines of the frame outside the body: the top bar and the status line.
@@ -171,6 +178,7 @@ impl App {
                 size: (80, 24),
                 color: true,
             },
+            trace: TracePane::default(),
         };
         app.set_snapshot(snap, Metrics::new());
         app
@@ -281,7 +289,7 @@ impl App {
         } else {
             match self.nav.view {
                 View::Procs | View::Secrets | View::Containers | View::Alerts => 1,
-                View::Detail if self.detail.tab() == Some(Tab::Root) => 4,
+                View::Detail if matches!(self.detail.tab(), Some(Tab::Root | Tab::Trace)) => 4,
                 View::Detail => 3,
             }
         };

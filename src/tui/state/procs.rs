@@ -67,6 +67,8 @@ pub struct ProcPane {
     pub cur: Cursor,
     pub search: QueryState,
     pub filter: QueryState,
+    /// Show the SYSCALL column (each process's main thread's syscall or state).
+    pub syscalls: bool,
 }
 
 impl ProcPane {

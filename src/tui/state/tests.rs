@@ -24,8 +24,9 @@ fn back_stack_is_bounded_and_cycling_does_not_push() {
     n.cycle(1);
     assert_eq!(n.view, View::Procs);
     assert!(!n.back(), "cycling left nothing to go back to");
-    assert_eq!(Tab::Overview.step(-1), Tab::Root);
-    assert_eq!(Tab::Root.step(1), Tab::Overview);
+    assert_eq!(Tab::Overview.step(-1), Tab::Trace);
+    assert_eq!(Tab::Root.step(1), Tab::Threads);
+    assert_eq!(Tab::Trace.step(1), Tab::Overview);
 }
 
 #[test]

@@ -30,7 +30,10 @@ impl App {
             }
             Action::RevealAll => self.reveal.toggle_all(),
             Action::Reveal => self.reveal_one(),
+            Action::Back if self.esc_stops_trace() => return self.stop_trace(),
             Action::Back => self.back(),
+            Action::TraceSyscalls => return self.toggle_trace(),
+            Action::ToggleSyscalls => self.procs.syscalls = !self.procs.syscalls,
             Action::Search | Action::Filter => self.open_prompt(a),
             Action::Submit => self.overlay.prompt = None,
             Action::Cancel => self.cancel_prompt(),
@@ -205,6 +208,8 @@ impl App {
             Tab::Files => p.fd_list().len(),
             Tab::Sockets => self.loaded.sockets_of(p).len(),
             Tab::Root => self.files.browser_len(),
+            Tab::Threads => p.threads.len(),
+            Tab::Trace => self.trace_lines().len(),
         }
     }
 

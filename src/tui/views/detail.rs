@@ -1,6 +1,8 @@
 //! The detail screen of one process: a header, the tab bar, and the tab shown (Overview,
-//! Environ, Files, Sockets, or the Root browser); returns the tab labels and the list drawn.
+//! Environ, Files, Sockets, the Root browser, Threads or Trace); returns the tab labels and the
+//! list drawn.
 
+mod activity;
 mod cells;
 #[cfg(test)]
 mod hostile_tests;
@@ -49,6 +51,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
         Tab::Files => files_tab(frame, app, p, rest, cur),
         Tab::Sockets => sockets_tab(frame, app, p, rest, cur),
         Tab::Root => super::rootfs::render(frame, app, rest).list,
+        Tab::Threads => activity::threads_tab(frame, app, p, rest, cur),
+        Tab::Trace => activity::trace_tab(frame, app, p, rest, cur),
     };
     Layout { targets, list }
 }

@@ -163,11 +163,12 @@ fn header(app: &App) -> String {
             fit(&format!("{label}{mark}"), w)
         };
         format!(
-            "{}{}{}{} {}{}{}{}{}",
+            "{}{}{}{}{}{}{}{}{}{}",
             col(SortBy::Pid, "PID", 8),
             col(SortBy::User, "USER", 10),
             fit("S", 2),
             fit("TAG", 16),
+            syscall_head(app),
             col(SortBy::Fds, "FDS", 6),
             col(SortBy::Start, "START", 12),
             col(SortBy::Cpu, "CPU%", 6),
@@ -176,14 +177,36 @@ fn header(app: &App) -> String {
         )
     } else {
         format!(
-            "{}{}{}{}{} COMMAND",
+            "{}{}{}{}{}{}COMMAND",
             fit("PID", 8),
             fit("USER", 10),
             fit("S", 2),
             usage_columns("CPU%", "MEM"),
-            fit("TAG", 16)
+            fit("TAG", 16),
+            syscall_head(app)
         )
     }
+}
+
+/// Width of the SYSCALL column (`clock_nanosleep` and a gap).
+const SYSCALL_WIDTH: usize = 16;
+
+/// The SYSCALL column's title when shown, else the one-space gap before the next column.
+fn syscall_head(app: &App) -> String {
+    match app.procs.syscalls {
+        true => fit("SYSCALL", SYSCALL_WIDTH + 1),
+        false => " ".into(),
+    }
+}
+
+/// Thread `tid`'s SYSCALL cell, when the column is shown.
+fn syscall_span(app: &App, p: &Process, tid: crate::model::Pid) -> Option<Span<'static>> {
+    if !app.procs.syscalls {
+        return None;
+    }
+    let c = crate::present::thread::syscall_name(&app.loaded.snap, p, tid);
+    let st = super::style(super::theme(app), c.kind);
+    Some(Span::styled(fit(c.as_str(), SYSCALL_WIDTH), st))
 }
 
 /// A thread row: tid and name under its process.
@@ -205,9 +228,11 @@ fn thread_span(app: &App, p: &Process, n: usize, r: usize) -> Span<'static> {
     } else {
         usage_columns("", "")
     };
+    let sys = th.get(n).and_then(|x| syscall_span(app, p, x.tid));
+    let sys = sys.map_or(String::new(), |s| s.content.into_owned());
     Span::styled(
         format!(
-            "{}{}{}{usage}{}{pre}{{{name}}}",
+            "{}{}{}{usage}{}{sys}{pre}{{{name}}}",
             fit(&tid, 8),
             fit("", 10),
             fit("", 2),
@@ -253,6 +278,7 @@ fn process_spans(
         spans.push(Span::styled(m.to_string(), t.mark()));
     }
     spans.push(Span::styled(flag.to_string(), t.finding()));
+    spans.extend(syscall_span(app, p, p.pid));
     if flat {
         let fds = match &p.fds {
             Some(f) => (f.len() + p.fds_unresolved).to_string(),
@@ -323,6 +349,9 @@ fn gone_line(app: &App, r: usize) -> Line<'static> {
         fit(&tag(p), 14)
     );
     s.push(' ');
+    if app.procs.syscalls {
+        s.push_str(&fit("", SYSCALL_WIDTH));
+    }
     if app.procs.shape.flat {
         let start = p
             .started_at
