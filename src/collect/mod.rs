@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod diag_rows;
+mod fds;
 pub mod integrity;
 pub mod interesting;
 pub mod parse;

@@ -76,14 +76,8 @@ fn phase(app: &App) -> Option<Phase> {
     app.trace().map(|t| t.phase.clone())
 }
 
-#[test]
-fn tui_trace_counts_the_child_then_it_runs_on_untraced() {
-    let mut g = Guard::default();
-    let pid = getppid_loop(&mut g);
-    let snap = snapshot_at(Path::new("/proc"), &Options::default()).expect("live snapshot");
-    let (mut app, key) = app_over(snap.clone(), pid);
-
-    // The Threads rows of a live snapshot: both threads, each with its own state.
+/// The Threads rows of `pid` in a live snapshot: both threads, each with its own state.
+fn check_thread_rows(app: &App, pid: u32) {
     let p = app.loaded().snap.process(pid).expect("child");
     let rows = ThreadRow::all(&app.loaded().snap, p);
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -93,6 +87,38 @@ fn tui_trace_counts_the_child_then_it_runs_on_untraced() {
         "{rows:?}"
     );
     assert_eq!(rows[1].state.as_str(), "S", "{rows:?}");
+}
+
+/// A trace of a pid that is no longer the process shown (another start time) is refused in
+/// one status line, and nothing attaches.
+fn check_stale_pid_refused(snap: Snapshot, pid: u32, exec: &mut Exec) {
+    let mut other = snap;
+    if let Some(p) = other.processes.iter_mut().find(|p| p.pid == pid) {
+        p.start_time += 1;
+    }
+    let (mut app, _) = app_over(other, pid);
+    let fx = app.update(Action::TraceSyscalls);
+    for e in fx {
+        exec.apply(&mut app, e);
+    }
+    exec.wait_trace(&mut app, Duration::from_secs(2));
+    assert!(matches!(phase(&app), Some(Phase::Failed(w)) if w.contains("another process")));
+    let msg = app.status().message.clone().unwrap_or_default();
+    assert!(
+        msg.contains("another process") && !msg.contains('\n'),
+        "{msg}"
+    );
+    assert_running_untraced(pid);
+}
+
+#[test]
+fn tui_trace_counts_the_child_then_it_runs_on_untraced() {
+    let mut g = Guard::default();
+    let pid = getppid_loop(&mut g);
+    let snap = snapshot_at(Path::new("/proc"), &Options::default()).expect("live snapshot");
+    let (mut app, key) = app_over(snap.clone(), pid);
+
+    check_thread_rows(&app, pid);
 
     let fx = app.update(Action::TraceSyscalls);
     assert_eq!(fx, vec![Effect::Trace(key, 5)]);
@@ -151,24 +177,7 @@ fn tui_trace_counts_the_child_then_it_runs_on_untraced() {
     assert!(t.table.total.calls > 100, "{:?}", t.table);
     assert_running_untraced(pid);
 
-    // The pid no longer the process shown (another start time): refused, nothing attached.
-    let mut other = snap;
-    if let Some(p) = other.processes.iter_mut().find(|p| p.pid == pid) {
-        p.start_time += 1;
-    }
-    let (mut app, _) = app_over(other, pid);
-    let fx = app.update(Action::TraceSyscalls);
-    for e in fx {
-        exec.apply(&mut app, e);
-    }
-    exec.wait_trace(&mut app, Duration::from_secs(2));
-    assert!(matches!(phase(&app), Some(Phase::Failed(w)) if w.contains("another process")));
-    let msg = app.status().message.clone().unwrap_or_default();
-    assert!(
-        msg.contains("another process") && !msg.contains('\n'),
-        "{msg}"
-    );
-    assert_running_untraced(pid);
+    check_stale_pid_refused(snap, pid, &mut exec);
 }
 
 #[test]
