@@ -64,6 +64,7 @@ PY
 read -r tree pstree < <(pair tree "$BIN tree" "pstree -p")
 read -r sockets ss < <(pair sockets "$BIN sockets" "ss -tanpu")
 read -r snap floor < <(pair snapshot "$BIN snapshot" "$SCANLB -f")
+read -r secrets full < <(pair secrets "$BIN secrets" "$BIN snapshot")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<MD
 $procs processes, $(nproc) cores, medians of $RUNS runs:
@@ -74,4 +75,5 @@ $procs processes, $(nproc) cores, medians of $RUNS runs:
 | \`tree\` | $tree | \`pstree -p\` | $pstree | $(ratio "$tree" "$pstree") | ≤ 0.5 |
 | \`sockets\` | $sockets | \`ss -tanpu\` | $ss | $(ratio "$sockets" "$ss") | ≤ 0.6 |
 | \`snapshot\` | $snap | \`scanlb -f\` | $floor | $(ratio "$snap" "$floor") | ≤ 1.0 |
+| \`secrets\` | $secrets | \`snapshot\` | $full | $(ratio "$secrets" "$full") | ≤ 1.25 |
 MD
