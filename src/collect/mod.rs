@@ -13,6 +13,7 @@ pub mod runtime_meta;
 pub mod share;
 pub mod sockets;
 pub mod tables;
+pub mod upper_layer;
 
 use crate::analysis::container;
 use crate::analysis::syscall::Arch;
@@ -161,6 +162,9 @@ pub fn snapshot(
         }
         p.container = container::identify(&p.cgroups);
         p.namespaced = container::is_namespaced(p, &reference);
+    }
+    if root.is_live() && parts.links && parts.namespaces {
+        upper_layer::mark(root, &mut processes);
     }
     let (sockets, netns) = if parts.sockets {
         sockets::collect(root, &mut processes, pre)

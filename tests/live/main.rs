@@ -7,6 +7,7 @@ mod support;
 
 mod agreement;
 mod churn;
+mod detect_integrity;
 mod edges;
 mod inet_diag;
 mod integrity_churn;
