@@ -229,7 +229,7 @@ fn rules_share_the_nodes_of_common_macros_and_keep_their_verdicts() {
   priority: NOTICE
 - rule: Name is its exe
   desc: a field on each side
-  condition: spawned_process and proc.exepath = proc.exepath and proc.name != proc.pname
+  condition: spawned_process and proc.exepath = val(proc.exepath) and proc.name != val(proc.pname)
   output: "same %proc.name"
   priority: NOTICE
 "#;
