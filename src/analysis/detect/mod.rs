@@ -14,6 +14,7 @@ pub mod integrity;
 pub mod loader;
 mod output;
 pub mod parser;
+mod prefix;
 mod program;
 mod vocab;
 
@@ -177,6 +178,7 @@ impl Rules {
         for r in &db.rules {
             rules.push(compile_rule(&x, r, &mut prog)?);
         }
+        prog.finish();
         Ok(Rules {
             rules,
             requirements: db.requirements,

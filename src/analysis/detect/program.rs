@@ -8,6 +8,7 @@ use super::eval::{CCheck, CExpr, CRhs, transform};
 use super::events::Event;
 use super::extract::{Ctx, Val, extract};
 use super::fields::Field;
+use super::prefix::{Prefixes, groups};
 use std::collections::HashMap;
 
 /// A node of the shared graph.
@@ -43,6 +44,9 @@ pub struct Program {
     /// Value slots: one per distinct field, with whether it depends on the event.
     fields: Vec<(Field, bool)>,
     slots: HashMap<Field, u16>,
+    /// `startswith` checks decided together, and per node its group (`u32::MAX`: none).
+    prefixes: Vec<Prefixes>,
+    prefix_of: Vec<u32>,
 }
 
 /// Whether field `f` can differ between two events of the same process.
@@ -155,6 +159,46 @@ impl Program {
         }
     }
 
+    /// Group the `startswith` checks of many rules on one field (after the last rule).
+    pub fn finish(&mut self) {
+        let checks = self.nodes.iter().enumerate().filter_map(|(i, n)| match n {
+            Node::Check(k, l, None) if k.op == Op::StartsWith && k.lhs.transforms.is_empty() => {
+                match &k.rhs {
+                    CRhs::One(lit) => Some((i as NodeId, *l, lit.text.as_str())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        });
+        self.prefixes = groups(checks);
+        self.prefix_of = vec![u32::MAX; self.nodes.len()];
+        for (g, p) in self.prefixes.iter().enumerate() {
+            for id in &p.members {
+                self.prefix_of[*id as usize] = g as u32;
+            }
+        }
+    }
+
+    /// Decide every check of prefix group `g` for this event (their value is text or
+    /// `<NA>`); `false` when the value is of another kind, left to each check.
+    fn bulk<'a>(&self, g: u32, stamp: u32, m: &mut Memo<'a>, c: &Ctx<'a>, e: &Event<'a>) -> bool {
+        let p = &self.prefixes[g as usize];
+        self.fill(p.slot, m, c, e);
+        let value = match &m.field_val[p.slot as usize] {
+            None => None,
+            Some(Val::Str(s)) => Some(s.as_bytes()),
+            Some(_) => return false,
+        };
+        for id in &p.members {
+            m.node_at[*id as usize] = stamp;
+            m.node_val[*id as usize] = false;
+        }
+        if let Some(v) = value {
+            p.matching(v, |id| m.node_val[id as usize] = true);
+        }
+        true
+    }
+
     /// Add a rule's condition as the list of its top-level conjuncts (nested `and`s
     /// flattened, repeats dropped): the rule holds when every one does.
     pub fn add_rule(&mut self, e: CExpr) -> Vec<NodeId> {
@@ -191,6 +235,10 @@ impl Program {
         let i = id as usize;
         let stamp = if self.per_event[i] { m.event } else { m.proc };
         if m.node_at[i] == stamp {
+            return m.node_val[i];
+        }
+        let g = self.prefix_of.get(i).copied().unwrap_or(u32::MAX);
+        if g != u32::MAX && self.bulk(g, stamp, m, c, e) {
             return m.node_val[i];
         }
         let v = match &self.nodes[i] {
