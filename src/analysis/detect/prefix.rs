@@ -8,6 +8,9 @@ use std::collections::HashMap;
 /// Fewest checks on one field worth deciding together.
 pub const MIN_GROUP: usize = 4;
 
+/// Prefix -> the checks with that prefix (all prefixes of one length).
+type ByPrefix = HashMap<Box<[u8]>, Vec<NodeId>>;
+
 /// The `startswith` checks (without transformers) on one value slot.
 #[derive(Debug, Clone, Default)]
 pub struct Prefixes {
@@ -15,7 +18,7 @@ pub struct Prefixes {
     /// Every check of the group.
     pub members: Vec<NodeId>,
     /// Per prefix length: prefix -> the checks with that prefix.
-    by_len: Vec<(usize, HashMap<Box<[u8]>, Vec<NodeId>>)>,
+    by_len: Vec<(usize, ByPrefix)>,
 }
 
 impl Prefixes {
@@ -39,7 +42,7 @@ pub fn groups<'a>(checks: impl Iterator<Item = (NodeId, u16, &'a str)>) -> Vec<P
         .into_iter()
         .filter(|(_, v)| v.len() >= MIN_GROUP)
         .map(|(slot, v)| {
-            let mut lens: HashMap<usize, HashMap<Box<[u8]>, Vec<NodeId>>> = HashMap::new();
+            let mut lens: HashMap<usize, ByPrefix> = HashMap::new();
             for (id, p) in &v {
                 lens.entry(p.len())
                     .or_default()
