@@ -16,7 +16,20 @@ fn spawn(g: &mut Guard, exe: &Path) -> u32 {
         .env_remove("LD_LIBRARY_PATH")
         .stdin(Stdio::null())
         .stdout(Stdio::null());
-    let pid = g.spawn(&mut cmd).id();
+    // why: another test thread copying an executable may hold a writable fd that a fork
+    // inherits for an instant; exec then fails with ETXTBSY. Retry briefly.
+    let mut tries = 0;
+    let child = loop {
+        match cmd.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            r => break r.expect("spawn child"),
+        }
+    };
+    let pid = child.id();
+    g.children.push(child);
     assert!(wait_asleep(pid), "child {pid} did not start");
     pid
 }
