@@ -34,6 +34,10 @@ pub struct DetectArgs {
     /// List the rules loaded, evaluable or not and why.
     #[arg(long)]
     pub list_rules: bool,
+    /// Also hash every process's exe and read its maps and preload settings (costly: off by
+    /// default): exe and library integrity findings become alerts.
+    #[arg(long)]
+    pub integrity: bool,
 }
 
 fn parse_priority(s: &str) -> Result<Priority, String> {
@@ -126,6 +130,25 @@ pub fn alerts(
     v
 }
 
+/// The exe and library findings of every process of live `snap` (read now: each exe is
+/// hashed), as alerts at or above `min`. Hidden processes are alerts already.
+pub fn integrity_alerts(snap: &Snapshot, min: Option<Priority>) -> Vec<Alert> {
+    let mut v = Vec::new();
+    for p in snap.processes.iter().filter(|p| !p.kernel_thread) {
+        let Some(i) = crate::collect::integrity::exe::for_process(snap, p, true) else {
+            continue;
+        };
+        v.extend(
+            i.findings
+                .into_iter()
+                .filter(|f| f.rule != "hidden_process")
+                .map(|f| detect::integrity::alert(snap, f))
+                .filter(|a| min.is_none_or(|m| a.priority <= m)),
+        );
+    }
+    v
+}
+
 fn list(rules: &Rules, o: &mut Out) -> Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
@@ -181,6 +204,9 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
     if a.interval.is_some() && g.offline() {
         bail!("--interval rescans a proc root; a snapshot file does not change");
     }
+    if a.integrity && g.offline() {
+        bail!("--integrity reads the running processes' images; a snapshot file has none");
+    }
     let syslog = if a.syslog {
         let p = detect_io::syslog_path();
         Some(
@@ -203,7 +229,11 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
         let raw = super::load(g)?;
         let found = secrets::scan_with(&raw, &srules, g.reveal);
         let snap = super::prepare_with(raw, g, &srules);
-        for al in alerts(&snap, &rules, &found, a.min_priority) {
+        let mut all = alerts(&snap, &rules, &found, a.min_priority);
+        if a.integrity {
+            all.extend(integrity_alerts(&snap, a.min_priority));
+        }
+        for al in all {
             if !seen.insert(al.key()) {
                 continue;
             }

@@ -14,6 +14,7 @@ pub mod runtime_meta;
 pub mod share;
 pub mod sockets;
 pub mod tables;
+pub mod upper_layer;
 
 use crate::analysis::container;
 use crate::analysis::syscall::Arch;
@@ -114,6 +115,9 @@ pub fn snapshot(
     meta.collected = parts;
     meta.only = opt.only.clone().unwrap_or_default();
     derive(root, &meta, &mut processes);
+    if root.is_live() && parts.links && parts.namespaces {
+        upper_layer::mark(root, &mut processes);
+    }
     let (sockets, netns) = if parts.sockets {
         sockets::collect(root, &mut processes, pre)
     } else {

@@ -71,6 +71,10 @@ pub struct Process {
     /// Set when the process is hidden from `/proc` (read through a clean procfs view): how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<super::Hidden>,
+    /// The exe lives in the upper (writable) directory of the overlay holding it (live
+    /// scans; `None`: not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exe_upper_layer: Option<bool>,
     /// Controlling terminal as `stat`'s `tty_nr` (0: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty_nr: Option<u32>,

@@ -101,20 +101,34 @@ fn bad_rules_files_fail_with_one_line() {
 #[test]
 fn list_rules_text_and_json() {
     let fp = fixture();
+    std::fs::create_dir_all(fp.path().join("procscope")).unwrap();
+    std::fs::write(
+        fp.path().join("procscope/procscope_rules.local.yaml"),
+        "- rule: Connected\n  desc: d\n  condition: evt.type = connect and fd.connected = true\n  output: o\n  priority: NOTICE\n",
+    )
+    .unwrap();
     let out = detect(&fp, &["--list-rules", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let drop = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["rule"] == "Drop and execute new binary in container")
-        .unwrap();
-    assert_eq!(drop["status"], "not_evaluable");
+    let find = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == name)
+            .unwrap()
+            .clone()
+    };
+    // why: proc.is_exe_upper_layer is read from the overlay's upper directory now.
+    assert_eq!(
+        find("Drop and execute new binary in container")["status"],
+        "evaluable"
+    );
+    let connected = find("Connected");
+    assert_eq!(connected["status"], "not_evaluable");
     assert!(
-        drop["reason"]
+        connected["reason"]
             .as_str()
             .unwrap()
-            .contains("proc.is_exe_upper_layer")
+            .contains("fd.connected")
     );
     let text = String::from_utf8(detect(&fp, &["--list-rules"]).stdout).unwrap();
     assert!(

@@ -8,6 +8,7 @@ mod support;
 mod activity;
 mod agreement;
 mod churn;
+mod detect_integrity;
 mod edges;
 mod inet_diag;
 mod integrity_churn;

@@ -2,8 +2,7 @@
 //! semantics: a check on a field with no value (`<NA>`) is false, whatever the operator.
 
 use super::ast::{Op, Transformer};
-use super::events::Event;
-use super::extract::{Ctx, Val, extract};
+use super::extract::Val;
 use super::fields::Field;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -67,19 +66,7 @@ pub struct CCheck {
     pub rhs: CRhs,
 }
 
-impl CExpr {
-    pub fn eval(&self, c: &Ctx, e: &Event) -> bool {
-        match self {
-            CExpr::And(v) => v.iter().all(|x| x.eval(c, e)),
-            CExpr::Or(v) => v.iter().any(|x| x.eval(c, e)),
-            CExpr::Not(x) => !x.eval(c, e),
-            CExpr::Const(b) => *b,
-            CExpr::Check(k) => k.eval(c, e),
-        }
-    }
-}
-
-fn transform<'a>(v: Val<'a>, t: Transformer) -> Option<Val<'a>> {
+pub fn transform<'a>(v: Val<'a>, t: Transformer) -> Option<Val<'a>> {
     use base64_lite::decode;
     Some(match (t, v) {
         (_, Val::List(items)) => {
@@ -98,28 +85,17 @@ fn transform<'a>(v: Val<'a>, t: Transformer) -> Option<Val<'a>> {
     })
 }
 
-impl CField {
-    pub fn get<'a>(&self, c: &Ctx<'a>, e: &Event<'a>) -> Option<Val<'a>> {
-        let mut v = extract(c, e, &self.field)?;
-        for t in &self.transforms {
-            v = transform(v, *t)?;
-        }
-        Some(v)
-    }
-}
-
 impl CCheck {
-    fn eval(&self, c: &Ctx, e: &Event) -> bool {
-        let Some(v) = self.lhs.get(c, e) else {
-            return false;
-        };
+    /// Whether the check holds for the left value `v` and, when the right side is a field,
+    /// its value `o` (`None`: `<NA>`, and the check is false).
+    pub fn holds(&self, v: &Val, o: Option<&Val>) -> bool {
         if self.op == Op::Exists {
             return true;
         }
         let other;
         let rhs = match &self.rhs {
-            CRhs::Field(f) => {
-                let Some(o) = f.get(c, e) else { return false };
+            CRhs::Field(_) => {
+                let Some(o) = o else { return false };
                 other = CRhs::One(Lit::new(o.text().into_owned()));
                 &other
             }
@@ -127,7 +103,7 @@ impl CCheck {
         };
         // why: the multi-valued fields procscope has are ancestor chains (`proc.aname`
         // without an index), which libsinsp matches when any ancestor does.
-        match (&v, self.op) {
+        match (v, self.op) {
             (Val::List(items), op) => items.iter().any(|x| one(x, op, rhs)),
             (v, op) => one(v, op, rhs),
         }

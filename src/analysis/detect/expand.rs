@@ -242,63 +242,7 @@ pub fn exceptions(o: &Origin, rule: &str, ex: &[Exception]) -> Result<Option<Exp
                     alts.push(Expr::Check(Box::new(check(lhs, op, &items))));
                 }
             }
-            Value::Array(fields) => {
-                let names: Vec<String> = fields.iter().filter_map(scalar).collect();
-                let comps: Vec<Op> = match &x.comps {
-                    Value::Null => vec![Op::Eq; names.len()],
-                    Value::Array(c) => c
-                        .iter()
-                        .map(|c| op_of(&scalar(c).unwrap_or_default()))
-                        .collect::<Option<_>>()
-                        .ok_or_else(|| {
-                            err(o, rule, format!("exception '{}': bad comparator", x.name))
-                        })?,
-                    _ => {
-                        return Err(err(
-                            o,
-                            rule,
-                            format!("exception '{}': comps must be a sequence", x.name),
-                        ));
-                    }
-                };
-                if comps.len() != names.len() {
-                    return Err(err(
-                        o,
-                        rule,
-                        format!("exception '{}': fields and comps differ in length", x.name),
-                    ));
-                }
-                for tuple in &x.values {
-                    let Value::Array(vals) = tuple else {
-                        return Err(err(
-                            o,
-                            rule,
-                            format!("exception '{}': each value must be a sequence", x.name),
-                        ));
-                    };
-                    if vals.len() != names.len() {
-                        return Err(err(
-                            o,
-                            rule,
-                            format!(
-                                "exception '{}': a value has {} items for {} fields",
-                                x.name,
-                                vals.len(),
-                                names.len()
-                            ),
-                        ));
-                    }
-                    let parts: Vec<Expr> = names
-                        .iter()
-                        .zip(&comps)
-                        .zip(vals)
-                        .map(|((f, op), v)| {
-                            Ok(Expr::Check(Box::new(check(field_of(o, rule, f)?, *op, v))))
-                        })
-                        .collect::<Result<_, DetectError>>()?;
-                    alts.push(Expr::And(parts));
-                }
-            }
+            Value::Array(fields) => alts.extend(tuples(o, rule, x, fields)?),
             Value::Null => {}
             _ => {
                 return Err(err(
@@ -313,4 +257,66 @@ pub fn exceptions(o: &Origin, rule: &str, ex: &[Exception]) -> Result<Option<Exp
         }
     }
     Ok((!alts.is_empty()).then_some(Expr::Or(alts)))
+}
+
+/// The alternatives of an exception with a sequence of fields: one `and` of checks per value.
+fn tuples(
+    o: &Origin,
+    rule: &str,
+    x: &Exception,
+    fields: &[Value],
+) -> Result<Vec<Expr>, DetectError> {
+    let mut alts = Vec::new();
+    let names: Vec<String> = fields.iter().filter_map(scalar).collect();
+    let comps: Vec<Op> = match &x.comps {
+        Value::Null => vec![Op::Eq; names.len()],
+        Value::Array(c) => c
+            .iter()
+            .map(|c| op_of(&scalar(c).unwrap_or_default()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| err(o, rule, format!("exception '{}': bad comparator", x.name)))?,
+        _ => {
+            return Err(err(
+                o,
+                rule,
+                format!("exception '{}': comps must be a sequence", x.name),
+            ));
+        }
+    };
+    if comps.len() != names.len() {
+        return Err(err(
+            o,
+            rule,
+            format!("exception '{}': fields and comps differ in length", x.name),
+        ));
+    }
+    for tuple in &x.values {
+        let Value::Array(vals) = tuple else {
+            return Err(err(
+                o,
+                rule,
+                format!("exception '{}': each value must be a sequence", x.name),
+            ));
+        };
+        if vals.len() != names.len() {
+            return Err(err(
+                o,
+                rule,
+                format!(
+                    "exception '{}': a value has {} items for {} fields",
+                    x.name,
+                    vals.len(),
+                    names.len()
+                ),
+            ));
+        }
+        let parts: Vec<Expr> = names
+            .iter()
+            .zip(&comps)
+            .zip(vals)
+            .map(|((f, op), v)| Ok(Expr::Check(Box::new(check(field_of(o, rule, f)?, *op, v)))))
+            .collect::<Result<_, DetectError>>()?;
+        alts.push(Expr::And(parts));
+    }
+    Ok(alts)
 }

@@ -124,7 +124,6 @@ fn num(n: impl Into<i64>) -> Option<Val<'static>> {
 /// Extract field `f` of event `e`.
 pub fn extract<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
     use Field::*;
-    let p = e.proc;
     match f {
         EvtType => s(e.kind.name()),
         EvtDir => s(e.kind.dir()),
@@ -147,6 +146,15 @@ pub fn extract<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
             }))
         }
         EvtArg(name) => evt_arg(c, e, name),
+        _ => proc_field(c, e, f),
+    }
+}
+
+/// Fields of the process classes (`proc.*`, `thread.*`, `user.*`, `group.*`).
+fn proc_field<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
+    use Field::*;
+    let p = e.proc;
+    match f {
         ProcPid | ThreadTid => num(p.pid),
         ProcPpid => num(p.ppid),
         ProcVpid => num(p.nspid.last().copied().unwrap_or(p.pid)),
@@ -175,45 +183,15 @@ pub fn extract<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
             }
             Val::Str(Cow::Owned(t))
         }),
-        ProcEnv(None) => {
-            let env = p.environ.as_ref()?;
-            let v: Vec<String> = env
-                .iter()
-                .map(|v| {
-                    let mut t = String::from_utf8_lossy(v.name).into_owned();
-                    if let Some(val) = v.value {
-                        t.push('=');
-                        t.push_str(&String::from_utf8_lossy(val));
-                    }
-                    t
-                })
-                .collect();
-            Some(Val::Str(Cow::Owned(v.join(" "))))
-        }
+        ProcEnv(None) => env(p),
         ProcEnv(Some(name)) => p.env(name).map(|v| Val::Str(String::from_utf8_lossy(v))),
         ProcIsExeFromMemfd => p.exe.as_ref().map(|x| Val::Bool(x.memfd)),
-        ProcIsExeUpperLayer => None,
+        ProcIsExeUpperLayer => p.exe_upper_layer.map(Val::Bool),
         ProcNThreads => num(p.threads.len().max(1) as i64),
-        ProcStdType(n) => p
-            .fd_list()
-            .iter()
-            .find(|f| f.fd == *n)
-            .map(|f| Val::Str(fd_type(c, p, f).into())),
-        ProcStdName(n) => p
-            .fd_list()
-            .iter()
-            .find(|f| f.fd == *n)
-            .map(|f| b(&f.target)),
-        ThreadCapEffective => p
-            .cap_eff
-            .as_deref()
-            .and_then(cap_names)
-            .map(|v| Val::Str(v.into())),
-        ThreadCapPermitted => p
-            .cap_prm
-            .as_deref()
-            .and_then(cap_names)
-            .map(|v| Val::Str(v.into())),
+        ProcStdType(n) => std_fd(p, *n).map(|f| Val::Str(fd_type(c, p, f).into())),
+        ProcStdName(n) => std_fd(p, *n).map(|f| b(&f.target)),
+        ThreadCapEffective => caps(p.cap_eff.as_deref()),
+        ThreadCapPermitted => caps(p.cap_prm.as_deref()),
         UserUid => p.uid.known().then(|| Val::Num(p.uid.effective.into())),
         UserName => p.uid.effective_name.as_deref().map(|n| Val::Str(n.into())),
         UserLoginUid => num(p
@@ -227,6 +205,32 @@ pub fn extract<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
         GroupName => p.gid.effective_name.as_deref().map(|n| Val::Str(n.into())),
         _ => super::extract_more::extract(c, e, f),
     }
+}
+
+/// `proc.env`: every entry, `NAME=value` joined by spaces.
+fn env(p: &Process) -> Option<Val<'static>> {
+    let v: Vec<String> = p
+        .environ
+        .as_ref()?
+        .iter()
+        .map(|v| {
+            let mut t = String::from_utf8_lossy(v.name).into_owned();
+            if let Some(val) = v.value {
+                t.push('=');
+                t.push_str(&String::from_utf8_lossy(val));
+            }
+            t
+        })
+        .collect();
+    Some(Val::Str(Cow::Owned(v.join(" "))))
+}
+
+fn std_fd(p: &Process, n: i32) -> Option<&Fd> {
+    p.fd_list().iter().find(|f| f.fd == n)
+}
+
+fn caps(hex: Option<&str>) -> Option<Val<'static>> {
+    hex.and_then(cap_names).map(|v| Val::Str(v.into()))
 }
 
 fn along<'a>(

@@ -118,8 +118,6 @@ pub fn fd_name<'a>(c: &Ctx<'a>, e: &Event<'a>) -> Option<Val<'a>> {
 fn fd_field<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
     use Field::*;
     let fd = e.fd?;
-    let num = |n: Option<u16>| n.map(|n| Val::Num(n.into()));
-    let ip = |a: Option<&'a str>| a.map(|a| Val::Str(Cow::Borrowed(a)));
     let sock = e.sock;
     match f {
         FdNum => Some(Val::Num(fd.fd.into())),
@@ -175,49 +173,54 @@ fn fd_field<'a>(c: &Ctx<'a>, e: &Event<'a>, f: &Field) -> Option<Val<'a>> {
             })))
         }
         FdIno => fd.inode.map(|i| Val::Num(i as i64)),
-        _ => {
-            let s = sock?;
-            if s.proto == Proto::Unix || s.proto == Proto::Packet {
-                return match f {
-                    FdSockFamily => st(if s.proto == Proto::Unix {
-                        "unix"
-                    } else {
-                        "packet"
-                    }),
-                    FdIsServer => Some(Val::Bool(c.idx.is_server(s))),
-                    _ => None,
-                };
-            }
-            let x = ends(c, s);
-            let (sip, sport, cip, cport) = if x.server {
-                (x.lip, x.lport, x.rip, x.rport)
+        _ => sock_field(c, e, sock?, f),
+    }
+}
+
+/// Fields of a socket fd (`fd.sip`, `fd.lport`, `fd.l4proto`, ...).
+fn sock_field<'a>(c: &Ctx<'a>, e: &Event<'a>, s: &'a Socket, f: &Field) -> Option<Val<'a>> {
+    use Field::*;
+    let num = |n: Option<u16>| n.map(|n| Val::Num(n.into()));
+    let ip = |a: Option<&'a str>| a.map(|a| Val::Str(Cow::Borrowed(a)));
+    if s.proto == Proto::Unix || s.proto == Proto::Packet {
+        return match f {
+            FdSockFamily => st(if s.proto == Proto::Unix {
+                "unix"
             } else {
-                (x.rip, x.rport, x.lip, x.lport)
-            };
-            match f {
-                FdSip => ip(sip),
-                FdSport => num(sport),
-                FdCip => ip(cip),
-                FdCport => num(cport),
-                FdLip => ip(x.lip),
-                FdLport => num(x.lport),
-                FdRip => ip(x.rip),
-                FdRport => num(x.rport),
-                FdL4Proto => st(match s.proto {
-                    Proto::Tcp | Proto::Tcp6 => "tcp",
-                    Proto::Udp | Proto::Udp6 => "udp",
-                    _ => "raw",
-                }),
-                FdSockFamily => st("ip"),
-                FdIsServer => Some(Val::Bool(x.server)),
-                FdSipName => {
-                    let host = e.proc.env("KUBERNETES_SERVICE_HOST")?;
-                    (sip?.as_bytes() == host && e.kind != Kind::Execve).then_some(Val::Str(
-                        Cow::Borrowed("kubernetes.default.svc.cluster.local"),
-                    ))
-                }
-                _ => None,
-            }
+                "packet"
+            }),
+            FdIsServer => Some(Val::Bool(c.idx.is_server(s))),
+            _ => None,
+        };
+    }
+    let x = ends(c, s);
+    let (sip, sport, cip, cport) = if x.server {
+        (x.lip, x.lport, x.rip, x.rport)
+    } else {
+        (x.rip, x.rport, x.lip, x.lport)
+    };
+    match f {
+        FdSip => ip(sip),
+        FdSport => num(sport),
+        FdCip => ip(cip),
+        FdCport => num(cport),
+        FdLip => ip(x.lip),
+        FdLport => num(x.lport),
+        FdRip => ip(x.rip),
+        FdRport => num(x.rport),
+        FdL4Proto => st(match s.proto {
+            Proto::Tcp | Proto::Tcp6 => "tcp",
+            Proto::Udp | Proto::Udp6 => "udp",
+            _ => "raw",
+        }),
+        FdSockFamily => st("ip"),
+        FdIsServer => Some(Val::Bool(x.server)),
+        FdSipName => {
+            let host = e.proc.env("KUBERNETES_SERVICE_HOST")?;
+            (sip?.as_bytes() == host && e.kind != Kind::Execve).then_some(Val::Str(Cow::Borrowed(
+                "kubernetes.default.svc.cluster.local",
+            )))
         }
+        _ => None,
     }
 }

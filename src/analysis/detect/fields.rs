@@ -4,7 +4,7 @@
 use super::vocab::FALCO_FIELDS;
 
 /// A field procscope can extract from an inferred event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Field {
     EvtType,
     EvtDir,
@@ -216,6 +216,7 @@ fn plain(name: &str) -> Result<Field, Unresolved> {
         "proc.pgid" => ProcPgid,
         "proc.cwd" => ProcCwd,
         "proc.is_exe_from_memfd" => ProcIsExeFromMemfd,
+        "proc.is_exe_upper_layer" => ProcIsExeUpperLayer,
         "proc.nthreads" => ProcNThreads,
         "proc.is_sid_leader" => ProcIsSidLeader,
         "proc.is_vpgid_leader" => ProcIsVpgidLeader,
@@ -234,6 +235,14 @@ fn plain(name: &str) -> Result<Field, Unresolved> {
         "user.loginname" => UserLoginName,
         "group.gid" => GroupGid,
         "group.name" => GroupName,
+        _ => return plain_more(name),
+    })
+}
+
+/// The container, Kubernetes, fd and procscope classes of [`plain`].
+fn plain_more(name: &str) -> Result<Field, Unresolved> {
+    use Field::*;
+    Ok(match name {
         "container.id" => ContainerId,
         "container.full_id" => ContainerFullId,
         "container.name" => ContainerName,

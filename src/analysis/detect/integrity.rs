@@ -1,6 +1,7 @@
 //! Integrity findings as detection alerts: a process hidden from `/proc` (seen through the
 //! clean procfs view, `Process::hidden`) is an alert of rule `hidden_process`, priority
-//! Critical, with its evidence, beside the Falco rules' alerts.
+//! Critical, with its evidence, beside the Falco rules' alerts; the exe and library findings
+//! read on demand (`detect --integrity`) become alerts of the same shape.
 
 use super::{Alert, Priority};
 use crate::analysis::integrity::process_hidden_findings;
@@ -16,8 +17,36 @@ fn priority(p: Level) -> Priority {
     }
 }
 
+/// What an integrity rule's alert says, before its fields.
+fn title(rule: &str) -> &'static str {
+    match rule {
+        "hidden_process" => "Process hidden from /proc",
+        "exe_memfd" => "Process runs an executable from a memfd",
+        "exe_replaced_on_disk" => "Process runs an executable replaced on disk",
+        "exe_deleted" => "Process runs a deleted executable",
+        "exe_on_overlay_upper" => "Process runs an executable from an overlay upper layer",
+        "ld_so_preload" => "/etc/ld.so.preload preloads libraries into the process",
+        "ld_preload_env" => "LD_PRELOAD in the process's environment",
+        "ld_library_path_env" => "LD_LIBRARY_PATH in the process's environment",
+        "mapped_memfd_code" => "Code mapped from a memfd",
+        "mapped_deleted_library" => "A deleted library is mapped",
+        _ => "Code mapped from outside the library directories",
+    }
+}
+
+fn tags(rule: &str) -> Vec<String> {
+    let tactic = if rule.starts_with("exe_memfd") || rule.starts_with("mapped_memfd") {
+        "mitre_execution"
+    } else if rule.starts_with("ld_") {
+        "mitre_persistence"
+    } else {
+        "mitre_defense_evasion"
+    };
+    vec!["integrity".to_string(), tactic.to_string()]
+}
+
 /// One alert for an integrity finding about a process of `snap`.
-fn alert(snap: &Snapshot, f: IntegrityFinding) -> Alert {
+pub fn alert(snap: &Snapshot, f: IntegrityFinding) -> Alert {
     let comm = snap
         .process(f.pid)
         .map(|p| p.comm.lossy().into_owned())
@@ -28,14 +57,15 @@ fn alert(snap: &Snapshot, f: IntegrityFinding) -> Alert {
     fields.insert("proc.name".to_string(), serde_json::json!(comm));
     Alert {
         output: format!(
-            "Process hidden from /proc (proc.name={comm} proc.pid={} evidence={evidence})",
+            "{} (proc.name={comm} proc.pid={} evidence={evidence})",
+            title(&f.rule),
             f.pid
         ),
+        tags: tags(&f.rule),
         rule: f.rule,
         priority: priority(f.priority),
         output_fields: fields,
         source: "procscope".to_string(),
-        tags: vec!["integrity".to_string(), "mitre_defense_evasion".to_string()],
         pid: f.pid,
         start_time: f.start_time.unwrap_or_default(),
         inferred: true,

@@ -14,15 +14,17 @@ pub mod integrity;
 pub mod loader;
 mod output;
 pub mod parser;
+mod prefix;
+mod program;
 mod vocab;
 
 pub use extract_more::split_image;
 pub use loader::Origin;
 
 use crate::model::{Pid, Snapshot};
-use eval::CExpr;
-use events::{Index, Kind};
+use events::Kind;
 use extract::Ctx;
+use program::{Memo, NodeId, Program};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -116,7 +118,7 @@ pub struct Rule {
     pub source: String,
     pub origin: Origin,
     pub status: Status,
-    cond: Option<CExpr>,
+    cond: Option<Vec<NodeId>>,
     kinds: u16,
     template: output::Template,
 }
@@ -127,6 +129,8 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     /// Where `required_engine_version`/`required_plugin_versions` items were (noted, not checked).
     pub requirements: Vec<String>,
+    /// Every evaluable rule's condition, sub-expressions shared.
+    prog: Program,
 }
 
 /// One alert: a rule that holds for an event inferred from the snapshot.
@@ -170,12 +174,15 @@ impl Rules {
         }
         let x = expand::Expanded::new(&db)?;
         let mut rules = Vec::with_capacity(db.rules.len());
+        let mut prog = Program::default();
         for r in &db.rules {
-            rules.push(compile_rule(&x, r)?);
+            rules.push(compile_rule(&x, r, &mut prog)?);
         }
+        prog.finish();
         Ok(Rules {
             rules,
             requirements: db.requirements,
+            prog,
         })
     }
 
@@ -185,7 +192,11 @@ impl Rules {
     }
 }
 
-fn compile_rule(x: &expand::Expanded, r: &loader::RuleDef) -> Result<Rule, DetectError> {
+fn compile_rule(
+    x: &expand::Expanded,
+    r: &loader::RuleDef,
+    prog: &mut Program,
+) -> Result<Rule, DetectError> {
     let o = &r.origin;
     let bad = |msg: String| DetectError::Rules {
         file: o.file.clone(),
@@ -225,7 +236,7 @@ fn compile_rule(x: &expand::Expanded, r: &loader::RuleDef) -> Result<Rule, Detec
     match c.expr(&resolved)? {
         Ok(cond) => {
             rule.kinds = compile::kinds(&cond);
-            rule.cond = Some(cond);
+            rule.cond = Some(prog.add_rule(cond));
             if rule.kinds & all_kinds() == 0 {
                 rule.status = Status::NotEvaluable(
                     "matches no event inferred from state (its evt.type are not inferred)".into(),
@@ -278,12 +289,14 @@ pub fn detect_with(
         })
         .collect();
     let mut out = Vec::new();
-    let idx = Index::new(snap);
+    let idx = &ctx.idx;
+    let mut memo = Memo::new(&rules.prog);
     for p in &snap.processes {
         idx.events_of(p, &mut |e| {
+            memo.event(e);
             for r in &by_kind[e.kind as usize] {
                 let Some(cond) = &r.cond else { continue };
-                if cond.eval(&ctx, e) {
+                if rules.prog.holds(cond, &mut memo, &ctx, e) {
                     let (output, output_fields) = r.template.render(&ctx, e);
                     let subject = e.tracee.unwrap_or(e.proc);
                     out.push(Alert {
@@ -297,7 +310,7 @@ pub fn detect_with(
                         start_time: subject.start_time,
                         inferred: true,
                         event: e.kind.name(),
-                        evidence: events::evidence(&idx, e),
+                        evidence: events::evidence(idx, e),
                     });
                 }
             }

@@ -212,3 +212,41 @@ fn operators_and_transformers() {
         assert_eq!(pids(&rule), want, "{cond}");
     }
 }
+
+#[test]
+fn rules_share_the_nodes_of_common_macros_and_keep_their_verdicts() {
+    let one = load("").unwrap();
+    let same = r#"
+- rule: Shell again
+  desc: the same condition under another name
+  condition: spawned_process and proc.name in (shells)
+  output: "again %proc.name"
+  priority: NOTICE
+- rule: Root non-shell
+  desc: the shared checks negated, beside another
+  condition: spawned_process and user.uid = 0 and not proc.name in (shells)
+  output: "root %proc.name"
+  priority: NOTICE
+- rule: Name is its exe
+  desc: a field on each side
+  condition: spawned_process and proc.exepath = val(proc.exepath) and proc.name != val(proc.pname)
+  output: "same %proc.name"
+  priority: NOTICE
+"#;
+    let more = load(same).unwrap();
+    // The repeated condition adds nothing; the second rule its uid check, a `not` and an
+    // `and`; the third its two checks and an `and`.
+    assert!(more.prog.len() <= one.prog.len() + 6, "{}", more.prog.len());
+    let by = |rule: &str| -> Vec<Pid> {
+        detect(&snap(), &more)
+            .into_iter()
+            .filter(|a| a.rule == rule)
+            .map(|a| a.pid)
+            .collect()
+    };
+    assert_eq!(by("Shell"), by("Shell again"));
+    assert_eq!(by("Shell"), vec![10]);
+    assert_eq!(by("Root non-shell"), vec![1, 9]);
+    // pid 1 has no parent: `proc.pname` is <NA> and the check is false.
+    assert_eq!(by("Name is its exe"), vec![9, 10, 11]);
+}

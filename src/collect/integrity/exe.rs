@@ -66,20 +66,15 @@ pub fn exe_integrity(root: &ProcRoot, p: &Process) -> ExeIntegrity {
     ex
 }
 
-/// Set `overlay_upper` from the process's mount table: whether the mount holding `path` is
-/// an overlay whose upperdir holds the file.
-fn overlay(ex: &mut ExeIntegrity, mountinfo: &[u8], path: &[u8]) {
-    let mounts = parse::mountinfo(mountinfo);
-    let Some(m) = parse::mount_of(&mounts, path) else {
-        return;
-    };
+/// Whether `path` lies in the upper directory of the overlay mount holding it (`Ok(false)`
+/// when that mount is not an overlay); `None` when no mount of `mounts` holds it.
+pub fn overlay_upper(mounts: &[parse::Mount], path: &[u8]) -> Option<std::io::Result<bool>> {
+    let m = parse::mount_of(mounts, path)?;
     if m.fs_type != b"overlay" {
-        ex.overlay_upper = Some(false);
-        return;
+        return Some(Ok(false));
     }
     let Some(upper) = parse::option(&m.super_options, b"upperdir") else {
-        ex.overlay_upper = Some(false);
-        return;
+        return Some(Ok(false));
     };
     // why: the path inside the mount is its path below the mount point, under the mount's root.
     let below = if m.mount_point == b"/" {
@@ -89,9 +84,16 @@ fn overlay(ex: &mut ExeIntegrity, mountinfo: &[u8], path: &[u8]) {
     };
     let mut inner = m.root.clone();
     inner.extend_from_slice(below);
-    match src::in_upper(upper, &inner) {
-        Ok(b) => ex.overlay_upper = Some(b),
-        Err(e) => {
+    Some(src::in_upper(upper, &inner))
+}
+
+/// Set `overlay_upper` from the process's mount table: whether the mount holding `path` is
+/// an overlay whose upperdir holds the file.
+fn overlay(ex: &mut ExeIntegrity, mountinfo: &[u8], path: &[u8]) {
+    match overlay_upper(&parse::mountinfo(mountinfo), path) {
+        None => {}
+        Some(Ok(b)) => ex.overlay_upper = Some(b),
+        Some(Err(e)) => {
             ex.unavailable
                 .insert("overlay".into(), Unavailable::Unparsable(e.to_string()));
         }
