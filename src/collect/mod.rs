@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod diag_rows;
+pub mod fleet;
 pub mod integrity;
 pub mod interesting;
 pub mod parse;
