@@ -51,6 +51,7 @@ impl App {
             Action::ShowSecrets => self.show(View::Secrets),
             Action::ShowContainers => self.show(View::Containers),
             Action::ShowAlerts => self.show(View::Alerts),
+            Action::ShowHosts => self.show_hosts(),
             Action::ShowEnviron => return self.show_tab(Tab::Environ),
             Action::ShowFiles => return self.show_tab(Tab::Files),
             Action::ShowRoot => return self.show_tab(Tab::Root),
@@ -86,7 +87,10 @@ impl App {
         let page = self.page();
         let (procs, loaded) = (&mut self.procs, &self.loaded);
         match a {
-            Action::ClearFilter => procs.clear_queries(loaded, page),
+            Action::ClearFilter => {
+                procs.clear_queries(loaded, page);
+                self.count_host_matches();
+            }
             Action::Collapse => procs.collapse(loaded, page),
             Action::Expand => procs.expand(loaded, page),
             Action::CollapseAll => procs.collapse_all(loaded, page),
@@ -127,6 +131,11 @@ impl App {
             View::Secrets => self.secrets.cur.move_by(delta, len, page),
             View::Containers => self.containers.cur.move_by(delta, len, page),
             View::Alerts => self.alerts.cur.move_by(delta, len, page),
+            View::Hosts => {
+                if let Some(f) = self.fleet.as_mut() {
+                    f.cur.move_by(delta, len, page);
+                }
+            }
             View::Detail => match self.detail.tab() {
                 Some(Tab::Root) => {
                     if let Some(b) = self.files.browser.as_mut() {
@@ -150,6 +159,7 @@ impl App {
             View::Secrets => self.loaded.findings.rows.len(),
             View::Containers => self.loaded.groups.len(),
             View::Alerts => self.loaded.alerts.rows.len(),
+            View::Hosts => self.fleet.as_ref().map_or(0, |f| f.hosts.len()),
             View::Detail => self.detail_len(),
         }
     }
@@ -161,6 +171,7 @@ impl App {
             View::Secrets => self.secrets.cur,
             View::Containers => self.containers.cur,
             View::Alerts => self.alerts.cur,
+            View::Hosts => self.fleet.as_ref().map(|f| f.cur).unwrap_or_default(),
             View::Detail if self.detail.tab() == Some(Tab::Root) => self
                 .files
                 .browser
@@ -266,6 +277,7 @@ impl App {
             Some(Prompt::Filter) => {
                 edit(&mut self.procs.filter.text);
                 self.procs.filter_changed(&self.loaded, page);
+                self.count_host_matches();
             }
             Some(Prompt::ViewerSearch) => {
                 if let Some(v) = self.files.viewer.as_mut() {
@@ -304,6 +316,7 @@ impl App {
             Some(Prompt::Filter) => {
                 self.procs.filter.mode = self.procs.filter.mode.next();
                 self.procs.filter_changed(&self.loaded, page);
+                self.count_host_matches();
             }
             _ => {}
         }

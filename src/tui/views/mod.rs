@@ -6,6 +6,7 @@ pub mod containers;
 pub mod detail;
 pub mod gone;
 pub mod help;
+pub mod hosts;
 pub mod procs;
 pub mod rootfs;
 pub mod secrets;
@@ -116,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Layout {
             View::Secrets => secrets::render(frame, app, b),
             View::Containers => containers::render(frame, app, b),
             View::Alerts => alerts::render(frame, app, b),
+            View::Hosts => hosts::render(frame, app, b),
         }
     };
     status::render(frame, app, area);
