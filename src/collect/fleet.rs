@@ -121,6 +121,9 @@ mod tests {
         assert_eq!(raw(&a, 0), raw(&a, 1));
         assert_eq!(raw(&a, 0), raw(&b, 0));
         assert_ne!(raw(&a, 0), raw(&b, 1));
-        assert!(Arc::ptr_eq(&a.processes[0].cgroups, &b.processes[1].cgroups));
+        assert!(Arc::ptr_eq(
+            &a.processes[0].cgroups,
+            &b.processes[1].cgroups
+        ));
     }
 }

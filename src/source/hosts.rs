@@ -119,10 +119,14 @@ mod tests {
         let got = pick(std::slice::from_ref(&dir), false).unwrap();
         let hosts: Vec<_> = got.picks.iter().map(|p| p.host.as_str()).collect();
         assert_eq!(hosts, ["a", "b"]);
-        assert!(got.picks[0].path.ends_with("a-20260102T000000.000Z.json.gz"));
+        assert!(
+            got.picks[0]
+                .path
+                .ends_with("a-20260102T000000.000Z.json.gz")
+        );
         assert_eq!(got.skipped.len(), 1);
         assert!(got.skipped[0].0.ends_with("junk.json"));
-        assert_eq!(pick(&[dir.clone()], true).unwrap().picks.len(), 3);
+        assert_eq!(pick(std::slice::from_ref(&dir), true).unwrap().picks.len(), 3);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

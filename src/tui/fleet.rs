@@ -72,7 +72,8 @@ fn derive_all(
     workers: usize,
 ) -> Vec<LoadedHost> {
     let n = read.len();
-    let todo: Vec<Mutex<Option<HostSnap>>> = read.into_iter().map(|h| Mutex::new(Some(h))).collect();
+    let todo: Vec<Mutex<Option<HostSnap>>> =
+        read.into_iter().map(|h| Mutex::new(Some(h))).collect();
     let done: Vec<Mutex<Option<LoadedHost>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {

@@ -224,8 +224,9 @@ impl Eval<'_> {
                     || u.parse::<u32>()
                         .is_ok_and(|n| n == p.uid.effective || n == p.uid.real)
             }
-            Kind::Host(h) => (self.ctx.snap.meta.hostname.as_deref())
-                .is_some_and(|n| n.to_lowercase() == *h),
+            Kind::Host(h) => {
+                (self.ctx.snap.meta.hostname.as_deref()).is_some_and(|n| n.to_lowercase() == *h)
+            }
             Kind::Comm(c) => p.comm.lossy().to_lowercase().contains(c.as_str()),
             Kind::Container(c) => p.container.as_ref().is_some_and(|k| {
                 c.is_empty()

@@ -110,9 +110,10 @@ impl App {
     pub fn install_hosts(&mut self, hosts: Vec<LoadedHost>) -> Vec<Loaded> {
         let was = self.fleet.as_ref().and_then(|f| f.hosts.get(f.active));
         let was = was.map(|h| h.name.clone());
-        let mut old: Vec<Loaded> = self.fleet.take().map_or(Vec::new(), |f| {
-            f.parked.into_iter().flatten().collect()
-        });
+        let mut old: Vec<Loaded> = self
+            .fleet
+            .take()
+            .map_or(Vec::new(), |f| f.parked.into_iter().flatten().collect());
         let (infos, mut parked): (Vec<HostInfo>, Vec<Option<Loaded>>) =
             hosts.into_iter().map(|h| (h.info, h.loaded)).unzip();
         let readable = |i: &usize| parked[*i].is_some();
@@ -128,7 +129,13 @@ impl App {
             parked,
             cur: Cursor::default(),
         });
-        let same_host = was.is_some() && self.fleet.as_ref().and_then(|f| f.hosts.get(f.active)).map(|h| &h.name) == was.as_ref();
+        let same_host = was.is_some()
+            && self
+                .fleet
+                .as_ref()
+                .and_then(|f| f.hosts.get(f.active))
+                .map(|h| &h.name)
+                == was.as_ref();
         if !same_host {
             self.forget_host_state();
         }
@@ -179,7 +186,11 @@ impl App {
 
     /// Put the cursor on host `i`'s row.
     fn select_host_row(&mut self, i: usize) {
-        let at = self.procs.rows.iter().position(|r| r.kind == RowKind::Host(i));
+        let at = self
+            .procs
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Host(i));
         if let Some(r) = at {
             self.select_row(r);
         }

@@ -51,8 +51,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
     let t = super::theme(app);
     let Some(f) = app.fleet() else {
         frame.render_widget(
-            Paragraph::new(fit("one host: open a directory with --snapshot DIR for many", 80))
-                .style(t.dim()),
+            Paragraph::new(fit(
+                "one host: open a directory with --snapshot DIR for many",
+                80,
+            ))
+            .style(t.dim()),
             area,
         );
         return Layout::default();
@@ -67,7 +70,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
             };
             let file = match &h.error {
                 Some(e) => format!("unreadable: {}", escape(e)),
-                None => escape(&h.path).into_owned(),
+                None => {
+                    let name = std::path::Path::new(&h.path).file_name();
+                    escape(&name.map_or(h.path.clone(), |n| n.to_string_lossy().into_owned()))
+                        .into_owned()
+                }
             };
             let cells = vec![
                 shown.to_string(),
@@ -76,7 +83,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
                 time::utc(h.taken_ms / 1000),
                 file,
             ];
-            let st = if h.error.is_some() { t.error() } else { Style::new() };
+            let st = if h.error.is_some() {
+                t.error()
+            } else {
+                Style::new()
+            };
             (cells, st)
         })
         .collect();
@@ -84,7 +95,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
         frame,
         app,
         area,
-        &[("", 2), ("HOST", 24), ("PROCS", 12), ("TAKEN", 22), ("FILE", 0)],
+        &[
+            ("", 2),
+            ("HOST", 24),
+            ("PROCS", 12),
+            ("TAKEN", 22),
+            ("FILE", 0),
+        ],
         &rows,
         f.cur,
     ))
