@@ -46,8 +46,10 @@ pub fn run(g: &Global, cmd: &Command, o: &mut Out) -> Result<()> {
         let mut buf = Vec::new();
         super::run(&one, cmd, &mut buf)?;
         if o.json {
-            let v: Value = serde_json::from_slice(&buf)?;
-            tag(v, &pick, &mut all);
+            // why: some subcommands (detect) print one JSON object per line.
+            for v in serde_json::Deserializer::from_slice(&buf).into_iter::<Value>() {
+                tag(v?, &pick, &mut all);
+            }
         } else {
             writeln!(
                 o.w,

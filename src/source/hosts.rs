@@ -126,7 +126,10 @@ mod tests {
         );
         assert_eq!(got.skipped.len(), 1);
         assert!(got.skipped[0].0.ends_with("junk.json"));
-        assert_eq!(pick(std::slice::from_ref(&dir), true).unwrap().picks.len(), 3);
+        assert_eq!(
+            pick(std::slice::from_ref(&dir), true).unwrap().picks.len(),
+            3
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,6 +8,7 @@ mod support;
 mod deploy;
 mod detect_builtin;
 mod detect_cli;
+mod detect_hosts;
 mod errors;
 mod hardening;
 mod hostile_files;
