@@ -9,7 +9,6 @@ use procscope::tui::fleet::{LoadOptions, load};
 use std::time::Duration;
 
 #[path = "../support/tui/mod.rs"]
-#[allow(dead_code)]
 mod fixture;
 
 // why: the procscope binary allocates with mimalloc; measure loading as the binary does it.
