@@ -353,6 +353,26 @@ mod tests {
     }
 
     #[test]
+    fn host_matches_the_whole_name_case_insensitively() {
+        let mut s = snap();
+        s.meta.hostname = Some("Node-A".into());
+        let none = HashSet::new();
+        let ctx = Context {
+            snap: &s,
+            flagged: &none,
+            hay: None,
+        };
+        let n = |q: &str| {
+            let m = parse(q, MatchMode::Plain).unwrap().eval(&ctx);
+            m.iter().filter(|x| **x).count()
+        };
+        assert_eq!(n("host=node-a"), 2);
+        assert_eq!(n("host=node"), 0);
+        assert_eq!(n("!host=node-a"), 0);
+        assert_eq!(n("host=node-a pid=10"), 1);
+    }
+
+    #[test]
     fn keywords_and_negation() {
         use MatchMode::Plain as P;
         assert_eq!(hits("", P), vec![10, 20]);

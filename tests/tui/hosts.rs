@@ -31,7 +31,7 @@ fn host(name: &str, comm: &str, taken_at: u64) -> Snapshot {
 
 /// A fresh directory with hosts alpha, beta (an older and a newer file), a hostile-named host
 /// in a file not named as the recorder names them, a FIFO and a junk file.
-fn fleet_dir(tag: &str) -> PathBuf {
+pub fn fleet_dir(tag: &str) -> PathBuf {
     // why: no pid in the name: the picker's screen (an insta snapshot) shows the junk's path.
     let dir = std::env::temp_dir().join(format!("procscope-fleet-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -163,5 +163,44 @@ fn enter_opens_the_process_of_its_own_host() {
     assert_eq!((p.pid, p.comm.lossy().as_ref()), (100, "postgres"));
     let s = screen(&a);
     assert!(s.contains("postgres") && !s.contains("nginx"), "{s}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_new_load_keeps_the_host_and_process_shown() {
+    let dir = fleet_dir("reload");
+    let mut a = fleet_app(&dir);
+    let beta = |a: &App| {
+        (a.procs().rows.iter())
+            .position(|r| r.kind == procscope::tui::state::rows::RowKind::Host(1))
+    };
+    a.select_row(beta(&a).unwrap());
+    press(&mut a, "enter down down down");
+    assert_eq!(
+        a.selected().map(|p| p.comm.lossy().into_owned()),
+        Some("postgres-child".into())
+    );
+    let rules = RuleSet::builtin().unwrap();
+    let again = load(&[dir.clone()], Some(&rules), None, &LoadOptions::default()).unwrap();
+    drop(a.install_hosts(again));
+    assert_eq!(a.fleet().unwrap().active, 1);
+    assert_eq!(
+        a.selected().map(|p| p.comm.lossy().into_owned()),
+        Some("postgres-child".into())
+    );
+    // beta gone from the directory: the first host is shown, nothing of beta selected.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap().to_string_lossy().starts_with("beta") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let again = load(&[dir.clone()], Some(&rules), None, &LoadOptions::default()).unwrap();
+    drop(a.install_hosts(again));
+    assert_eq!(names(&a)[a.fleet().unwrap().active], "alpha");
+    assert_ne!(
+        a.selected().map(|p| p.comm.lossy().into_owned()),
+        Some("postgres-child".into())
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

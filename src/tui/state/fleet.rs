@@ -176,6 +176,9 @@ impl App {
         self.files = Files::default();
         self.reveal = Reveal::new(self.reveal.all);
         self.procs.shape.collapsed.clear();
+        // why: the rows and the cursor index the host shown until now.
+        self.procs.rows.clear();
+        self.procs.cur = Cursor::default();
         self.secrets = Default::default();
         self.containers = Default::default();
         self.alerts = Default::default();

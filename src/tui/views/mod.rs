@@ -168,6 +168,14 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
         at,
         (alerts, Some(Action::ShowAlerts), view == Some(View::Alerts)),
     );
+    if let Some(f) = app.fleet() {
+        let hosts = format!(" 5 Hosts ({}) ", f.hosts.len());
+        let at = labels.len() - 2;
+        labels.insert(
+            at,
+            (hosts, Some(Action::ShowHosts), view == Some(View::Hosts)),
+        );
+    }
     labels
 }
 
