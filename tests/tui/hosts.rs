@@ -181,7 +181,13 @@ fn a_new_load_keeps_the_host_and_process_shown() {
         Some("postgres-child".into())
     );
     let rules = RuleSet::builtin().unwrap();
-    let again = load(&[dir.clone()], Some(&rules), None, &LoadOptions::default()).unwrap();
+    let again = load(
+        std::slice::from_ref(&dir),
+        Some(&rules),
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap();
     drop(a.install_hosts(again));
     assert_eq!(a.fleet().unwrap().active, 1);
     assert_eq!(
@@ -195,7 +201,13 @@ fn a_new_load_keeps_the_host_and_process_shown() {
             std::fs::remove_file(p).unwrap();
         }
     }
-    let again = load(&[dir.clone()], Some(&rules), None, &LoadOptions::default()).unwrap();
+    let again = load(
+        std::slice::from_ref(&dir),
+        Some(&rules),
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap();
     drop(a.install_hosts(again));
     assert_eq!(names(&a)[a.fleet().unwrap().active], "alpha");
     assert_ne!(
