@@ -13,6 +13,7 @@ mod errors;
 mod hardening;
 mod hostile_files;
 mod hostile_snapshots;
+mod hosts_dir;
 mod masking;
 mod offline;
 mod offline_diff;

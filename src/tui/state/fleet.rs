@@ -122,6 +122,7 @@ impl App {
             .find(|&i| Some(&infos[i].name) == was.as_ref())
             .or_else(|| (0..infos.len()).find(readable));
         let shown = active.and_then(|i| parked[i].take()).unwrap_or_default();
+        let same_host = was.is_some() && active.map(|i| &infos[i].name) == was.as_ref();
         self.fleet = Some(Fleet {
             matches: vec![None; infos.len()],
             hosts: infos,
@@ -129,13 +130,6 @@ impl App {
             parked,
             cur: Cursor::default(),
         });
-        let same_host = was.is_some()
-            && self
-                .fleet
-                .as_ref()
-                .and_then(|f| f.hosts.get(f.active))
-                .map(|h| &h.name)
-                == was.as_ref();
         if !same_host {
             self.forget_host_state();
         }
