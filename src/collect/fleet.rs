@@ -51,9 +51,20 @@ impl Pool {
 /// Read every picked file on `workers` threads (at least one), sharing identical blocks
 /// across all of them when `share`; the result is in the order of `picks`.
 pub fn open(picks: &[Pick], workers: usize, share: bool) -> Vec<HostSnap> {
+    open_map(picks, workers, share, &|h| h)
+}
+
+/// [`open`], each host's snapshot passed to `then` on the worker that read it (what is derived
+/// from a snapshot is computed in parallel too, while the next file is read).
+pub fn open_map<T: Send>(
+    picks: &[Pick],
+    workers: usize,
+    share: bool,
+    then: &(dyn Fn(HostSnap) -> T + Sync),
+) -> Vec<T> {
     let pool = Pool::default();
     let next = AtomicUsize::new(0);
-    let out: Mutex<Vec<Option<HostSnap>>> = Mutex::new((0..picks.len()).map(|_| None).collect());
+    let out: Vec<Mutex<Option<T>>> = picks.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|s| {
         for _ in 0..workers.clamp(1, picks.len().max(1)) {
             s.spawn(|| {
@@ -61,26 +72,21 @@ pub fn open(picks: &[Pick], workers: usize, share: bool) -> Vec<HostSnap> {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(pick) = picks.get(i) else { return };
                     let snap = read_one(pick, share.then_some(&pool));
-                    let host = HostSnap {
+                    let one = then(HostSnap {
                         pick: pick.clone(),
                         snap,
-                    };
-                    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some(slot) = out.get_mut(i) {
-                        *slot = Some(host);
+                    });
+                    if let Some(Ok(mut slot)) = out.get(i).map(|m| m.lock()) {
+                        *slot = Some(one);
                     }
                 }
             });
         }
     });
-    let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    (out.into_iter().zip(picks))
-        .map(|(h, pick)| {
-            h.unwrap_or_else(|| HostSnap {
-                pick: pick.clone(),
-                snap: Err("not read (internal error)".into()),
-            })
-        })
+    // why: a worker that panicked left its slot empty; the scope re-raised that panic already,
+    // so every slot is filled here.
+    out.into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! The loader of many hosts (`--snapshot DIR`, or several `--snapshot FILE`): the files picked
 //! per host (`source::hosts`), read on worker threads with shared blocks (`collect::fleet`),
-//! and everything the app derives from each host's snapshot computed on the same workers.
+//! and everything the app derives from each host's snapshot computed on the worker that read it.
 
 use super::event::ScanError;
 use super::state::fleet::{HostInfo, LoadedHost};
@@ -10,8 +10,7 @@ use crate::collect::fleet::{self, HostSnap};
 use crate::model::Snapshot;
 use crate::source::hosts;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Worker threads when the machine cannot say how many cores it has.
 const DEFAULT_WORKERS: usize = 2;
@@ -47,8 +46,8 @@ pub fn load(
         0 => std::thread::available_parallelism().map_or(DEFAULT_WORKERS, |n| n.get()),
         n => n,
     };
-    let read = fleet::open(&picked.picks, workers, opt.share);
-    let mut out = derive_all(read, rules, base, workers);
+    let then = |h: HostSnap| derive(h, rules, base.clone());
+    let mut out = fleet::open_map(&picked.picks, workers, opt.share, &then);
     for (path, why) in picked.skipped {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         out.push(LoadedHost {
@@ -62,39 +61,6 @@ pub fn load(
         });
     }
     Ok(out)
-}
-
-/// What the app derives from each snapshot, on `workers` threads, in the order given.
-fn derive_all(
-    read: Vec<HostSnap>,
-    rules: Option<&RuleSet>,
-    base: Option<Arc<Snapshot>>,
-    workers: usize,
-) -> Vec<LoadedHost> {
-    let n = read.len();
-    let todo: Vec<Mutex<Option<HostSnap>>> =
-        read.into_iter().map(|h| Mutex::new(Some(h))).collect();
-    let done: Vec<Mutex<Option<LoadedHost>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, n.max(1)) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(slot) = todo.get(i) else { return };
-                    let taken = slot.lock().map(|mut g| g.take()).ok().flatten();
-                    let Some(h) = taken else { continue };
-                    let one = derive(h, rules, base.clone());
-                    if let Some(Ok(mut g)) = done.get(i).map(|m| m.lock()) {
-                        *g = Some(one);
-                    }
-                }
-            });
-        }
-    });
-    done.into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect()
 }
 
 /// One host's summary and loaded snapshot.

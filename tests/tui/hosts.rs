@@ -216,3 +216,21 @@ fn a_new_load_keeps_the_host_and_process_shown() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn search_goes_to_the_host_where_it_matches() {
+    let dir = fleet_dir("search");
+    let mut a = fleet_app(&dir);
+    press(&mut a, "/ text:comm=postgres enter");
+    assert_eq!(a.fleet().unwrap().active, 1);
+    assert_eq!(
+        a.selected().map(|p| (p.pid, p.comm.lossy().into_owned())),
+        Some((100, "postgres".into()))
+    );
+    // host= in a search too; a search matching nowhere leaves the host shown alone.
+    press(&mut a, "/ text:host=alpha enter");
+    assert_eq!(a.fleet().unwrap().active, 0);
+    press(&mut a, "/ text:comm=nothing-runs-this enter");
+    assert_eq!(a.fleet().unwrap().active, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

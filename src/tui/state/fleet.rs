@@ -220,6 +220,27 @@ impl App {
         self.procs.rebuild(&self.loaded, page);
     }
 
+    /// The search changed and matches nothing on the shown host: show the first other host
+    /// where it matches (`host=NAME`, or a name running only there), on its first match.
+    pub(super) fn search_other_hosts(&mut self) {
+        let Some(f) = self.fleet.as_ref() else {
+            return;
+        };
+        let q = &self.procs.search;
+        if q.text.trim().is_empty() || q.error.is_some() || q.count > 0 {
+            return;
+        }
+        let matches = |i: usize| {
+            let l = f.parked.get(i).and_then(Option::as_ref);
+            i != f.active && l.is_some_and(|l| q.count_in(l) > 0)
+        };
+        if let Some(i) = (0..f.hosts.len()).find(|&i| matches(i)) {
+            self.switch_host(i);
+            let page = self.page();
+            self.procs.next_match(true, page);
+        }
+    }
+
     /// Open the host picker on the shown host.
     pub(super) fn show_hosts(&mut self) {
         if let Some(f) = self.fleet.as_mut() {

@@ -273,6 +273,7 @@ impl App {
             Some(Prompt::Search) => {
                 edit(&mut self.procs.search.text);
                 self.procs.search_changed(&self.loaded, page);
+                self.search_other_hosts();
             }
             Some(Prompt::Filter) => {
                 edit(&mut self.procs.filter.text);
@@ -312,6 +313,7 @@ impl App {
             Some(Prompt::Search) => {
                 self.procs.search.mode = self.procs.search.mode.next();
                 self.procs.search_changed(&self.loaded, page);
+                self.search_other_hosts();
             }
             Some(Prompt::Filter) => {
                 self.procs.filter.mode = self.procs.filter.mode.next();
