@@ -77,6 +77,9 @@ pub fn run(opts: &Options) -> Result<()> {
         .map_err(|e| anyhow!("keymap: {e}"))?;
     let rules = crate::collect::rules::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
+    if !opts.hosts.is_empty() && opts.diff.is_some() {
+        anyhow::bail!("--diff compares one system; with many hosts use `diff` (per host)");
+    }
     let (source, label) = match &opts.snapshot {
         _ if !opts.hosts.is_empty() => (
             Source::Hosts(opts.hosts.clone()),

@@ -234,3 +234,18 @@ fn search_goes_to_the_host_where_it_matches() {
     assert_eq!(a.fleet().unwrap().active, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_hosts_process_never_opens_a_local_root() {
+    let dir = fleet_dir("root");
+    let mut a = fleet_app(&dir);
+    // pid 100 of alpha is a file's process: no effect may reach this machine's pid 100.
+    let fx = press(&mut a, "g down down R");
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(
+        screen(&a).contains("not in a snapshot file"),
+        "{}",
+        screen(&a)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

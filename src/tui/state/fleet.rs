@@ -133,6 +133,9 @@ impl App {
         if !same_host {
             self.forget_host_state();
         }
+        // why: the hosts are snapshot files: a pid of theirs must never open this machine's
+        // process of the same pid.
+        self.setup.root_unavailable = Some(crate::model::NO_ROOT_IN_SNAPSHOT.to_string());
         self.procs.hosts = self.fleet.as_ref().map(Fleet::frame);
         old.push(self.install(shown));
         self.count_host_matches();
