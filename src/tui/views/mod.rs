@@ -169,7 +169,11 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
         (alerts, Some(Action::ShowAlerts), view == Some(View::Alerts)),
     );
     if let Some(f) = app.fleet() {
-        let hosts = format!(" 5 Hosts ({}) ", f.hosts.len());
+        let used: usize = labels.iter().map(|(l, _, _)| l.chars().count()).sum();
+        let mut hosts = format!(" 5 Hosts ({}) ", f.hosts.len());
+        if used + hosts.chars().count() > usize::from(app.setup.size.0) {
+            hosts = " 5 Hosts ".into();
+        }
         let at = labels.len() - 2;
         labels.insert(
             at,
