@@ -115,6 +115,11 @@ fn picker_lists_hosts_and_jumps() {
     assert_eq!(a.fleet().unwrap().active, 1);
     let s = screen(&a);
     assert!(s.contains("postgres") && !s.contains("nginx"), "{s}");
+    // One host: no picker, a message.
+    let mut one = app_of(Snapshot::default(), 100, 20);
+    press(&mut one, "5");
+    assert_eq!(one.view(), View::Procs);
+    assert!(screen(&one).contains("one host"), "{}", screen(&one));
     // The unreadable host cannot be shown.
     press(&mut a, "5 G enter");
     assert_eq!(a.fleet().unwrap().active, 1);

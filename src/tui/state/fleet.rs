@@ -251,6 +251,9 @@ impl App {
             f.cur.set(at, n, 1);
             self.files.viewer = None;
             self.nav.go(View::Hosts);
+        } else {
+            self.status.message =
+                Some("one host: the picker lists the hosts of --snapshot DIR".into());
         }
     }
 
