@@ -3,9 +3,11 @@
 //! TUI's loader, in parallel on two workers, with identical blocks shared across hosts and
 //! without. Reports the time (criterion), the peak and held resident memory of each way (each
 //! measured in a fresh child process of this bench, so one does not reuse the other's pages),
-//! and the environ bytes stored.
+//! and the environ bytes stored. Opening includes what the TUI derives from each host (the tree,
+//! secrets with the built-in rules, alerts, containers, search text).
 
 use criterion::Criterion;
+use procscope::analysis::secrets::RuleSet;
 use procscope::model::EnvEntry;
 use procscope::source::record;
 use procscope::tui::fleet::{LoadOptions, load};
@@ -69,7 +71,9 @@ fn write_fleet(dir: &Path) {
 
 fn open(dir: &Path, share: bool) -> Vec<LoadedHost> {
     let opt = LoadOptions { workers: 2, share };
-    let hosts = load(&[dir.to_path_buf()], None, None, &opt).expect("load");
+    // The built-in secret rules, as the TUI loads with them: each host's secrets are scanned.
+    let rules = RuleSet::builtin().expect("rules");
+    let hosts = load(&[dir.to_path_buf()], Some(&rules), None, &opt).expect("load");
     assert_eq!(hosts.len(), HOSTS);
     assert!(hosts.iter().all(|h| h.loaded.is_some()));
     hosts
