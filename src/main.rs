@@ -38,10 +38,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None if cli::is_multi_host(&cli.global) => Err(anyhow::anyhow!(
-            "the interactive UI opens one snapshot file; for many hosts use a subcommand (tree, secrets, ...)"
-        )),
         None => procscope::tui::run(&procscope::tui::Options {
+            hosts: if cli::is_multi_host(&cli.global) {
+                cli.global.snapshot.clone()
+            } else {
+                Vec::new()
+            },
             proc_root: cli.global.proc_root.clone(),
             snapshot: cli.global.snapshot.first().cloned(),
             rules: cli.global.rules.clone(),

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod diag_rows;
 mod fds;
+pub mod fleet;
 pub mod integrity;
 pub mod interesting;
 pub mod parse;

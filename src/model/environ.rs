@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// snapshot costs one allocation per process (not two per variable) and a refresh can share an
 /// unchanged block with the previous snapshot. JSON: a list of `{name, value}` (value `null`
 /// for an entry without `=`), as before.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Environ(Arc<[u8]>);
 
 /// One entry, borrowed from the block. `value` is `None` for an entry without `=`.

@@ -296,7 +296,7 @@ pub struct Fd {
 }
 
 /// One line of `/proc/PID/cgroup`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cgroup {
     /// Hierarchy id (0 for the v2 unified hierarchy).
     pub hierarchy: u32,

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod detect_io;
 pub mod hostfs;
+pub mod hosts;
 pub mod integrity;
 pub mod open;
 mod pid_dir;

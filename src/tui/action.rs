@@ -67,6 +67,8 @@ pub enum Action {
     ShowContainers,
     /// Show every detection alert.
     ShowAlerts,
+    /// Show the host picker (many hosts: `--snapshot DIR`).
+    ShowHosts,
     /// Open the detail of the selected process on its environ tab.
     ShowEnviron,
     /// Open the detail of the selected process on its files tab.

@@ -58,6 +58,17 @@ pub fn start(
             // Coalesce requests queued while the last scan ran.
             while req_rx.try_recv().is_ok() {}
             purge_soon();
+            if let Source::Hosts(paths) = &ctx.source {
+                let opt = crate::tui::fleet::LoadOptions::default();
+                let rules = ctx.rules.as_deref();
+                let work = || super::fleet::load(paths, rules, ctx.base.clone(), &opt);
+                let work = std::panic::AssertUnwindSafe(work);
+                let res = std::panic::catch_unwind(work).unwrap_or(Err(ScanError::Internal));
+                if ctx.tx.send(Event::Hosts(res)).is_err() {
+                    return;
+                }
+                continue;
+            }
             // why: a bug met in one scan must not end the UI; report it and keep the old one.
             let work = std::panic::AssertUnwindSafe(|| take(&ctx, prev.as_ref()));
             let res = std::panic::catch_unwind(work).unwrap_or(Err(ScanError::Internal));
@@ -84,6 +95,7 @@ fn take(
             return Ok((derive(ctx, snap, None), Instant::now()));
         }
         Source::Proc(path) => path,
+        Source::Hosts(_) => return Err(ScanError::Internal),
     };
     let scan = |opt: &collect::Options| {
         collect::snapshot_at(path, opt).map_err(|e| ScanError::Scan(e.to_string()))

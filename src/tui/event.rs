@@ -20,6 +20,8 @@ pub enum Event {
         done: Arc<AtomicUsize>,
         total: usize,
     },
+    /// Every host's snapshot loaded (many hosts: `--snapshot DIR`), or why none could be.
+    Hosts(Result<Vec<super::state::fleet::LoadedHost>, ScanError>),
     /// The input thread stopped (terminal closed).
     InputClosed,
 }
@@ -106,6 +108,8 @@ pub enum Source {
     Proc(PathBuf),
     /// Read a saved snapshot file.
     File(PathBuf),
+    /// Read every host's newest snapshot file under these files and directories.
+    Hosts(Vec<PathBuf>),
 }
 
 #[cfg(test)]

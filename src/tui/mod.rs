@@ -14,6 +14,7 @@ pub mod diffmark;
 pub mod event;
 pub mod exec;
 pub mod findings;
+pub mod fleet;
 pub mod fsview;
 pub mod input;
 pub mod keymap;
@@ -49,6 +50,9 @@ pub struct Options {
     pub proc_root: PathBuf,
     /// A saved snapshot file to open instead of the proc root.
     pub snapshot: Option<PathBuf>,
+    /// Many hosts: snapshot files and directories, every host's newest file opened (when set,
+    /// `snapshot` is not used).
+    pub hosts: Vec<PathBuf>,
     /// Extra secret rules (YAML).
     pub rules: Option<PathBuf>,
     /// Start with every secret value revealed.
@@ -74,7 +78,14 @@ pub fn run(opts: &Options) -> Result<()> {
         .map_err(|e| anyhow!("keymap: {e}"))?;
     let rules = crate::collect::rules::load(opts.rules.as_deref())?;
     // Fail with a one-line error before taking over the terminal.
+    if !opts.hosts.is_empty() && opts.diff.is_some() {
+        anyhow::bail!("--diff compares one system; with many hosts use `diff` (per host)");
+    }
     let (source, label) = match &opts.snapshot {
+        _ if !opts.hosts.is_empty() => (
+            Source::Hosts(opts.hosts.clone()),
+            crate::source::hosts::shown(&opts.hosts),
+        ),
         Some(path) => {
             if !crate::source::config::is_file(path) {
                 anyhow::bail!("cannot read snapshot {}: not a file", path.display());
@@ -103,7 +114,7 @@ pub fn run(opts: &Options) -> Result<()> {
     let mut app = App::new(empty, keymap.help(), Some(rules), opts.reveal);
     app.set_color(!crate::source::config::no_color());
     app.set_diff_base(base.clone());
-    if let Some(path) = &opts.snapshot {
+    if let Some(path) = opts.snapshot.as_ref().filter(|_| opts.hosts.is_empty()) {
         app.set_snapshot_file(
             path.display().to_string(),
             crate::model::NO_ROOT_IN_SNAPSHOT.to_string(),
@@ -250,6 +261,14 @@ fn on_event(ui: &mut Ui, ev: Event, clock: &mut Clock, effects: &mut Vec<Effect>
             clock.progress = None;
             match res {
                 Ok(loaded) => event::retire(ui.app.install(*loaded)),
+                Err(e) => ui.app.scan_failed(e.to_string()),
+            }
+            clock.scan_started = None;
+            clock.next_refresh = clock.interval.map(|d| Instant::now() + d);
+        }
+        Event::Hosts(res) => {
+            match res {
+                Ok(hosts) => event::retire(ui.app.install_hosts(hosts)),
                 Err(e) => ui.app.scan_failed(e.to_string()),
             }
             clock.scan_started = None;

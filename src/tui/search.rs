@@ -1,5 +1,5 @@
 //! The search and filter language. Terms separated by spaces must all match; `!` negates a
-//! term. Field keywords: `pid=`, `user=`, `comm=`, `container=`, `pod=`, `port=`,
+//! term. Field keywords: `pid=`, `user=`, `comm=`, `container=`, `pod=`, `port=`, `host=`,
 //! `env:NAME`, `env:NAME=REGEX`, `secret`. Other words match the name and command line as
 //! plain text (case-insensitive), a regex (`re:` prefix or regex mode) or fuzzily (`~` prefix
 //! or fuzzy mode). Pure: no terminal, no I/O.
@@ -51,6 +51,8 @@ enum Kind {
     Container(String),
     Pod(String),
     Port(u16),
+    /// `host=NAME`: the snapshot's host name, whole and case-insensitive (many hosts).
+    Host(String),
     Env(Vec<u8>, Option<Regex>),
     Secret,
     Text(Text),
@@ -108,6 +110,8 @@ fn term(word: &str, mode: MatchMode) -> Result<Term, QueryError> {
         Kind::User(v.to_string())
     } else if let Some(v) = w.strip_prefix("comm=") {
         Kind::Comm(lower(v))
+    } else if let Some(v) = w.strip_prefix("host=") {
+        Kind::Host(lower(v))
     } else if let Some(v) = w.strip_prefix("container=") {
         Kind::Container(lower(v))
     } else if let Some(v) = w.strip_prefix("pod=") {
@@ -219,6 +223,9 @@ impl Eval<'_> {
                     || p.uid.real_name.as_deref() == Some(u.as_str())
                     || u.parse::<u32>()
                         .is_ok_and(|n| n == p.uid.effective || n == p.uid.real)
+            }
+            Kind::Host(h) => {
+                (self.ctx.snap.meta.hostname.as_deref()).is_some_and(|n| n.to_lowercase() == *h)
             }
             Kind::Comm(c) => p.comm.lossy().to_lowercase().contains(c.as_str()),
             Kind::Container(c) => p.container.as_ref().is_some_and(|k| {
@@ -343,6 +350,26 @@ mod tests {
             .filter(|(_, m)| *m)
             .map(|(p, _)| p.pid)
             .collect()
+    }
+
+    #[test]
+    fn host_matches_the_whole_name_case_insensitively() {
+        let mut s = snap();
+        s.meta.hostname = Some("Node-A".into());
+        let none = HashSet::new();
+        let ctx = Context {
+            snap: &s,
+            flagged: &none,
+            hay: None,
+        };
+        let n = |q: &str| {
+            let m = parse(q, MatchMode::Plain).unwrap().eval(&ctx);
+            m.iter().filter(|x| **x).count()
+        };
+        assert_eq!(n("host=node-a"), 2);
+        assert_eq!(n("host=node"), 0);
+        assert_eq!(n("!host=node-a"), 0);
+        assert_eq!(n("host=node-a pid=10"), 1);
     }
 
     #[test]

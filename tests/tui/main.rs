@@ -8,6 +8,7 @@ mod support;
 mod alerts;
 mod diff;
 mod gone;
+mod hosts;
 mod peers;
 mod screens;
 mod staged;

@@ -483,3 +483,35 @@ fn the_tree_is_on_screen_before_the_fds_are_read() {
     t.send(&["q"]);
     drop(fat);
 }
+
+#[test]
+fn many_hosts_in_the_real_binary() {
+    if !have_tmux() {
+        eprintln!("tmux not installed (tests/setup.sh installs it): skipping");
+        return;
+    }
+    let dir = super::hosts::fleet_dir("tmux");
+    let tmp = tempfile::tempdir().expect("test setup");
+    let t = start_tui(
+        format!("procscope-fleet-{}", std::process::id()),
+        tmp.path(),
+        &format!("--snapshot {}", dir.display()),
+    );
+    let s = t.wait("the host rows", 30, |s| {
+        s.contains("HOST alpha") && s.contains("HOST beta") && s.contains("HOST junk.json")
+    });
+    assert!(s.contains("nginx") && s.contains("host alpha (1/4"), "{s}");
+    assert!(s.contains("5 Hosts (4)"), "{s}");
+    t.send(&["5"]);
+    t.wait("the picker", 10, |s| {
+        s.contains("PROCS") && s.contains("TAKEN")
+    });
+    t.send(&["j"]);
+    t.send(&["Enter"]);
+    t.wait("beta's tree", 10, |s| {
+        s.contains("postgres") && !s.contains("nginx")
+    });
+    t.send(&["q"]);
+    t.wait("the exit", 10, |s| s.contains("EXIT=0"));
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

@@ -14,6 +14,7 @@ pub mod containers;
 pub mod cursor;
 pub mod detail;
 pub mod files;
+pub mod fleet;
 pub mod loaded;
 pub mod nav;
 mod open;
@@ -83,17 +84,20 @@ pub enum Mode {
     Rootfs,
     Viewer,
     Help,
+    /// The host picker (many hosts).
+    Hosts,
 }
 
 impl Mode {
     /// All modes, in help order.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Global,
         Mode::Tree,
         Mode::Detail,
         Mode::Secrets,
         Mode::Containers,
         Mode::Alerts,
+        Mode::Hosts,
         Mode::Rootfs,
         Mode::Viewer,
         Mode::Search,
@@ -112,6 +116,7 @@ impl Mode {
             Mode::Rootfs => "Root browser",
             Mode::Viewer => "File viewer",
             Mode::Help => "Help",
+            Mode::Hosts => "Host picker (--snapshot DIR)",
         }
     }
 }
@@ -149,6 +154,8 @@ pub struct App {
     pub(crate) status: Status,
     pub(crate) setup: Setup,
     pub(crate) trace: TracePane,
+    /// Many hosts (`--snapshot DIR`): the hosts and the parked snapshots of those not shown.
+    pub(crate) fleet: Option<fleet::Fleet>,
 }
 
 /// Lines of the frame outside the body: the top bar and the status line.
@@ -179,6 +186,7 @@ impl App {
                 color: true,
             },
             trace: TracePane::default(),
+            fleet: None,
         };
         app.set_snapshot(snap, Metrics::new());
         app
@@ -288,7 +296,7 @@ impl App {
             1
         } else {
             match self.nav.view {
-                View::Procs | View::Secrets | View::Containers | View::Alerts => 1,
+                View::Procs | View::Secrets | View::Containers | View::Alerts | View::Hosts => 1,
                 View::Detail if matches!(self.detail.tab(), Some(Tab::Root | Tab::Trace)) => 4,
                 View::Detail => 3,
             }
@@ -324,6 +332,7 @@ impl App {
                 View::Secrets => Mode::Secrets,
                 View::Containers => Mode::Containers,
                 View::Alerts => Mode::Alerts,
+                View::Hosts => Mode::Hosts,
             }
         }
     }

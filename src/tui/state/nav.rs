@@ -10,6 +10,8 @@ pub enum View {
     Containers,
     /// Detection alerts.
     Alerts,
+    /// The host picker (many hosts).
+    Hosts,
 }
 
 impl View {

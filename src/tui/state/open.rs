@@ -145,7 +145,18 @@ impl App {
             return Vec::new();
         }
         match self.nav.view {
-            View::Procs => self.show_tab(Tab::Overview),
+            View::Procs => {
+                let row = self.procs.rows.get(self.procs.cur.sel).map(|r| r.kind);
+                if let Some(super::rows::RowKind::Host(i)) = row {
+                    self.open_host_row(i);
+                    return Vec::new();
+                }
+                self.show_tab(Tab::Overview)
+            }
+            View::Hosts => {
+                self.open_host();
+                Vec::new()
+            }
             View::Secrets => self.open_finding(),
             View::Containers => self.show_tab(Tab::Root),
             View::Alerts => self.open_alert(),

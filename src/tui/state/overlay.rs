@@ -63,7 +63,7 @@ fn help_lines(help: HelpText) -> Vec<(bool, String)> {
     out.push((true, "Search syntax".into()));
     for l in [
         "  words match name and command line (plain; re:REGEX; ~fuzzy; ctrl-t cycles)",
-        "  pid=N user=NAME comm=TEXT container=ID pod=UID port=N",
+        "  pid=N user=NAME comm=TEXT container=ID pod=UID port=N host=NAME",
         "  env:NAME env:NAME=REGEX secret; prefix ! negates; all terms must match",
     ] {
         out.push((false, l.to_string()));

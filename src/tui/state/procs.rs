@@ -44,6 +44,13 @@ impl QueryState {
         }
     }
 
+    /// How many processes of `loaded` (another host's) the query matches (0 when it does not parse).
+    pub fn count_in(&self, loaded: &Loaded) -> usize {
+        let mut other = self.clone();
+        other.eval(loaded);
+        other.count
+    }
+
     /// The query evaluated over another snapshot (all false when it does not parse).
     fn matches_in(&self, snap: &Snapshot) -> Vec<bool> {
         let none = HashSet::new();
@@ -69,6 +76,8 @@ pub struct ProcPane {
     pub filter: QueryState,
     /// Show the SYSCALL column (each process's main thread's syscall or state).
     pub syscalls: bool,
+    /// Many hosts: the host rows framing the shown host's tree (see `fleet::frame_rows`).
+    pub hosts: Option<super::fleet::HostFrame>,
 }
 
 impl ProcPane {
@@ -105,6 +114,9 @@ impl ProcPane {
                 diffmark::gone_rows(old, d, self.shape.flat, shown.as_deref(), self.rows.len());
             self.rows.extend(gone);
         }
+        if let Some(frame) = &self.hosts {
+            super::fleet::frame_rows(&mut self.rows, frame);
+        }
         match selected {
             Some(k) => {
                 self.select_key(loaded, k, page);
@@ -117,7 +129,7 @@ impl ProcPane {
     pub fn selected<'a>(&self, loaded: &'a Loaded) -> Option<&'a Process> {
         let r = self.rows.get(self.cur.sel)?;
         match r.kind {
-            RowKind::Gone(_) => None,
+            RowKind::Gone(_) | RowKind::Host(_) => None,
             _ => loaded.snap.processes.get(r.index),
         }
     }
@@ -135,7 +147,7 @@ impl ProcPane {
         let found = self.rows.iter().position(|r| match r.kind {
             RowKind::Process => rows::key(&loaded.snap, r.index) == k,
             RowKind::Gone(_) => loaded.gone_of_row(r).is_some_and(|p| k.is(p)),
-            RowKind::Thread(_) => false,
+            RowKind::Thread(_) | RowKind::Host(_) => false,
         });
         match found {
             Some(i) => {

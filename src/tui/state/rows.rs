@@ -14,6 +14,9 @@ pub enum RowKind {
     /// A process of the `--diff OLD` snapshot gone since: the index is into the OLD
     /// snapshot's processes, and the row's `index` is [`NO_INDEX`].
     Gone(usize),
+    /// A host of a many-host view (`--snapshot DIR`): index into the fleet's hosts; the row's
+    /// `index` is [`NO_INDEX`].
+    Host(usize),
 }
 
 /// The `index` of a row that is not a process of the current snapshot (a gone process): out

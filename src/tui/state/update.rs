@@ -54,6 +54,7 @@ impl App {
             Action::ShowSecrets => self.show(View::Secrets),
             Action::ShowContainers => self.show(View::Containers),
             Action::ShowAlerts => self.show(View::Alerts),
+            Action::ShowHosts => self.show_hosts(),
             Action::ShowEnviron => return self.show_tab(Tab::Environ),
             Action::ShowFiles => return self.show_tab(Tab::Files),
             Action::ShowRoot => return self.show_tab(Tab::Root),
@@ -89,7 +90,10 @@ impl App {
         let page = self.page();
         let (procs, loaded) = (&mut self.procs, &self.loaded);
         match a {
-            Action::ClearFilter => procs.clear_queries(loaded, page),
+            Action::ClearFilter => {
+                procs.clear_queries(loaded, page);
+                self.count_host_matches();
+            }
             Action::Collapse => procs.collapse(loaded, page),
             Action::Expand => procs.expand(loaded, page),
             Action::CollapseAll => procs.collapse_all(loaded, page),
@@ -130,6 +134,11 @@ impl App {
             View::Secrets => self.secrets.cur.move_by(delta, len, page),
             View::Containers => self.containers.cur.move_by(delta, len, page),
             View::Alerts => self.alerts.cur.move_by(delta, len, page),
+            View::Hosts => {
+                if let Some(f) = self.fleet.as_mut() {
+                    f.cur.move_by(delta, len, page);
+                }
+            }
             View::Detail => match self.detail.tab() {
                 Some(Tab::Root) => {
                     if let Some(b) = self.files.browser.as_mut() {
@@ -153,6 +162,7 @@ impl App {
             View::Secrets => self.loaded.findings.rows.len(),
             View::Containers => self.loaded.groups.len(),
             View::Alerts => self.loaded.alerts.rows.len(),
+            View::Hosts => self.fleet.as_ref().map_or(0, |f| f.hosts.len()),
             View::Detail => self.detail_len(),
         }
     }
@@ -164,6 +174,7 @@ impl App {
             View::Secrets => self.secrets.cur,
             View::Containers => self.containers.cur,
             View::Alerts => self.alerts.cur,
+            View::Hosts => self.fleet.as_ref().map(|f| f.cur).unwrap_or_default(),
             View::Detail if self.detail.tab() == Some(Tab::Root) => self
                 .files
                 .browser
@@ -267,10 +278,12 @@ impl App {
             Some(Prompt::Search) => {
                 edit(&mut self.procs.search.text);
                 self.procs.search_changed(&self.loaded, page);
+                self.search_other_hosts();
             }
             Some(Prompt::Filter) => {
                 edit(&mut self.procs.filter.text);
                 self.procs.filter_changed(&self.loaded, page);
+                self.count_host_matches();
             }
             Some(Prompt::ViewerSearch) => {
                 if let Some(v) = self.files.viewer.as_mut() {
@@ -305,10 +318,12 @@ impl App {
             Some(Prompt::Search) => {
                 self.procs.search.mode = self.procs.search.mode.next();
                 self.procs.search_changed(&self.loaded, page);
+                self.search_other_hosts();
             }
             Some(Prompt::Filter) => {
                 self.procs.filter.mode = self.procs.filter.mode.next();
                 self.procs.filter_changed(&self.loaded, page);
+                self.count_host_matches();
             }
             _ => {}
         }

@@ -6,6 +6,7 @@ pub mod containers;
 pub mod detail;
 pub mod gone;
 pub mod help;
+pub mod hosts;
 pub mod procs;
 pub mod rootfs;
 pub mod secrets;
@@ -116,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Layout {
             View::Secrets => secrets::render(frame, app, b),
             View::Containers => containers::render(frame, app, b),
             View::Alerts => alerts::render(frame, app, b),
+            View::Hosts => hosts::render(frame, app, b),
         }
     };
     status::render(frame, app, area);
@@ -166,6 +168,18 @@ pub fn top_labels(app: &App) -> Vec<(String, Option<Action>, bool)> {
         at,
         (alerts, Some(Action::ShowAlerts), view == Some(View::Alerts)),
     );
+    if let Some(f) = app.fleet() {
+        let used: usize = labels.iter().map(|(l, _, _)| l.chars().count()).sum();
+        let mut hosts = format!(" 5 Hosts ({}) ", f.hosts.len());
+        if used + hosts.chars().count() > usize::from(app.setup.size.0) {
+            hosts = " 5 Hosts ".into();
+        }
+        let at = labels.len() - 2;
+        labels.insert(
+            at,
+            (hosts, Some(Action::ShowHosts), view == Some(View::Hosts)),
+        );
+    }
     labels
 }
 

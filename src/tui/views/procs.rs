@@ -124,6 +124,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
             lines.push(line);
             continue;
         }
+        if let RowKind::Host(i) = row.kind {
+            lines.push(super::hosts::row_line(app, i, r == app.procs.cur.sel));
+            continue;
+        }
         let Some(p) = app.loaded.snap.processes.get(row.index) else {
             continue;
         };
@@ -134,7 +138,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) -> Layout {
         let mut spans: Vec<Span> = Vec::new();
         match row.kind {
             RowKind::Thread(n) => spans.push(thread_span(app, p, n, r)),
-            RowKind::Gone(_) => {}
+            RowKind::Gone(_) | RowKind::Host(_) => {}
             RowKind::Process => process_spans(app, p, row, r, base, &mut spans),
         }
         let mut line = Line::from(spans);

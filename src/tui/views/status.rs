@@ -20,6 +20,16 @@ pub fn text(app: &App) -> String {
         ),
         None => escape(&s.meta.source).into_owned(),
     };
+    let source = match app.fleet().and_then(|f| Some((f, f.hosts.get(f.active)?))) {
+        Some((f, h)) => format!(
+            "host {} ({}/{}, taken {})",
+            escape(&h.name),
+            f.active + 1,
+            f.hosts.len(),
+            crate::model::time::utc(h.taken_ms / 1000)
+        ),
+        None => source,
+    };
     let mut parts = vec![
         source,
         format!("{} procs", s.processes.len()),
