@@ -173,10 +173,13 @@ pub fn parts_for(cmd: &Command, json: bool) -> (Parts, Option<Vec<Pid>>) {
         ..Parts::NONE
     };
     match cmd {
+        // why: the tree's marks need the root link, not exe and cwd.
         Command::Tree(a) => (
             Parts {
                 threads: a.threads || json,
                 hidden: true,
+                links: false,
+                root: true,
                 ..identity
             },
             None,

@@ -138,9 +138,11 @@ fn read_parts(d: &PidDir, p: &mut Process, opt: ReadOptions, shared: &Shared) {
         if let Some(b) = get(d, p, "cwd", d.read_link("cwd")) {
             p.cwd = Some(Bytes(b));
         }
-        if let Some(b) = get(d, p, "root", d.read_link("root")) {
-            p.root = Some(Bytes(b));
-        }
+    }
+    if (parts.links || parts.root)
+        && let Some(b) = get(d, p, "root", d.read_link("root"))
+    {
+        p.root = Some(Bytes(b));
     }
     if parts.cgroups
         && let Some(b) = get(d, p, "cgroup", d.read("cgroup"))

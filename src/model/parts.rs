@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Parts {
-    /// The `exe`, `cwd` and `root` links.
+    /// The `exe`, `cwd` and `root` links (and `loginuid`).
     pub links: bool,
+    /// The `root` link alone (what the tree's marks need), when not all `links`.
+    pub root: bool,
     /// `environ` (and so the secret scan of it).
     pub environ: bool,
     /// `cgroup` (and so container identity).
@@ -39,6 +41,7 @@ impl Parts {
     /// Everything: `snapshot`, `detect`, `diff`, `record` and the TUI's last stage.
     pub const ALL: Parts = Parts {
         links: true,
+        root: true,
         environ: true,
         cgroups: true,
         namespaces: true,
@@ -52,6 +55,7 @@ impl Parts {
     /// Only the tree's own fields (the TUI's first stage).
     pub const NONE: Parts = Parts {
         links: false,
+        root: false,
         environ: false,
         cgroups: false,
         namespaces: false,
@@ -71,6 +75,7 @@ impl Parts {
     pub fn both(self, other: Parts) -> Parts {
         Parts {
             links: self.links && other.links,
+            root: self.root && other.root,
             environ: self.environ && other.environ,
             cgroups: self.cgroups && other.cgroups,
             namespaces: self.namespaces && other.namespaces,
@@ -86,7 +91,8 @@ impl Parts {
     /// `fds`, ...) was read. Fields of the tree's own files always were.
     pub fn has_field(&self, field: &str) -> bool {
         match field {
-            "exe" | "cwd" | "root" => self.links,
+            "exe" | "cwd" => self.links,
+            "root" => self.links || self.root,
             "environ" => self.environ,
             "cgroup" => self.cgroups,
             "fds" => self.fds,
@@ -100,7 +106,8 @@ impl Parts {
     /// The names of the parts not read, for a "not collected: ..." line.
     pub fn missing(&self) -> Vec<&'static str> {
         let all = [
-            (self.links, "exe/cwd/root"),
+            (self.links || self.root, "exe/cwd/root"),
+            (self.links || !self.root, "exe/cwd"),
             (self.environ, "environ"),
             (self.cgroups, "cgroups"),
             (self.namespaces, "namespaces"),
