@@ -81,25 +81,7 @@ pub fn run(opts: &Options) -> Result<()> {
     if !opts.hosts.is_empty() && opts.diff.is_some() {
         anyhow::bail!("--diff compares one system; with many hosts use `diff` (per host)");
     }
-    let (source, label) = match &opts.snapshot {
-        _ if !opts.hosts.is_empty() => (
-            Source::Hosts(opts.hosts.clone()),
-            crate::source::hosts::shown(&opts.hosts),
-        ),
-        Some(path) => {
-            if !crate::source::config::is_file(path) {
-                anyhow::bail!("cannot read snapshot {}: not a file", path.display());
-            }
-            (Source::File(path.clone()), path.display().to_string())
-        }
-        None => {
-            crate::source::ProcRoot::open(&opts.proc_root)?;
-            (
-                Source::Proc(opts.proc_root.clone()),
-                opts.proc_root.display().to_string(),
-            )
-        }
-    };
+    let (source, label) = source_of(opts)?;
     let empty = Snapshot {
         meta: Meta {
             source: label,
@@ -152,6 +134,30 @@ pub fn run(opts: &Options) -> Result<()> {
     exec.stop_trace(&mut app, Duration::from_secs(2));
     term::restore();
     res
+}
+
+/// Where the snapshots come from, and how the status bar names it; a one-line error (before
+/// the terminal is taken over) when it cannot be read.
+fn source_of(opts: &Options) -> Result<(Source, String)> {
+    Ok(match &opts.snapshot {
+        _ if !opts.hosts.is_empty() => (
+            Source::Hosts(opts.hosts.clone()),
+            crate::source::hosts::shown(&opts.hosts),
+        ),
+        Some(path) => {
+            if !crate::source::config::is_file(path) {
+                anyhow::bail!("cannot read snapshot {}: not a file", path.display());
+            }
+            (Source::File(path.clone()), path.display().to_string())
+        }
+        None => {
+            crate::source::ProcRoot::open(&opts.proc_root)?;
+            (
+                Source::Proc(opts.proc_root.clone()),
+                opts.proc_root.display().to_string(),
+            )
+        }
+    })
 }
 
 struct Clock {
