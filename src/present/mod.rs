@@ -9,6 +9,7 @@ mod cell;
 pub mod container;
 pub mod fd;
 pub mod finding;
+pub mod integrity;
 pub mod overview;
 pub mod thread;
 pub mod tree;

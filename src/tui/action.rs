@@ -101,6 +101,8 @@ pub enum Action {
     ToggleSyscalls,
     /// Count the syscalls of the process for a few seconds in the background (again: stop).
     TraceSyscalls,
+    /// Hash the process's exe and list its mapped files (shown on its overview).
+    CheckIntegrity,
     /// A character typed into the open prompt.
     #[serde(skip)]
     Type(char),

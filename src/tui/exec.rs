@@ -87,6 +87,14 @@ impl Exec {
             }
             Effect::Trace(key, secs) => self.tracer.start(app, key, secs),
             Effect::CancelTrace => self.tracer.cancel(),
+            Effect::Integrity(key) => {
+                // why: the exe is hashed through the process's own `exe` link and its files
+                // read beneath its root, by the collect layer's integrity reader.
+                let snap = app.loaded().snap.clone();
+                let found = (snap.process(key.pid).filter(|p| key.is(p)))
+                    .and_then(|p| crate::collect::integrity::exe::for_process(&snap, p, true));
+                app.set_integrity(key, found);
+            }
         }
         true
     }

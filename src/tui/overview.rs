@@ -43,9 +43,21 @@ pub fn overview(app: &App, p: &Process) -> Overview {
     ov
 }
 
-/// The overview as labelled lines with their kinds.
+/// The overview as labelled lines with their kinds, then the integrity lines when `X` was
+/// pressed on this process.
 pub fn overview_rows(app: &App, p: &Process) -> Vec<Line> {
-    overview(app, p).lines()
+    use crate::present::{Cell, Kind};
+    let mut lines = overview(app, p).lines();
+    let line = |cell| Line {
+        label: Shown::label("integrity"),
+        cell,
+    };
+    match app.integrity_of(p.key()) {
+        Some(Ok(found)) => lines.extend(found.iter().cloned().map(line)),
+        Some(Err(why)) => lines.push(line(Cell::new(Shown::text(why), Kind::Missing))),
+        None => {}
+    }
+    lines
 }
 
 /// The overview as (label, value) lines, values escaped.

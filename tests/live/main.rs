@@ -13,6 +13,7 @@ mod edges;
 mod inet_diag;
 mod integrity_churn;
 mod integrity_exe;
+mod integrity_tui;
 mod nonroot;
 mod peers;
 mod record;

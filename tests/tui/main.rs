@@ -9,6 +9,7 @@ mod alerts;
 mod diff;
 mod gone;
 mod hosts;
+mod integrity;
 mod peers;
 mod screens;
 mod staged;

@@ -63,6 +63,8 @@ pub struct Detail {
 #[derive(Clone, Debug, Default)]
 pub struct DetailPane {
     pub open: Option<Detail>,
+    /// The last integrity check (`X`): of which process, and its lines (or why none).
+    pub integrity: Option<(ProcKey, Result<Vec<crate::present::Cell>, String>)>,
 }
 
 impl DetailPane {

@@ -16,6 +16,7 @@ pub mod detail;
 pub mod files;
 pub mod fleet;
 mod install;
+mod integrity;
 pub mod loaded;
 pub mod nav;
 mod open;
@@ -68,6 +69,8 @@ pub enum Effect {
     Trace(ProcKey, u64),
     /// Stop the running trace now (it detaches).
     CancelTrace,
+    /// Hash this process's exe and read its mapped files (live only).
+    Integrity(ProcKey),
 }
 
 /// Where keys are looked up (the keymap file's sections). `Global` applies in every mode

@@ -33,6 +33,7 @@ impl App {
             Action::Back if self.esc_stops_trace() => return self.stop_trace(),
             Action::Back => self.back(),
             Action::TraceSyscalls => return self.toggle_trace(),
+            Action::CheckIntegrity => return self.check_integrity(),
             Action::ToggleSyscalls => self.procs.syscalls = !self.procs.syscalls,
             Action::Search | Action::Filter => self.open_prompt(a),
             Action::Submit => self.overlay.prompt = None,
