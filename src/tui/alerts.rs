@@ -69,6 +69,9 @@ impl Alerts {
         rows.extend(detect::integrity::integrity_alerts(snap));
         for a in &mut rows {
             mask(a, snap, tree, findings);
+            // why: the views show the output, evidence and tags; the per-field values (a map
+            // of JSON values per alert, the bulk of an alert's memory) serve `detect --json`.
+            a.output_fields = Default::default();
         }
         rows.sort_by_key(|a| (a.priority, a.pid));
         Alerts::from_rows(rows, None)
