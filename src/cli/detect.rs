@@ -149,6 +149,19 @@ pub fn integrity_alerts(snap: &Snapshot, min: Option<Priority>) -> Vec<Alert> {
     v
 }
 
+/// One `ld_so_preload` alert per root of live `snap` whose `/etc/ld.so.preload` lists
+/// something (read once per root; `--integrity` reports it per process instead).
+pub fn preload_alerts(snap: &Snapshot, min: Option<Priority>) -> Vec<Alert> {
+    (crate::collect::integrity::exe::preloads(snap).into_iter())
+        .filter_map(|(pid, entries, sharing)| {
+            let p = snap.process(pid)?;
+            let f = crate::analysis::integrity::root_preload_finding(p, &entries, sharing);
+            Some(detect::integrity::alert(snap, f))
+        })
+        .filter(|a| min.is_none_or(|m| a.priority <= m))
+        .collect()
+}
+
 fn list(rules: &Rules, o: &mut Out) -> Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
@@ -232,6 +245,8 @@ pub fn run(g: &Global, a: &DetectArgs, o: &mut Out) -> Result<()> {
         let mut all = alerts(&snap, &rules, &found, a.min_priority);
         if a.integrity {
             all.extend(integrity_alerts(&snap, a.min_priority));
+        } else {
+            all.extend(preload_alerts(&snap, a.min_priority));
         }
         for al in all {
             if !seen.insert(al.key()) {

@@ -6,6 +6,7 @@
 mod support;
 
 mod detect_cks;
+mod detect_preload;
 mod detect_upper_layer;
 mod host_root;
 mod hosts;

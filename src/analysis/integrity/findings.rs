@@ -3,7 +3,8 @@
 
 use super::exe::map_flags;
 use crate::model::{
-    ExeIntegrity, ExeVerdict, HiddenProcess, IntegrityFinding, Libraries, Pid, Priority, Process,
+    Bytes, ExeIntegrity, ExeVerdict, HiddenProcess, IntegrityFinding, Libraries, Pid, Priority,
+    Process,
 };
 
 fn finding(
@@ -84,6 +85,22 @@ pub fn exe_findings(p: &Process, ex: &ExeIntegrity) -> Vec<IntegrityFinding> {
             Some(finding(rule, prio, p.pid, Some(p.start_time), ev))
         })
         .collect()
+}
+
+/// The `ld_so_preload` finding (ERROR) of a root whose `/etc/ld.so.preload` lists `entries`,
+/// reported on `p`, the oldest process of the `sharing` processes in that root.
+pub fn root_preload_finding(p: &Process, entries: &[Bytes], sharing: usize) -> IntegrityFinding {
+    let list: Vec<String> = entries.iter().map(|b| b.lossy().into_owned()).collect();
+    finding(
+        "ld_so_preload",
+        Priority::Error,
+        p.pid,
+        Some(p.start_time),
+        vec![format!(
+            "/etc/ld.so.preload lists {} (the root of {sharing} process(es))",
+            list.join(" ")
+        )],
+    )
 }
 
 /// Findings of one process's preload settings and mapped code: `ld_so_preload` (ERROR),

@@ -7,7 +7,9 @@ pub mod findings;
 pub mod hidden;
 
 pub use exe::{LIBRARY_DIRS, exe_verdicts, map_flags};
-pub use findings::{exe_findings, hidden_findings, library_findings, process_hidden_findings};
+pub use findings::{
+    exe_findings, hidden_findings, library_findings, process_hidden_findings, root_preload_finding,
+};
 pub use hidden::{EntryFacts, Sighting, confirmed, cross_view};
 
 /// The mark `tree` shows on a hidden process (`hidden: <first evidence>`), none otherwise.

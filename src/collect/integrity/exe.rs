@@ -122,23 +122,70 @@ pub fn libraries(root: &ProcRoot, p: &Process) -> Libraries {
     for m in &mut l.maps {
         m.flags = map_flags(m, exe);
     }
-    match src::ld_so_preload(root, p.pid) {
+    match preload_entries(root, p.pid) {
+        Ok(list) => l.ld_so_preload = list,
+        Err(why) => {
+            l.unavailable.insert("ld_so_preload".into(), why);
+        }
+    }
+    l
+}
+
+/// The non-comment entries of `/etc/ld.so.preload` in the root of `pid` (none when absent).
+pub fn preload_entries(root: &ProcRoot, pid: crate::model::Pid) -> Result<Vec<Bytes>, Unavailable> {
+    let mut out = Vec::new();
+    match src::ld_so_preload(root, pid) {
         Ok(Some(b)) => {
             for line in b.split(|&c| c == b'\n') {
                 let line = line.split(|&c| c == b'#').next().unwrap_or_default();
-                l.ld_so_preload.extend(
+                out.extend(
                     line.split(|c| c.is_ascii_whitespace())
                         .filter(|w| !w.is_empty())
                         .map(Bytes::from),
                 );
             }
+            Ok(out)
         }
-        Ok(None) => {}
-        Err(e) => {
-            l.unavailable.insert("ld_so_preload".into(), why_root(&e));
+        Ok(None) => Ok(out),
+        Err(e) => Err(why_root(&e)),
+    }
+}
+
+/// `/etc/ld.so.preload` of every distinct root of a live snapshot (by mount namespace and root
+/// link), read once through its oldest readable process: (that process, its entries) for each
+/// root whose file lists something, with how many processes share the root.
+pub fn preloads(snap: &Snapshot) -> Vec<(crate::model::Pid, Vec<Bytes>, usize)> {
+    let Some(root) = snap
+        .meta
+        .live
+        .then(|| ProcRoot::open(std::path::Path::new(&snap.meta.source)).ok())
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    let mut roots: std::collections::BTreeMap<(u64, Vec<u8>), Vec<&Process>> = Default::default();
+    for p in snap.processes.iter().filter(|p| !p.kernel_thread) {
+        let (Some(&mnt), Some(r)) = (p.namespaces.get("mnt"), p.root.as_ref()) else {
+            continue;
+        };
+        roots
+            .entry((mnt, r.as_bytes().to_vec()))
+            .or_default()
+            .push(p);
+    }
+    let mut out = Vec::new();
+    for members in roots.values() {
+        let mut oldest: Vec<&&Process> = members.iter().collect();
+        oldest.sort_by_key(|p| (p.start_time, p.pid));
+        let first =
+            (oldest.iter()).find_map(|p| preload_entries(&root, p.pid).ok().map(|l| (p.pid, l)));
+        if let Some((pid, list)) = first
+            && !list.is_empty()
+        {
+            out.push((pid, list, members.len()));
         }
     }
-    l
+    out
 }
 
 /// The integrity of snapshot process `p` read from the live system the snapshot came from
