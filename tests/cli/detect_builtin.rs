@@ -13,26 +13,16 @@ fn alerts(build: impl Fn(&FakeProc)) -> Vec<Value> {
     let fp = FakeProc::new();
     fp.process(1, 0, "systemd");
     build(&fp);
-    let out = crate::support::procscope()
-        .env("XDG_CONFIG_HOME", fp.path())
-        .args([
-            "--proc-root",
-            fp.path().to_str().unwrap(),
-            "detect",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    crate::support::json_lines(
+        crate::support::procscope()
+            .env("XDG_CONFIG_HOME", fp.path())
+            .args([
+                "--proc-root",
+                fp.path().to_str().unwrap(),
+                "detect",
+                "--json",
+            ]),
+    )
 }
 
 fn fired(alerts: &[Value], rule: &str, pid: u32) -> bool {

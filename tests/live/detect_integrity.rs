@@ -42,20 +42,9 @@ fn copy_of(dir: &Path, name: &str, from: &str) -> PathBuf {
 
 /// The JSON alerts of `detect` (with `extra` flags) about `pid`.
 fn alerts_of(extra: &[&str], pid: u32) -> Vec<Value> {
-    let out = procscope()
-        .args(["detect", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    let mut cmd = procscope();
+    cmd.args(["detect", "--json"]).args(extra);
+    (crate::support::json_lines(&mut cmd).into_iter())
         .filter(|a| a["pid"] == pid)
         .collect()
 }

@@ -220,24 +220,12 @@ fn count_agrees_with_strace() {
 
 /// A python process with three threads making syscalls in a loop; its pid.
 fn busy_threads(g: &mut Guard) -> u32 {
-    let script = "import threading, os, time\n\
+    g.python_ready(
+        "import threading, os, time\n\
 def spin():\n    while True:\n        os.stat('/')\n        time.sleep(0.002)\n\
 for _ in range(3):\n    threading.Thread(target=spin, daemon=True).start()\n\
-print('READY', flush=True)\ntime.sleep(600)\n";
-    let c = g.spawn(
-        Command::new("python3")
-            .args(["-c", script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped()),
-    );
-    let pid = c.id();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(c.stdout.take().expect("stdout")),
-        &mut line,
+print('READY', flush=True)\ntime.sleep(600)\n",
     )
-    .expect("ready");
-    pid
 }
 
 fn status_of(pid: u32) -> (String, String) {

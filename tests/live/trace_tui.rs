@@ -15,23 +15,11 @@ use std::time::{Duration, Instant};
 /// A python child whose main thread calls getppid in a loop and whose second thread sleeps;
 /// its pid once both run.
 fn getppid_loop(g: &mut Guard) -> u32 {
-    let script = "import os, threading, time\n\
+    g.python_ready(
+        "import os, threading, time\n\
 threading.Thread(target=lambda: time.sleep(600), daemon=True).start()\n\
-print('READY', flush=True)\nwhile True:\n    os.getppid()\n";
-    let c = g.spawn(
-        Command::new("python3")
-            .args(["-c", script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped()),
-    );
-    let pid = c.id();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(c.stdout.take().expect("stdout")),
-        &mut line,
+print('READY', flush=True)\nwhile True:\n    os.getppid()\n",
     )
-    .expect("ready");
-    pid
 }
 
 fn status(tid: &str) -> (String, String) {

@@ -114,20 +114,12 @@ fn cks_lab_terminal_shell_in_container() {
 
     let cfg = tmp.path().join("config");
     let run = |cfg: &Path| {
-        let out = crate::support::procscope()
-            .env("XDG_CONFIG_HOME", cfg)
-            .args(["detect", "--json", "--host-root", host.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let all = crate::support::json_lines(
+            crate::support::procscope()
+                .env("XDG_CONFIG_HOME", cfg)
+                .args(["detect", "--json", "--host-root", host.to_str().unwrap()]),
         );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        (all.into_iter())
             .filter(|a| a["rule"] == "Terminal shell in container" && a["pid"] == sh)
             .collect::<Vec<_>>()
     };

@@ -6,17 +6,7 @@ use crate::support::rootfs::{Container, skip_reason};
 use serde_json::Value;
 
 fn preload_alerts() -> Vec<Value> {
-    let out = procscope()
-        .args(["detect", "--json"])
-        .output()
-        .expect("run detect");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (String::from_utf8_lossy(&out.stdout).lines())
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    (crate::support::json_lines(procscope().args(["detect", "--json"])).into_iter())
         .filter(|a| a["rule"] == "ld_so_preload")
         .collect()
 }

@@ -39,6 +39,20 @@ where
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
+/// Run `cmd` (a procscope command printing one JSON object per line, as `detect --json`),
+/// require success and parse every line.
+pub fn json_lines(cmd: &mut assert_cmd::Command) -> Vec<Value> {
+    let out = cmd.output().expect("run procscope");
+    assert!(
+        out.status.success(),
+        "procscope failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (String::from_utf8_lossy(&out.stdout).lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
 /// Whether the tests run as root (namespaces, cgroups, setpriv need it).
 pub fn is_root() -> bool {
     rustix::process::geteuid().is_root()
@@ -68,6 +82,24 @@ impl Guard {
 }
 
 impl Guard {
+    /// A python3 process running `script`, once it printed its first line (`READY`); its pid.
+    pub fn python_ready(&mut self, script: &str) -> u32 {
+        use std::io::BufRead;
+        let py = self.spawn(
+            Command::new("python3")
+                .args(["-c", script])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped()),
+        );
+        let pid = py.id();
+        let mut line = String::new();
+        std::io::BufReader::new(py.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("python output");
+        assert_eq!(line.trim(), "READY", "python child did not start");
+        pid
+    }
+
     /// A python3 process listening on a unix socket bound at `path` (any bytes), started and
     /// ready (bound and listening) when this returns; its pid.
     pub fn unix_listener(&mut self, path: &std::ffi::OsStr) -> u32 {
