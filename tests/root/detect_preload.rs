@@ -44,6 +44,13 @@ fn a_preload_file_in_a_container_root_is_an_alert() {
         "{ev}"
     );
     assert!(ev.contains("the root of 2 process(es)"), "{ev}");
+    // The text output escapes the entry's control bytes.
+    let out = procscope().arg("detect").output().expect("run detect");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = (text.lines())
+        .find(|l| l.contains("/lib/libhook.so"))
+        .unwrap_or_else(|| panic!("no preload line:\n{text}"));
+    assert!(line.contains("/tmp/\\e[31mx.so") && !line.contains('\x1b'), "{line}");
     // The host's own root has no such file here: no alert outside the container.
     assert_eq!(after.len(), before.len() + 1, "{after:?}");
 }
