@@ -55,7 +55,7 @@ pub fn pick(paths: &[PathBuf], all_times: bool) -> Result<Picked, HostsError> {
     for path in files {
         match identify(&path) {
             Ok(pick) => by_host.entry(pick.host.clone()).or_default().push(pick),
-            Err(why) => skipped.push((path, why)),
+            Err(why) => skipped.push((path, why.to_string())),
         }
     }
     if by_host.is_empty() && skipped.is_empty() {
@@ -75,7 +75,7 @@ pub fn pick(paths: &[PathBuf], all_times: bool) -> Result<Picked, HostsError> {
 
 /// Host and time of one file: from a recorded file's name when it has that shape (no read),
 /// otherwise from the snapshot's own `meta`.
-fn identify(path: &Path) -> Result<Pick, String> {
+fn identify(path: &Path) -> Result<Pick, snapshot_file::SnapshotFileError> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     if let Some((host, taken_ms)) = name.as_deref().and_then(record::parse_name) {
         return Ok(Pick {
@@ -84,7 +84,7 @@ fn identify(path: &Path) -> Result<Pick, String> {
             path: path.to_path_buf(),
         });
     }
-    let snap = snapshot_file::read_snapshot(path).map_err(|e| e.to_string())?;
+    let snap = snapshot_file::read_snapshot(path)?;
     Ok(Pick {
         host: snap.meta.hostname.unwrap_or_else(|| "unknown".into()),
         taken_ms: snap.meta.taken_at.saturating_mul(1000),

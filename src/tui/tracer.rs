@@ -11,6 +11,21 @@ use crate::trace::session::End;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Why a trace is not started, in one line.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("needs /proc itself (pids of {0} may be another namespace's)")]
+    NotOwnProc(String),
+    #[error("{0}")]
+    Source(#[from] crate::source::SourceError),
+    #[error("no process with pid {0} (exited)")]
+    Exited(u32),
+    #[error("pid {0} is now another process (the one shown exited)")]
+    Reused(u32),
+    #[error("{0}")]
+    Stat(crate::collect::parse::ParseError),
+}
+
 /// How often the loop wakes to report a running trace's rows.
 pub const TICK: Duration = Duration::from_millis(250);
 
@@ -46,7 +61,7 @@ impl Tracer {
             app.trace_ended(old.key, Err("stopped: another trace started".into()));
         }
         if let Err(why) = self.check(key) {
-            app.trace_ended(key, Err(why));
+            app.trace_ended(key, Err(why.to_string()));
             return;
         }
         let trace = BackgroundTrace::start(key.pid, Duration::from_secs(secs), true, true);
@@ -59,23 +74,18 @@ impl Tracer {
 
     /// The pid must be this namespace's (procscope's own `/proc`) and still the process
     /// shown: a pid reused since the snapshot is another process.
-    fn check(&self, key: ProcKey) -> Result<(), String> {
+    fn check(&self, key: ProcKey) -> Result<(), Refusal> {
         if self.proc_root != Path::new("/proc") {
-            return Err(format!(
-                "needs /proc itself (pids of {} may be another namespace's)",
-                crate::model::escape(&self.proc_root.display().to_string())
-            ));
+            let shown = crate::model::escape(&self.proc_root.display().to_string()).into_owned();
+            return Err(Refusal::NotOwnProc(shown));
         }
-        let root = ProcRoot::open(&self.proc_root).map_err(|e| e.to_string())?;
+        let root = ProcRoot::open(&self.proc_root)?;
         let stat = (root.process(key.pid).and_then(|d| d.read("stat")))
-            .map_err(|_| format!("no process with pid {} (exited)", key.pid))?;
+            .map_err(|_| Refusal::Exited(key.pid))?;
         match crate::collect::parse::stat(&stat) {
             Ok(s) if s.start_time == key.start_time => Ok(()),
-            Ok(_) => Err(format!(
-                "pid {} is now another process (the one shown exited)",
-                key.pid
-            )),
-            Err(e) => Err(e.to_string()),
+            Ok(_) => Err(Refusal::Reused(key.pid)),
+            Err(e) => Err(Refusal::Stat(e)),
         }
     }
 

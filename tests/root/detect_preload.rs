@@ -50,7 +50,10 @@ fn a_preload_file_in_a_container_root_is_an_alert() {
     let line = (text.lines())
         .find(|l| l.contains("/lib/libhook.so"))
         .unwrap_or_else(|| panic!("no preload line:\n{text}"));
-    assert!(line.contains("/tmp/\\e[31mx.so") && !line.contains('\x1b'), "{line}");
+    assert!(
+        line.contains("/tmp/\\e[31mx.so") && !line.contains('\x1b'),
+        "{line}"
+    );
     // The host's own root has no such file here: no alert outside the container.
     assert_eq!(after.len(), before.len() + 1, "{after:?}");
 }
